@@ -1,0 +1,73 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import express, { type Express } from 'express';
+import swaggerUi from 'swagger-ui-express';
+import { authenticate } from './core/auth/authentication.js';
+import type { Deps } from './core/deps.js';
+import { idempotency } from './core/http/idempotency.js';
+import { errorHandler, notFoundHandler, requireJson } from './core/http/problem.js';
+import { requestContext, securityHeaders } from './core/http/request-context.js';
+import { RegisterRoutes } from './generated/routes.js';
+import { createServices, type Services } from './modules/services.js';
+
+/** The committed contract, found from the source tree (dev, tests) or the built tree (dist/, Docker). */
+export function loadSpec(): Record<string, unknown> {
+  let dir = __dirname;
+  for (let i = 0; i < 5; i++) {
+    const candidate = join(dir, 'openapi', 'openapi.json');
+    if (existsSync(candidate)) return JSON.parse(readFileSync(candidate, 'utf8'));
+    dir = dirname(dir);
+  }
+  throw new Error('openapi/openapi.json not found; run npm run generate');
+}
+
+/** Builds the HTTP app from its dependencies without listening (tests build their own). */
+export function createApp(deps: Deps): { app: Express; services: Services } {
+  const services = createServices(deps);
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', process.env.TRUST_PROXY ?? 'loopback');
+  app.set('query parser', 'simple');
+  app.locals.services = services;
+
+  app.use(requestContext(deps.log));
+  app.use(securityHeaders);
+
+  const spec = loadSpec();
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (req, res) => {
+    try {
+      await deps.orm.em.fork().execute('select 1');
+      res.json({ status: 'ready' });
+    } catch (err) {
+      req.log.warn({ err: String(err) }, 'database unreachable');
+      res.status(503).type('application/problem+json').send(
+        JSON.stringify({ type: 'https://docs.plinth.dev/errors/not_ready', title: 'Service Unavailable', status: 503, detail: 'The database is unreachable.', code: 'not_ready', request_id: req.id }),
+      );
+    }
+  });
+  app.get('/openapi.json', (_req, res) => {
+    res.json(spec);
+  });
+  app.use('/docs', (_req, res, next) => {
+    // Swagger UI needs its inline script and styles; the API itself keeps the strict defaults.
+    res.removeHeader('Cache-Control');
+    next();
+  });
+  app.use('/docs', swaggerUi.serve, swaggerUi.setup(spec, { customSiteTitle: 'Plinth API reference' }));
+
+  app.use(requireJson);
+  app.use(express.json({ limit: deps.config.bodyLimit, strict: true }));
+  app.use(authenticate(services.resolveCredential, deps.limits, deps.config.tenantRateLimit));
+  app.use(idempotency(deps.orm));
+
+  const router = express.Router();
+  RegisterRoutes(router);
+  app.use(router);
+
+  app.use(notFoundHandler);
+  app.use(errorHandler);
+  return { app, services };
+}

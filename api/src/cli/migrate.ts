@@ -1,0 +1,18 @@
+import 'reflect-metadata';
+import { loadConfig } from '../core/config.js';
+import { openDatabase } from '../core/db/database.js';
+import { createLogger } from '../core/logger.js';
+
+/** `npm run migrate`: applies pending migrations (the server also does this on start) and exits. */
+async function run(): Promise<void> {
+  const config = loadConfig();
+  const log = createLogger(config.logLevel);
+  const db = await openDatabase(config, log);
+  process.stdout.write(`Migrations are up to date on ${db.description}.\n`);
+  await db.close();
+}
+
+run().catch((err) => {
+  process.stderr.write(`Migration failed: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,33 @@
+import type { Permission } from './permissions.js';
+import { forbidden } from '../http/errors.js';
+
+/** Who is calling, for which tenant, with what rights. Built once per request by authentication. */
+export interface Principal {
+  /** The tenant the request acts in (the credential's own, or a descendant named by `Plinth-Tenant`). */
+  tenantId: string;
+  /** The tenant that owns the credential. */
+  credentialTenantId: string;
+  actor: { type: 'api_key' | 'user'; id: string };
+  userId?: string;
+  sessionId?: string;
+  apiKeyId?: string;
+  permissions: ReadonlySet<string>;
+  mode: 'live' | 'test';
+  /** Requests per minute for this credential. */
+  rateLimit: number;
+}
+
+export interface Ctx {
+  principal: Principal;
+  requestId: string;
+  ip?: string;
+  userAgent?: string;
+}
+
+/** The first statement of every service method. */
+export function authorize(ctx: Ctx, permission: Permission): Principal {
+  if (!ctx.principal.permissions.has(permission)) {
+    throw forbidden(`This credential lacks the '${permission}' permission.`, 'missing_permission');
+  }
+  return ctx.principal;
+}

@@ -1,0 +1,75 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+/** Every setting Plinth reads, with its default. The README's configuration table mirrors this file. */
+export interface Config {
+  port: number;
+  /** Owner connection (runs migrations). Unset: an embedded PostgreSQL under `dataDir`. */
+  databaseUrl?: string;
+  redisUrl?: string;
+  /** Where the embedded database and the generated secret live. */
+  dataDir: string;
+  /** Platform operator key; when unset on first start one is generated and printed once. */
+  rootKey?: string;
+  /** Pepper for keyed hashes (API keys, tokens) and the signing key for access tokens. */
+  secret: string;
+  rateLimitStore: 'memory' | 'redis' | 'postgres';
+  /** Default per-key and per-tenant request budgets, per minute. */
+  apiKeyRateLimit: number;
+  tenantRateLimit: number;
+  bodyLimit: string;
+  logLevel: string;
+  smtpUrl?: string;
+  mailFrom: string;
+  publicUrl?: string;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlSeconds: number;
+}
+
+function int(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  return value;
+}
+
+/** Reads the secret from PLINTH_SECRET, or from `<dataDir>/secret`, creating it (0600) on first use. */
+function loadSecret(dataDir: string): string {
+  if (process.env.PLINTH_SECRET) {
+    if (process.env.PLINTH_SECRET.length < 32) throw new Error('PLINTH_SECRET must be at least 32 characters');
+    return process.env.PLINTH_SECRET;
+  }
+  const file = join(dataDir, 'secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(32).toString('base64url');
+  writeFileSync(file, secret + '\n', { mode: 0o600 });
+  return secret;
+}
+
+export function loadConfig(overrides: Partial<Config> = {}): Config {
+  const dataDir = resolve(overrides.dataDir ?? process.env.PLINTH_DATA_DIR ?? '.plinth');
+  const store = (process.env.RATE_LIMIT_STORE ?? (process.env.REDIS_URL ? 'redis' : 'memory')) as Config['rateLimitStore'];
+  if (!['memory', 'redis', 'postgres'].includes(store)) throw new Error(`RATE_LIMIT_STORE must be memory, redis or postgres`);
+  return {
+    port: int('PORT', 3000),
+    databaseUrl: process.env.DATABASE_URL || undefined,
+    redisUrl: process.env.REDIS_URL || undefined,
+    dataDir,
+    rootKey: process.env.PLINTH_ROOT_KEY || undefined,
+    secret: overrides.secret ?? loadSecret(dataDir),
+    rateLimitStore: store,
+    apiKeyRateLimit: int('API_KEY_RATE_LIMIT', 1000),
+    tenantRateLimit: int('TENANT_RATE_LIMIT', 5000),
+    bodyLimit: process.env.BODY_LIMIT ?? '100kb',
+    logLevel: process.env.LOG_LEVEL ?? 'info',
+    smtpUrl: process.env.SMTP_URL || undefined,
+    mailFrom: process.env.MAIL_FROM ?? 'Plinth <no-reply@plinth.local>',
+    publicUrl: process.env.PUBLIC_URL || undefined,
+    accessTokenTtlSeconds: int('ACCESS_TOKEN_TTL_SECONDS', 900),
+    refreshTokenTtlSeconds: int('REFRESH_TOKEN_TTL_SECONDS', 30 * 24 * 3600),
+    ...overrides,
+  };
+}

@@ -1,0 +1,102 @@
+import { createHmac } from 'node:crypto';
+import { MikroORM, type EntityManager } from '@mikro-orm/postgresql';
+import { Migrator } from '@mikro-orm/migrations';
+import { ReflectMetadataProvider } from '@mikro-orm/decorators/legacy';
+import pg from 'pg';
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import { migrations } from '../../migrations/index.js';
+import { entities } from '../../modules/entities.js';
+import { startEmbeddedPostgres } from './embedded.js';
+
+export const APP_ROLE = 'plinth_app';
+
+export interface Database {
+  /** The application's ORM: connected as `plinth_app`, which cannot bypass row-level security. */
+  orm: MikroORM;
+  /** Which database this is, for the start-up banner (credentials removed). */
+  description: string;
+  embedded: boolean;
+  /** The owner's connection, for stores that create their own tables (the PostgreSQL rate-limit store). */
+  ownerUrl: string;
+  close(): Promise<void>;
+}
+
+function baseOptions(clientUrl: string) {
+  return {
+    clientUrl,
+    entities,
+    metadataProvider: ReflectMetadataProvider,
+    discovery: { warnWhenNoEntities: false },
+    debug: false,
+    pool: { min: 0, max: 10 },
+    allowGlobalContext: false,
+  };
+}
+
+function redact(url: string): string {
+  const u = new URL(url);
+  u.password = u.password ? '***' : '';
+  return u.toString();
+}
+
+/**
+ * The app role's password is derived from the owner's URL and Plinth's secret, so every process of a
+ * deployment computes the same one without another setting.
+ */
+function appUrl(ownerUrl: string, secret: string): string {
+  const u = new URL(ownerUrl);
+  u.username = APP_ROLE;
+  // The role is cluster-wide, so the password depends on the server, not on the database name.
+  u.password = createHmac('sha256', secret).update(`db-app-role:${u.hostname}:${u.port}`).digest('base64url');
+  return u.toString();
+}
+
+/** Runs pending migrations as the owner and (re)sets the app role's login. */
+export async function migrate(ownerUrl: string, secret: string, log: Logger): Promise<string> {
+  const owner = await MikroORM.init({
+    ...baseOptions(ownerUrl),
+    extensions: [Migrator],
+    ensureDatabase: true,
+    migrations: { migrationsList: migrations, transactional: true, allOrNothing: true, snapshot: false },
+  });
+  // Several processes (replicas, test workers) may start together: one migrates at a time.
+  const lock = new pg.Client({ connectionString: ownerUrl });
+  await lock.connect();
+  try {
+    await lock.query('select pg_advisory_lock(74230001)');
+    const ran = await owner.migrator.up();
+    if (ran.length) log.info({ migrations: ran.map((m) => m.name) }, 'migrations applied');
+    const url = appUrl(ownerUrl, secret);
+    const password = new URL(url).password;
+    await owner.em.fork().execute(`alter role ${APP_ROLE} with login password '${password}'`);
+    return url;
+  } finally {
+    await lock.end();
+    await owner.close(true);
+  }
+}
+
+export async function openDatabase(config: Config, log: Logger): Promise<Database> {
+  const embedded = config.databaseUrl ? undefined : await startEmbeddedPostgres(config.dataDir, log);
+  const ownerUrl = config.databaseUrl ?? embedded!.url;
+  try {
+    const url = process.env.DATABASE_APP_URL || (await migrate(ownerUrl, config.secret, log));
+    const orm = await MikroORM.init(baseOptions(url));
+    return {
+      orm,
+      embedded: !!embedded,
+      ownerUrl,
+      description: embedded ? `embedded PostgreSQL (${config.dataDir}/postgres)` : redact(ownerUrl),
+      async close() {
+        await orm.close(true);
+        await embedded?.stop();
+      },
+    };
+  } catch (err) {
+    await embedded?.stop();
+    throw err;
+  }
+}
+
+export type { EntityManager };

@@ -1,0 +1,14 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import type { Mailer } from './mailer.js';
+import type { RateLimits } from './http/rate-limit.js';
+
+/** What the modules are built from. `createApp(deps)` takes these; tests build their own. */
+export interface Deps {
+  config: Config;
+  orm: MikroORM;
+  log: Logger;
+  limits: RateLimits;
+  mailer: Mailer;
+}

@@ -1,0 +1,56 @@
+import type { Logger } from 'pino';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import type { Config } from './config.js';
+import { bootstrap, type BootstrapResult } from './bootstrap.js';
+import { openDatabase, type Database } from './db/database.js';
+import type { Deps } from './deps.js';
+import { RateLimits, type RateLimitStore } from './http/rate-limit.js';
+import { createMailer, type Mailer } from './mailer.js';
+
+export interface Runtime {
+  deps: Deps;
+  database: Database;
+  boot: BootstrapResult;
+  close(): Promise<void>;
+}
+
+/** Starts everything the app needs (database, migrations, rate-limit store, bootstrap) from config. */
+export async function startRuntime(config: Config, log: Logger, overrides: { mailer?: Mailer; rateLimitPrefix?: string } = {}): Promise<Runtime> {
+  const database = await openDatabase(config, log);
+  let store: RateLimitStore = { kind: 'memory' };
+  let closeStore = async () => {};
+  if (config.rateLimitStore === 'redis') {
+    if (!config.redisUrl) throw new Error('RATE_LIMIT_STORE=redis needs REDIS_URL');
+    const client = new Redis(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false });
+    store = { kind: 'redis', client };
+    closeStore = async () => void (await client.quit());
+  } else if (config.rateLimitStore === 'postgres') {
+    const pool = new pg.Pool({ connectionString: database.ownerUrl, max: 4 });
+    store = { kind: 'postgres', pool };
+    closeStore = () => pool.end();
+  }
+  try {
+    const boot = await bootstrap(database.orm, config.secret, config.rootKey, log);
+    const deps: Deps = {
+      config,
+      orm: database.orm,
+      log,
+      limits: new RateLimits(store, overrides.rateLimitPrefix),
+      mailer: overrides.mailer ?? createMailer(config.smtpUrl, config.mailFrom, log),
+    };
+    return {
+      deps,
+      database,
+      boot,
+      async close() {
+        await closeStore();
+        await database.close();
+      },
+    };
+  } catch (err) {
+    await closeStore();
+    await database.close();
+    throw err;
+  }
+}

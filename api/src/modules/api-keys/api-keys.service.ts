@@ -1,0 +1,96 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { authorize, type Ctx } from '../../core/auth/principal.js';
+import { keyedHash, randomToken } from '../../core/auth/tokens.js';
+import type { Deps } from '../../core/deps.js';
+import { inTenant } from '../../core/db/unit-of-work.js';
+import { notFound, unprocessable } from '../../core/http/errors.js';
+import { keysetWhere, pageParams, toList, type List } from '../../core/http/pagination.js';
+import { isId, newId } from '../../core/ids.js';
+import type { RolesService } from '../roles/roles.service.js';
+import { toApiKeyDto, type ApiKeyCreate, type ApiKeyDto, type ApiKeyRoll, type ApiKeyWithSecret, type DeletedApiKey } from './api-keys.dto.js';
+import { ApiKey } from './api-keys.entity.js';
+
+export function newSecret(mode: 'live' | 'test'): string {
+  return `sk_${mode}_${randomToken(32)}`;
+}
+
+export class ApiKeysService {
+  constructor(
+    private readonly deps: Deps,
+    private readonly roles: RolesService,
+  ) {}
+
+  async create(ctx: Ctx, input: ApiKeyCreate): Promise<ApiKeyWithSecret> {
+    const principal = authorize(ctx, 'api_keys:write');
+    const scopes = this.roles.checkGrant(principal, input.scopes, 'scopes');
+    if (input.expires_at && input.expires_at <= new Date()) {
+      throw unprocessable('invalid_expiry', 'expires_at must be in the future.', [{ path: 'expires_at', message: 'must be in the future' }]);
+    }
+    return inTenant(this.deps.orm, principal.tenantId, async (em) => {
+      const secret = newSecret('live');
+      const key = em.create(ApiKey, {
+        id: newId('apiKey'),
+        tenantId: principal.tenantId,
+        name: input.name,
+        mode: 'live',
+        last4: secret.slice(-4),
+        secretHash: keyedHash(this.deps.config.secret, secret),
+        scopes,
+        rateLimit: input.rate_limit ?? null,
+        expiresAt: input.expires_at ?? null,
+        createdBy: principal.actor.id,
+      });
+      await em.persist(key).flush();
+      return { ...toApiKeyDto(key), secret };
+    });
+  }
+
+  async list(ctx: Ctx, query: { limit?: number; startingAfter?: string }): Promise<List<ApiKeyDto>> {
+    const { tenantId } = authorize(ctx, 'api_keys:read');
+    const page = pageParams(query.limit, query.startingAfter);
+    return inTenant(this.deps.orm, tenantId, async (em) => {
+      const rows = await em.find(ApiKey, { revokedAt: null, ...keysetWhere(page) }, { orderBy: { id: 'desc' }, limit: page.limit + 1 });
+      return toList(rows, page, toApiKeyDto);
+    });
+  }
+
+  async get(ctx: Ctx, id: string): Promise<ApiKeyDto> {
+    const { tenantId } = authorize(ctx, 'api_keys:read');
+    return inTenant(this.deps.orm, tenantId, async (em) => toApiKeyDto(await this.find(em, id)));
+  }
+
+  /** A new secret; the previous one keeps working for the grace period (default: none). */
+  async roll(ctx: Ctx, id: string, input: ApiKeyRoll): Promise<ApiKeyWithSecret> {
+    const { tenantId } = authorize(ctx, 'api_keys:write');
+    const grace = input.grace_period_seconds ?? 0;
+    return inTenant(this.deps.orm, tenantId, async (em) => {
+      const key = await this.find(em, id);
+      const secret = newSecret(key.mode);
+      key.previousSecretHash = grace > 0 ? key.secretHash : null;
+      key.previousExpiresAt = grace > 0 ? new Date(Date.now() + grace * 1000) : null;
+      key.secretHash = keyedHash(this.deps.config.secret, secret);
+      key.last4 = secret.slice(-4);
+      await em.flush();
+      return { ...toApiKeyDto(key), secret };
+    });
+  }
+
+  /** Revoked at once: the next request with it gets a 401. */
+  async revoke(ctx: Ctx, id: string): Promise<DeletedApiKey> {
+    const { tenantId } = authorize(ctx, 'api_keys:write');
+    return inTenant(this.deps.orm, tenantId, async (em) => {
+      const key = await this.find(em, id);
+      if (key.isRoot) throw unprocessable('root_key', 'The platform root key is managed with PLINTH_ROOT_KEY and cannot be revoked through the API.');
+      key.revokedAt = new Date();
+      key.previousSecretHash = null;
+      await em.flush();
+      return { id, object: 'api_key', deleted: true };
+    });
+  }
+
+  private async find(em: EntityManager, id: string): Promise<ApiKey> {
+    const key = isId('apiKey', id) ? await em.findOne(ApiKey, { id, revokedAt: null }) : null;
+    if (!key) throw notFound('API key', id);
+    return key;
+  }
+}

@@ -1,0 +1,13 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { User } from './auth.entity.js';
+
+/** The auth module's read API for other modules: users by id or email, never its tables directly. */
+export async function usersById(em: EntityManager, ids: string[]): Promise<Map<string, User>> {
+  if (!ids.length) return new Map();
+  const users = await em.find(User, { id: { $in: [...new Set(ids)] } });
+  return new Map(users.map((u) => [u.id, u]));
+}
+
+export async function userByEmail(em: EntityManager, email: string): Promise<User | null> {
+  return em.findOne(User, { email: { $ilike: email.replace(/[\\%_]/g, (c) => `\\${c}`) } });
+}

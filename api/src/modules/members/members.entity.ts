@@ -1,0 +1,16 @@
+import { OptionalProps } from '@mikro-orm/core';
+import { Entity, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
+import { TenantScoped } from '../../core/db/tenant-filter.js';
+
+/** A user's place in a tenant; `role` is a system role key or a custom role's key. */
+@Entity({ tableName: 'memberships' })
+@TenantScoped()
+export class Membership {
+  [OptionalProps]?: 'createdAt' | 'updatedAt';
+  @PrimaryKey({ type: 'text' }) id!: string;
+  @Property({ type: 'text' }) tenantId!: string;
+  @Property({ type: 'text' }) userId!: string;
+  @Property({ type: 'text' }) role!: string;
+  @Property({ type: 'datetime', columnType: 'timestamptz' }) createdAt: Date = new Date();
+  @Property({ type: 'datetime', columnType: 'timestamptz', onUpdate: () => new Date() }) updatedAt: Date = new Date();
+}

@@ -1,0 +1,109 @@
+import { LockMode, type EntityManager } from '@mikro-orm/postgresql';
+import { authorize, type Ctx, type Principal } from '../../core/auth/principal.js';
+import type { Deps } from '../../core/deps.js';
+import { inTenant } from '../../core/db/unit-of-work.js';
+import { forbidden, notFound, unprocessable } from '../../core/http/errors.js';
+import { keysetWhere, pageParams, toList, type List } from '../../core/http/pagination.js';
+import { isId, newId } from '../../core/ids.js';
+import type { User } from '../auth/auth.entity.js';
+import { usersById } from '../auth/users.repository.js';
+import type { RolesService } from '../roles/roles.service.js';
+import type { MemberDto, MemberUpdate } from './members.dto.js';
+import { Membership } from './members.entity.js';
+
+function toMemberDto(m: Membership, user: User): MemberDto {
+  return {
+    id: m.id,
+    object: 'member',
+    user: { id: user.id, email: user.email, name: user.name },
+    role: m.role,
+    created_at: m.createdAt.toISOString(),
+    updated_at: m.updatedAt.toISOString(),
+  };
+}
+
+export class MembersService {
+  constructor(
+    private readonly deps: Deps,
+    private readonly roles: RolesService,
+  ) {}
+
+  async list(ctx: Ctx, query: { limit?: number; startingAfter?: string }): Promise<List<MemberDto>> {
+    const { tenantId } = authorize(ctx, 'members:read');
+    const page = pageParams(query.limit, query.startingAfter);
+    return inTenant(this.deps.orm, tenantId, async (em) => {
+      const rows = await em.find(Membership, keysetWhere(page), { orderBy: { id: 'desc' }, limit: page.limit + 1 });
+      const users = await usersById(em, rows.map((r) => r.userId));
+      return toList(rows, page, (m) => toMemberDto(m, users.get(m.userId)!));
+    });
+  }
+
+  async get(ctx: Ctx, id: string): Promise<MemberDto> {
+    const { tenantId } = authorize(ctx, 'members:read');
+    return inTenant(this.deps.orm, tenantId, async (em) => {
+      const m = await this.find(em, id);
+      return toMemberDto(m, (await usersById(em, [m.userId])).get(m.userId)!);
+    });
+  }
+
+  async update(ctx: Ctx, id: string, input: MemberUpdate): Promise<MemberDto> {
+    const principal = authorize(ctx, 'members:write');
+    return inTenant(this.deps.orm, principal.tenantId, async (em) => {
+      const m = await this.find(em, id);
+      await this.checkAssignable(em, principal, input.role);
+      if (m.role === 'owner' || input.role === 'owner') this.requireOwnerRights(principal);
+      if (m.role === 'owner' && input.role !== 'owner') await this.assertNotLastOwner(em);
+      m.role = input.role;
+      await em.flush();
+      return toMemberDto(m, (await usersById(em, [m.userId])).get(m.userId)!);
+    });
+  }
+
+  async remove(ctx: Ctx, id: string): Promise<{ id: string; object: 'member'; deleted: true }> {
+    const principal = authorize(ctx, 'members:write');
+    return inTenant(this.deps.orm, principal.tenantId, async (em) => {
+      const m = await this.find(em, id);
+      if (m.role === 'owner') {
+        this.requireOwnerRights(principal);
+        await this.assertNotLastOwner(em);
+      }
+      await em.remove(m).flush();
+      return { id, object: 'member', deleted: true };
+    });
+  }
+
+  /** For signup and invitations, inside their transaction (tenant already set). */
+  add(em: EntityManager, tenantId: string, userId: string, role: string): Membership {
+    const m = em.create(Membership, { id: newId('membership'), tenantId, userId, role });
+    em.persist(m);
+    return m;
+  }
+
+  async findByUser(em: EntityManager, userId: string): Promise<Membership | null> {
+    return em.findOne(Membership, { userId });
+  }
+
+  /** The role must exist in the tenant and grant nothing the caller lacks. */
+  async checkAssignable(em: EntityManager, principal: Principal, role: string): Promise<string[]> {
+    const permissions = await this.roles.permissionsOf(em, role);
+    if (!permissions) throw unprocessable('unknown_role', `No role with key '${role}' exists in this tenant.`, [{ path: 'role', message: 'must be a role key from GET /v1/roles' }]);
+    this.roles.checkGrant(principal, permissions, 'role');
+    return permissions;
+  }
+
+  private requireOwnerRights(principal: Principal): void {
+    if (!principal.permissions.has('owners:write')) throw forbidden('Only owners can grant or revoke the owner role.', 'missing_permission');
+  }
+
+  /** Locks the owners' rows so that two concurrent demotions cannot both pass. */
+  private async assertNotLastOwner(em: EntityManager): Promise<void> {
+    const owners = await em.find(Membership, { role: 'owner' }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    if (owners.length <= 1) throw unprocessable('last_owner', 'A tenant must keep at least one owner: make someone else an owner first.');
+  }
+
+  private async find(em: EntityManager, id: string): Promise<Membership> {
+    const m = isId('membership', id) ? await em.findOne(Membership, { id }) : null;
+    if (!m) throw notFound('member', id);
+    return m;
+  }
+}

@@ -1,0 +1,121 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { ALL_PERMISSIONS, isPermission, PERMISSIONS, SYSTEM_ROLE_KEYS, SYSTEM_ROLES } from '../../core/auth/permissions.js';
+import { authorize, type Ctx, type Principal } from '../../core/auth/principal.js';
+import type { Deps } from '../../core/deps.js';
+import { inTenant } from '../../core/db/unit-of-work.js';
+import { conflict, forbidden, notFound, unprocessable, type FieldError } from '../../core/http/errors.js';
+import { assertValid } from '../../core/http/validation.js';
+import { isId, newId } from '../../core/ids.js';
+import { countMembersWithRole } from '../members/members.repository.js';
+import { toRoleDto, type PermissionList, type RoleCreate, type RoleDto, type RoleList, type RoleUpdate } from './roles.dto.js';
+import { Role } from './roles.entity.js';
+
+function systemRoleDto(key: string): RoleDto {
+  const r = SYSTEM_ROLES[key];
+  return { id: `role_${key}`, object: 'role', key, name: r.name, description: r.description, permissions: [...r.permissions], system: true, created_at: null, updated_at: null };
+}
+
+export class RolesService {
+  constructor(private readonly deps: Deps) {}
+
+  permissions(ctx: Ctx): PermissionList {
+    authorize(ctx, 'roles:read');
+    return {
+      object: 'list',
+      data: ALL_PERMISSIONS.map((id) => ({ object: 'permission' as const, id, description: PERMISSIONS[id] })),
+      has_more: false,
+      next_cursor: null,
+    };
+  }
+
+  /** System roles first, then the tenant's custom roles (a tenant has at most a few hundred). */
+  async list(ctx: Ctx): Promise<RoleList> {
+    const { tenantId } = authorize(ctx, 'roles:read');
+    const custom = await inTenant(this.deps.orm, tenantId, (em) => em.find(Role, {}, { orderBy: { id: 'asc' }, limit: 500 }));
+    return { object: 'list', data: [...SYSTEM_ROLE_KEYS.map(systemRoleDto), ...custom.map(toRoleDto)], has_more: false, next_cursor: null };
+  }
+
+  async get(ctx: Ctx, id: string): Promise<RoleDto> {
+    const { tenantId } = authorize(ctx, 'roles:read');
+    const key = id.startsWith('role_') ? id.slice(5) : '';
+    if (SYSTEM_ROLES[key]) return systemRoleDto(key);
+    return inTenant(this.deps.orm, tenantId, async (em) => toRoleDto(await this.find(em, id)));
+  }
+
+  async create(ctx: Ctx, input: RoleCreate): Promise<RoleDto> {
+    const principal = authorize(ctx, 'roles:write');
+    if (SYSTEM_ROLES[input.key]) {
+      throw unprocessable('role_key_reserved', `'${input.key}' is a system role key.`, [{ path: 'key', message: 'is reserved for a system role' }]);
+    }
+    const permissions = this.checkGrant(principal, input.permissions);
+    return inTenant(this.deps.orm, principal.tenantId, async (em) => {
+      if (await em.count(Role, { key: input.key })) throw conflict('role_exists', `A role with key '${input.key}' already exists.`);
+      const role = em.create(Role, {
+        id: newId('role'),
+        tenantId: principal.tenantId,
+        key: input.key,
+        name: input.name,
+        description: input.description ?? null,
+        permissions,
+      });
+      await em.persist(role).flush();
+      return toRoleDto(role);
+    });
+  }
+
+  async update(ctx: Ctx, id: string, input: RoleUpdate): Promise<RoleDto> {
+    const principal = authorize(ctx, 'roles:write');
+    this.assertCustom(id);
+    const permissions = input.permissions ? this.checkGrant(principal, input.permissions) : undefined;
+    return inTenant(this.deps.orm, principal.tenantId, async (em) => {
+      const role = await this.find(em, id);
+      this.checkGrant(principal, role.permissions);
+      if (input.name !== undefined) role.name = input.name;
+      if (input.description !== undefined) role.description = input.description;
+      if (permissions) role.permissions = permissions;
+      await em.flush();
+      return toRoleDto(role);
+    });
+  }
+
+  async delete(ctx: Ctx, id: string): Promise<{ id: string; object: 'role'; deleted: true }> {
+    const principal = authorize(ctx, 'roles:write');
+    this.assertCustom(id);
+    return inTenant(this.deps.orm, principal.tenantId, async (em) => {
+      const role = await this.find(em, id);
+      const inUse = await countMembersWithRole(em, role.key);
+      if (inUse) throw conflict('role_in_use', `${inUse} member(s) still have the role '${role.key}'; give them another role first.`);
+      await em.remove(role).flush();
+      return { id, object: 'role', deleted: true };
+    });
+  }
+
+  /** The permissions of a role key in the transaction's tenant, or undefined if no such role. */
+  async permissionsOf(em: EntityManager, key: string): Promise<string[] | undefined> {
+    if (SYSTEM_ROLES[key]) return SYSTEM_ROLES[key].permissions;
+    return (await em.findOne(Role, { key }))?.permissions;
+  }
+
+  /** Nobody grants more than they hold: every permission must be known and held by the caller. */
+  checkGrant(principal: Principal, permissions: string[], path = 'permissions'): string[] {
+    const errors: FieldError[] = permissions
+      .filter((p) => !isPermission(p))
+      .map((p) => ({ path, message: `'${p}' is not a permission; see GET /v1/permissions` }));
+    assertValid(errors);
+    const beyond = permissions.filter((p) => !principal.permissions.has(p));
+    if (beyond.length) throw forbidden(`You cannot grant permissions you do not hold: ${beyond.join(', ')}.`, 'permission_escalation');
+    return [...new Set(permissions)].sort();
+  }
+
+  private assertCustom(id: string): void {
+    if (SYSTEM_ROLES[id.slice(5)] && id.startsWith('role_')) {
+      throw forbidden('System roles cannot be changed or deleted; create a custom role instead.', 'system_role_immutable');
+    }
+  }
+
+  private async find(em: EntityManager, id: string): Promise<Role> {
+    const role = isId('role', id) ? await em.findOne(Role, { id }) : null;
+    if (!role) throw notFound('role', id);
+    return role;
+  }
+}

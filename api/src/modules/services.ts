@@ -1,0 +1,29 @@
+import type { Deps } from '../core/deps.js';
+import { ApiKeysService } from './api-keys/api-keys.service.js';
+import { AuthService } from './auth/auth.service.js';
+import { credentialResolver } from './auth/credentials.js';
+import { CustomersService } from './customers/customers.service.js';
+import { InvitationsService } from './invitations/invitations.service.js';
+import { MembersService } from './members/members.service.js';
+import { RolesService } from './roles/roles.service.js';
+import { TenantsService } from './tenants/tenants.service.js';
+
+/** The root lists the modules; each is built from the kernel's deps and the services it names. */
+export function createServices(deps: Deps) {
+  const tenants = new TenantsService(deps);
+  const roles = new RolesService(deps);
+  const members = new MembersService(deps, roles);
+  const auth = new AuthService(deps, tenants, members);
+  return {
+    tenants,
+    roles,
+    members,
+    auth,
+    apiKeys: new ApiKeysService(deps, roles),
+    invitations: new InvitationsService(deps, members, auth),
+    customers: new CustomersService(deps),
+    resolveCredential: credentialResolver(deps, roles, members),
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;

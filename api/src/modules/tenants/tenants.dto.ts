@@ -1,0 +1,54 @@
+import type { Metadata } from '../../core/http/validation.js';
+import type { Tenant, TenantKind, TenantStatus } from './tenants.entity.js';
+
+export interface TenantDto {
+  /** @example "ten_01JDA4Y7Q5X3M8N2P6R9T0V1W2" */
+  id: string;
+  object: 'tenant';
+  /** @example "Acme Inc." */
+  name: string;
+  kind: TenantKind;
+  /** The tenant directly above this one; null for the platform. */
+  parent_id: string | null;
+  status: TenantStatus;
+  metadata: Metadata;
+  /** @example "2026-11-22T10:00:00.000Z" */
+  created_at: string;
+  updated_at: string;
+}
+
+export interface TenantCreate {
+  /**
+   * @minLength 1
+   * @maxLength 200
+   * @example "Acme Inc."
+   */
+  name: string;
+  /** `reseller` tenants can have tenants of their own; only the platform creates them. Default `standard`. */
+  kind?: 'reseller' | 'standard';
+  metadata?: Metadata;
+}
+
+export interface TenantUpdate {
+  /**
+   * @minLength 1
+   * @maxLength 200
+   */
+  name?: string;
+  /** Keys set to "" are removed. */
+  metadata?: Metadata;
+}
+
+export function toTenantDto(t: Tenant): TenantDto {
+  return {
+    id: t.id,
+    object: 'tenant',
+    name: t.name,
+    kind: t.kind,
+    parent_id: t.parentId,
+    status: t.status,
+    metadata: t.metadata,
+    created_at: t.createdAt.toISOString(),
+    updated_at: t.updatedAt.toISOString(),
+  };
+}

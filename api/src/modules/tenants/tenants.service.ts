@@ -1,0 +1,105 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { authorize, type Ctx } from '../../core/auth/principal.js';
+import type { Deps } from '../../core/deps.js';
+import { inTenant } from '../../core/db/unit-of-work.js';
+import { forbidden, notFound, unprocessable } from '../../core/http/errors.js';
+import { keysetWhere, pageParams, toList, type List } from '../../core/http/pagination.js';
+import { assertValid, checkMetadata, mergeMetadata } from '../../core/http/validation.js';
+import { isId, newId } from '../../core/ids.js';
+import { toTenantDto, type TenantCreate, type TenantDto, type TenantUpdate } from './tenants.dto.js';
+import { Tenant, type TenantKind } from './tenants.entity.js';
+
+export interface TenantListQuery {
+  limit?: number;
+  startingAfter?: string;
+  parentId?: string;
+}
+
+export class TenantsService {
+  constructor(private readonly deps: Deps) {}
+
+  /** Creates a tenant directly below the acting tenant (platform: resellers and standard; reseller: standard). */
+  async create(ctx: Ctx, input: TenantCreate): Promise<TenantDto> {
+    const { tenantId } = authorize(ctx, 'tenants:write');
+    assertValid(checkMetadata(input.metadata));
+    return inTenant(this.deps.orm, tenantId, async (em) => {
+      const parent = await em.findOneOrFail(Tenant, { id: tenantId });
+      const kind = input.kind ?? 'standard';
+      if (parent.kind === 'standard') {
+        throw forbidden('Only platform and reseller tenants can create tenants.', 'children_not_allowed');
+      }
+      if (kind === 'reseller' && parent.kind !== 'platform') {
+        throw unprocessable('invalid_kind', 'Only the platform can create reseller tenants.', [{ path: 'kind', message: 'must be standard' }]);
+      }
+      const tenant = this.build(em, { name: input.name, kind, parent, metadata: input.metadata ?? {} });
+      await em.flush();
+      return toTenantDto(tenant);
+    });
+  }
+
+  /** Used by signup and bootstrap inside their own transaction; the caller has set `app.tenant_id` to `id`. */
+  build(em: EntityManager, input: { id?: string; name: string; kind: TenantKind; parent?: Tenant | null; metadata?: Record<string, string> }): Tenant {
+    const tenant = em.create(Tenant, {
+      id: input.id ?? newId('tenant'),
+      name: input.name,
+      kind: input.kind,
+      parentId: input.parent?.id ?? null,
+      path: input.parent ? [...input.parent.path, input.parent.id] : [],
+      status: 'active',
+      metadata: input.metadata ?? {},
+    });
+    em.persist(tenant);
+    return tenant;
+  }
+
+  /** The tenants below the acting tenant (its whole subtree), newest first. */
+  async list(ctx: Ctx, query: TenantListQuery): Promise<List<TenantDto>> {
+    const { tenantId } = authorize(ctx, 'tenants:read');
+    const page = pageParams(query.limit, query.startingAfter);
+    return inTenant(this.deps.orm, tenantId, async (em) => {
+      const rows = await em.find(
+        Tenant,
+        { id: { $ne: tenantId, ...keysetWhere(page).id }, ...(query.parentId ? { parentId: query.parentId } : {}) },
+        { orderBy: { id: 'desc' }, limit: page.limit + 1 },
+      );
+      return toList(rows, page, toTenantDto);
+    });
+  }
+
+  async get(ctx: Ctx, id: string): Promise<TenantDto> {
+    const { tenantId } = authorize(ctx, 'tenants:read');
+    return inTenant(this.deps.orm, tenantId, async (em) => toTenantDto(await this.find(em, id)));
+  }
+
+  async update(ctx: Ctx, id: string, input: TenantUpdate): Promise<TenantDto> {
+    const { tenantId } = authorize(ctx, 'tenants:write');
+    assertValid(checkMetadata(input.metadata));
+    return inTenant(this.deps.orm, tenantId, async (em) => {
+      const tenant = await this.find(em, id);
+      if (input.name !== undefined) tenant.name = input.name;
+      tenant.metadata = mergeMetadata(tenant.metadata, input.metadata);
+      await em.flush();
+      return toTenantDto(tenant);
+    });
+  }
+
+  async setStatus(ctx: Ctx, id: string, status: 'active' | 'suspended'): Promise<TenantDto> {
+    const { tenantId } = authorize(ctx, 'tenants:write');
+    return inTenant(this.deps.orm, tenantId, async (em) => {
+      const tenant = await this.find(em, id);
+      if (tenant.id === tenantId || tenant.id === ctx.principal.credentialTenantId) {
+        throw unprocessable('cannot_change_own_status', 'A tenant cannot suspend or resume itself; its parent does.');
+      }
+      tenant.status = status;
+      await em.flush();
+      return toTenantDto(tenant);
+    });
+  }
+
+  /** Row-level security limits this to the acting tenant's subtree: anything else is a 404. */
+  private async find(em: EntityManager, id: string): Promise<Tenant> {
+    const tenant = isId('tenant', id) ? await em.findOne(Tenant, { id }) : null;
+    if (!tenant) throw notFound('tenant', id);
+    return tenant;
+  }
+}

@@ -1,0 +1,107 @@
+import 'reflect-metadata';
+import type { Express } from 'express';
+import pino from 'pino';
+import request from 'supertest';
+import { createApp } from '../src/app';
+import { loadConfig } from '../src/core/config';
+import type { Mail, Mailer } from '../src/core/mailer';
+import { startRuntime, type Runtime } from '../src/core/runtime';
+
+export const ROOT_KEY = 'sk_live_testrootkey0000000000000000000000';
+export const TEST_SECRET = 'test-secret-0123456789abcdefghijklmnopqrstuvwxyz';
+
+export interface TestApp {
+  app: Express;
+  runtime: Runtime;
+  http: ReturnType<typeof request>;
+  outbox: Mail[];
+  /** The last email sent to `to`, and the token in it. */
+  lastTokenFor(to: string): string;
+  close(): Promise<void>;
+}
+
+let counter = 0;
+
+/** Builds a whole Plinth (migrations, bootstrap, app) on the run's test database, with a capturing mailer. */
+export async function createTestApp(overrides: { apiKeyRateLimit?: number; tenantRateLimit?: number } = {}): Promise<TestApp> {
+  const url = process.env.PLINTH_TEST_DATABASE_URL;
+  if (!url) throw new Error('PLINTH_TEST_DATABASE_URL is unset: run the tests with npm test');
+  process.env.DATABASE_URL = url;
+  const config = loadConfig({ secret: TEST_SECRET, rootKey: ROOT_KEY, databaseUrl: url, rateLimitStore: 'memory', ...overrides });
+  const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const outbox: Mail[] = [];
+  const mailer: Mailer = { send: async (mail) => void outbox.push(mail) };
+  const runtime = await startRuntime(config, log, { mailer, rateLimitPrefix: `t${process.pid}_${++counter}` });
+  const { app } = createApp(runtime.deps);
+  return {
+    app,
+    runtime,
+    http: request(app),
+    outbox,
+    lastTokenFor(to) {
+      const mail = [...outbox].reverse().find((m) => m.to === to);
+      const token = mail?.text.match(/\b(ev|pr|invt)_[A-Za-z0-9]+/)?.[0];
+      if (!token) throw new Error(`no token mailed to ${to}`);
+      return token;
+    },
+    close: () => runtime.close(),
+  };
+}
+
+export interface TestTenant {
+  tenantId: string;
+  userId: string;
+  email: string;
+  password: string;
+  accessToken: string;
+  refreshToken: string;
+  /** A secret key with every permission the owner holds. */
+  apiKey: string;
+  auth: { Authorization: string };
+  session: { Authorization: string };
+}
+
+let seq = 0;
+export const uniqueEmail = (tag = 'user') => `${tag}.${process.pid}.${Date.now()}.${++seq}@example.com`;
+
+/** Signs up a fresh user and tenant and creates a full-access API key: every test starts from its own tenant. */
+export async function newTenant(t: TestApp, name = 'Acme'): Promise<TestTenant> {
+  const email = uniqueEmail();
+  const password = 'correct horse battery staple';
+  const signup = await t.http.post('/v1/auth/signup').send({ email, password, name: 'Jane Cooper', tenant_name: name });
+  if (signup.status !== 201) throw new Error(`signup failed: ${signup.status} ${JSON.stringify(signup.body)}`);
+  const session = { Authorization: `Bearer ${signup.body.access_token}` };
+  const perms = await t.http.get('/v1/permissions').set(session);
+  const key = await t.http
+    .post('/v1/api-keys')
+    .set(session)
+    .send({ name: 'test key', scopes: perms.body.data.map((p: { id: string }) => p.id) });
+  if (key.status !== 201) throw new Error(`api key failed: ${key.status} ${JSON.stringify(key.body)}`);
+  return {
+    tenantId: signup.body.tenant_id,
+    userId: signup.body.user.id,
+    email,
+    password,
+    accessToken: signup.body.access_token,
+    refreshToken: signup.body.refresh_token,
+    apiKey: key.body.secret,
+    auth: { Authorization: `Bearer ${key.body.secret}` },
+    session,
+  };
+}
+
+/** An API key in `tenant` with exactly these scopes. */
+export async function keyWithScopes(t: TestApp, tenant: TestTenant, scopes: string[]): Promise<{ Authorization: string }> {
+  const res = await t.http.post('/v1/api-keys').set(tenant.auth).send({ name: `scoped ${scopes.join(',')}`, scopes });
+  if (res.status !== 201) throw new Error(`scoped key failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return { Authorization: `Bearer ${res.body.secret}` };
+}
+
+export const rootAuth = { Authorization: `Bearer ${ROOT_KEY}` };
+
+export function expectProblem(res: { status: number; headers: Record<string, string>; body: Record<string, unknown> }, status: number, code?: string): void {
+  expect({ status: res.status, code: res.body.code }).toEqual({ status, code: code ?? res.body.code });
+  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+  expect(res.body).toMatchObject({ type: expect.any(String), title: expect.any(String), status, detail: expect.any(String), request_id: expect.stringMatching(/^req_/) });
+  expect(JSON.stringify(res.body)).not.toMatch(/\bat .*\.(ts|js):\d+|node_modules|SELECT |INSERT /i);
+}
