@@ -43,9 +43,19 @@ export function createApp(deps: Deps): { app: Express; services: Services } {
       res.json({ status: 'ready' });
     } catch (err) {
       req.log.warn({ err: String(err) }, 'database unreachable');
-      res.status(503).type('application/problem+json').send(
-        JSON.stringify({ type: 'https://docs.plinth.dev/errors/not_ready', title: 'Service Unavailable', status: 503, detail: 'The database is unreachable.', code: 'not_ready', request_id: req.id }),
-      );
+      res
+        .status(503)
+        .type('application/problem+json')
+        .send(
+          JSON.stringify({
+            type: 'https://docs.plinth.dev/errors/not_ready',
+            title: 'Service Unavailable',
+            status: 503,
+            detail: 'The database is unreachable.',
+            code: 'not_ready',
+            request_id: req.id,
+          }),
+        );
     }
   });
   app.get('/openapi.json', (_req, res) => {

@@ -21,7 +21,10 @@ describe('customers', () => {
     const got = await t.http.get(`/v1/customers/${created.body.id}`).set(a.auth);
     expect(got.body).toEqual(created.body);
 
-    const updated = await t.http.patch(`/v1/customers/${created.body.id}`).set(a.auth).send({ phone: null, metadata: { crm_id: '', tier: 'gold' } });
+    const updated = await t.http
+      .patch(`/v1/customers/${created.body.id}`)
+      .set(a.auth)
+      .send({ phone: null, metadata: { crm_id: '', tier: 'gold' } });
     expect(updated.status).toBe(200);
     expect(updated.body).toMatchObject({ phone: null, metadata: { tier: 'gold' } });
 
@@ -37,11 +40,22 @@ describe('customers', () => {
   it('pages through customers with a keyset cursor, newest first, each exactly once', async () => {
     const a = await newTenant(t);
     const ids: string[] = [];
-    for (let i = 0; i < 7; i++) ids.push((await t.http.post('/v1/customers').set(a.auth).send({ name: `c${i}` })).body.id);
+    for (let i = 0; i < 7; i++)
+      ids.push(
+        (
+          await t.http
+            .post('/v1/customers')
+            .set(a.auth)
+            .send({ name: `c${i}` })
+        ).body.id,
+      );
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const res = await t.http.get('/v1/customers').query({ limit: 3, ...(cursor ? { starting_after: cursor } : {}) }).set(a.auth);
+      const res: { status: number; body: { data: { id: string }[]; next_cursor: string | null; has_more: boolean } } = await t.http
+        .get('/v1/customers')
+        .query({ limit: 3, ...(cursor ? { starting_after: cursor } : {}) })
+        .set(a.auth);
       expect(res.status).toBe(200);
       seen.push(...res.body.data.map((c: { id: string }) => c.id));
       cursor = res.body.next_cursor;
@@ -56,9 +70,15 @@ describe('customers', () => {
     await t.http.post('/v1/customers').set(a.auth).send({ email: 'other@example.com' });
     const byEmail = await t.http.get('/v1/customers').query({ email: 'find.me@example.com' }).set(a.auth);
     expect(byEmail.body.data).toHaveLength(1);
-    const future = await t.http.get('/v1/customers').query({ created_gte: new Date(Date.now() + 60_000).toISOString() }).set(a.auth);
+    const future = await t.http
+      .get('/v1/customers')
+      .query({ created_gte: new Date(Date.now() + 60_000).toISOString() })
+      .set(a.auth);
     expect(future.body.data).toHaveLength(0);
-    const past = await t.http.get('/v1/customers').query({ created_lt: new Date(Date.now() + 60_000).toISOString() }).set(a.auth);
+    const past = await t.http
+      .get('/v1/customers')
+      .query({ created_lt: new Date(Date.now() + 60_000).toISOString() })
+      .set(a.auth);
     expect(past.body.data).toHaveLength(2);
   });
 

@@ -92,7 +92,10 @@ export async function newTenant(t: TestApp, name = 'Acme'): Promise<TestTenant> 
 
 /** An API key in `tenant` with exactly these scopes. */
 export async function keyWithScopes(t: TestApp, tenant: TestTenant, scopes: string[]): Promise<{ Authorization: string }> {
-  const res = await t.http.post('/v1/api-keys').set(tenant.auth).send({ name: `scoped ${scopes.join(',')}`, scopes });
+  const res = await t.http
+    .post('/v1/api-keys')
+    .set(tenant.auth)
+    .send({ name: `scoped ${scopes.join(',')}`, scopes });
   if (res.status !== 201) throw new Error(`scoped key failed: ${res.status} ${JSON.stringify(res.body)}`);
   return { Authorization: `Bearer ${res.body.secret}` };
 }
@@ -102,6 +105,12 @@ export const rootAuth = { Authorization: `Bearer ${ROOT_KEY}` };
 export function expectProblem(res: { status: number; headers: Record<string, string>; body: Record<string, unknown> }, status: number, code?: string): void {
   expect({ status: res.status, code: res.body.code }).toEqual({ status, code: code ?? res.body.code });
   expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-  expect(res.body).toMatchObject({ type: expect.any(String), title: expect.any(String), status, detail: expect.any(String), request_id: expect.stringMatching(/^req_/) });
+  expect(res.body).toMatchObject({
+    type: expect.any(String),
+    title: expect.any(String),
+    status,
+    detail: expect.any(String),
+    request_id: expect.stringMatching(/^req_/),
+  });
   expect(JSON.stringify(res.body)).not.toMatch(/\bat .*\.(ts|js):\d+|node_modules|SELECT |INSERT /i);
 }

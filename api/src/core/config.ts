@@ -50,7 +50,8 @@ function loadSecret(dataDir: string): string {
 }
 
 export function loadConfig(overrides: Partial<Config> = {}): Config {
-  const dataDir = resolve(overrides.dataDir ?? process.env.PLINTH_DATA_DIR ?? '.plinth');
+  // npm runs workspace scripts inside api/; INIT_CWD is where the person typed `npm start`.
+  const dataDir = resolve(overrides.dataDir ?? process.env.PLINTH_DATA_DIR ?? join(process.env.INIT_CWD ?? process.cwd(), '.plinth'));
   const store = (process.env.RATE_LIMIT_STORE ?? (process.env.REDIS_URL ? 'redis' : 'memory')) as Config['rateLimitStore'];
   if (!['memory', 'redis', 'postgres'].includes(store)) throw new Error(`RATE_LIMIT_STORE must be memory, redis or postgres`);
   return {

@@ -52,12 +52,31 @@ function appUrl(ownerUrl: string, secret: string): string {
   return u.toString();
 }
 
+/** Creates the database named in the URL when it does not exist yet (first start on a fresh server). */
+async function ensureDatabase(ownerUrl: string, log: Logger): Promise<void> {
+  const target = new URL(ownerUrl);
+  const name = decodeURIComponent(target.pathname.slice(1));
+  const admin = new URL(ownerUrl);
+  admin.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [name]);
+    if (!rowCount) {
+      await client.query(`create database "${name.replace(/"/g, '""')}"`);
+      log.info({ database: name }, 'database created');
+    }
+  } finally {
+    await client.end();
+  }
+}
+
 /** Runs pending migrations as the owner and (re)sets the app role's login. */
 export async function migrate(ownerUrl: string, secret: string, log: Logger): Promise<string> {
+  await ensureDatabase(ownerUrl, log);
   const owner = await MikroORM.init({
     ...baseOptions(ownerUrl),
     extensions: [Migrator],
-    ensureDatabase: true,
     migrations: { migrationsList: migrations, transactional: true, allOrNothing: true, snapshot: false },
   });
   // Several processes (replicas, test workers) may start together: one migrates at a time.

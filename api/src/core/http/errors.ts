@@ -26,8 +26,7 @@ export const notFound = (what: string, id?: string) =>
   new ApiError(404, 'resource_missing', 'Not Found', id ? `No ${what} with id '${id}' exists.` : `No such ${what}.`);
 export const conflict = (code: string, detail: string) => new ApiError(409, code, 'Conflict', detail);
 export const gone = (code: string, detail: string) => new ApiError(410, code, 'Gone', detail);
-export const unprocessable = (code: string, detail: string, errors?: FieldError[]) =>
-  new ApiError(422, code, 'Unprocessable Content', detail, { errors });
+export const unprocessable = (code: string, detail: string, errors?: FieldError[]) => new ApiError(422, code, 'Unprocessable Content', detail, { errors });
 export const tooManyRequests = (detail: string, retryAfterSeconds: number) =>
   new ApiError(429, 'rate_limited', 'Too Many Requests', detail, {
     headers: { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))) },

@@ -61,7 +61,11 @@ export function idempotency(orm: MikroORM): RequestHandler {
         status >= 500
           ? inTenant(orm, tenantId, (em) => em.nativeDelete(IdempotencyKey, { key }))
           : inTenant(orm, tenantId, (em) =>
-              em.nativeUpdate(IdempotencyKey, { key }, { status: 'done', responseStatus: status, responseBody: { contentType: res.get('content-type'), body: text } }),
+              em.nativeUpdate(
+                IdempotencyKey,
+                { key },
+                { status: 'done', responseStatus: status, responseBody: { contentType: res.get('content-type'), body: text } },
+              ),
             );
       store.then(
         () => end(...args),

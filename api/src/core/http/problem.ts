@@ -80,7 +80,10 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   }
   if (res.headersSent) return;
   for (const [name, value] of Object.entries(apiError.extra.headers ?? {})) res.setHeader(name, value);
-  res.status(apiError.status).type('application/problem+json').send(JSON.stringify(problemBody(apiError, req.id)));
+  res
+    .status(apiError.status)
+    .type('application/problem+json')
+    .send(JSON.stringify(problemBody(apiError, req.id)));
 };
 
 export const notFoundHandler: RequestHandler = (req, _res, next) => {
@@ -92,7 +95,12 @@ export const requireJson: RequestHandler = (req, _res, next) => {
   const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
   if (hasBody && !req.is('application/json') && !req.is('application/*+json')) {
     return next(
-      new ApiError(415, 'unsupported_media_type', 'Unsupported Media Type', `Send the body as application/json (got ${req.headers['content-type'] ?? 'no Content-Type'}).`),
+      new ApiError(
+        415,
+        'unsupported_media_type',
+        'Unsupported Media Type',
+        `Send the body as application/json (got ${req.headers['content-type'] ?? 'no Content-Type'}).`,
+      ),
     );
   }
   next();

@@ -6,7 +6,19 @@ import { TenantScoped } from '../../core/db/tenant-filter.js';
 @Entity({ tableName: 'api_keys' })
 @TenantScoped()
 export class ApiKey {
-  [OptionalProps]?: 'createdAt' | 'updatedAt' | 'mode' | 'previousSecretHash' | 'previousExpiresAt' | 'scopes' | 'rateLimit' | 'expiresAt' | 'lastUsedAt' | 'revokedAt' | 'isRoot' | 'createdBy';
+  [OptionalProps]?:
+    | 'createdAt'
+    | 'updatedAt'
+    | 'mode'
+    | 'previousSecretHash'
+    | 'previousExpiresAt'
+    | 'scopes'
+    | 'rateLimit'
+    | 'expiresAt'
+    | 'lastUsedAt'
+    | 'revokedAt'
+    | 'isRoot'
+    | 'createdBy';
   @PrimaryKey({ type: 'text' }) id!: string;
   @Property({ type: 'text' }) tenantId!: string;
   @Property({ type: 'text' }) name!: string;

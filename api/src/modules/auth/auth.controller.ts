@@ -3,7 +3,19 @@ import { Body, Controller, Delete, Get, NoSecurity, OperationId, Path, Post, Req
 import { clientOf, ctxOf } from '../../core/http/context.js';
 import type { Problem } from '../../core/http/problem.js';
 import type { Services } from '../services.js';
-import type { Accepted, AuthTokens, Login, Me, PasswordResetConfirm, PasswordResetRequest, Refresh, SessionDto, Signup, TokenConfirm, UserDto } from './auth.dto.js';
+import type {
+  Accepted,
+  AuthTokens,
+  Login,
+  Me,
+  PasswordResetConfirm,
+  PasswordResetRequest,
+  Refresh,
+  SessionDto,
+  Signup,
+  TokenConfirm,
+  UserDto,
+} from './auth.dto.js';
 
 export interface SessionList {
   object: 'list';

@@ -119,9 +119,13 @@ export class AuthService {
       user: toUserDto(user),
       tenant_id: tenantId,
       session_id: sessionId!,
-      memberships: memberships.map(
-        (m): MembershipSummary => ({ id: m.id, object: 'membership', tenant_id: m.tenant_id, tenant_name: m.tenant_name, role: m.role }),
-      ),
+      memberships: memberships.map((m): MembershipSummary => ({
+        id: m.id,
+        object: 'membership',
+        tenant_id: m.tenant_id,
+        tenant_name: m.tenant_name,
+        role: m.role,
+      })),
     };
   }
 
@@ -294,7 +298,9 @@ export class AuthService {
   private async useEmailToken(em: EntityManager, token: string, purpose: EmailTokenPurpose): Promise<User> {
     const row = await em.findOne(EmailToken, { tokenHash: keyedHash(this.deps.config.secret, token), purpose });
     if (!row || row.usedAt || row.expiresAt <= new Date()) {
-      throw unprocessable('invalid_token', 'This token is invalid, expired or already used; ask for a new one.', [{ path: 'token', message: 'is invalid, expired or used' }]);
+      throw unprocessable('invalid_token', 'This token is invalid, expired or already used; ask for a new one.', [
+        { path: 'token', message: 'is invalid, expired or used' },
+      ]);
     }
     row.usedAt = new Date();
     return em.findOneOrFail(User, { id: row.userId });

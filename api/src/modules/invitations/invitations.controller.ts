@@ -1,20 +1,36 @@
-import type { Request as ExRequest } from "express";
-import { Body, Controller, Delete, Get, NoSecurity, OperationId, Patch, Path, Post, Query, Request, Response, Route, Security, SuccessResponse, Tags } from "@tsoa/runtime";
-import { ctxOf } from "../../core/http/context.js";
-import type { List } from "../../core/http/pagination.js";
-import type { Problem } from "../../core/http/problem.js";
-import type { Services } from "../services.js";
+import type { Request as ExRequest } from 'express';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  NoSecurity,
+  OperationId,
+  Path,
+  Post,
+  Query,
+  Request,
+  Response,
+  Route,
+  Security,
+  SuccessResponse,
+  Tags,
+} from '@tsoa/runtime';
+import { ctxOf } from '../../core/http/context.js';
+import type { List } from '../../core/http/pagination.js';
+import type { Problem } from '../../core/http/problem.js';
+import type { Services } from '../services.js';
 import { clientOf } from '../../core/http/context.js';
 import type { AuthTokens } from '../auth/auth.dto.js';
 import type { InvitationAccept, InvitationCreate, InvitationDto, InvitationWithToken } from './invitations.dto.js';
 
 @Route('v1/invitations')
 @Tags('Invitations')
-@Response<Problem>(400, "Malformed request")
-@Response<Problem>(401, "Missing or invalid credentials")
-@Response<Problem>(403, "Missing permission or tenant suspended")
-@Response<Problem>(422, "Invalid fields")
-@Response<Problem>(429, "Rate limited")
+@Response<Problem>(400, 'Malformed request')
+@Response<Problem>(401, 'Missing or invalid credentials')
+@Response<Problem>(403, 'Missing permission or tenant suspended')
+@Response<Problem>(422, 'Invalid fields')
+@Response<Problem>(429, 'Rate limited')
 export class InvitationsController extends Controller {
   constructor(private readonly services: Services) {
     super();

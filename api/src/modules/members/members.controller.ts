@@ -1,9 +1,9 @@
-import type { Request as ExRequest } from "express";
-import { Body, Controller, Delete, Get, OperationId, Patch, Path, Post, Query, Request, Response, Route, Security, SuccessResponse, Tags } from "@tsoa/runtime";
-import { ctxOf } from "../../core/http/context.js";
-import type { List } from "../../core/http/pagination.js";
-import type { Problem } from "../../core/http/problem.js";
-import type { Services } from "../services.js";
+import type { Request as ExRequest } from 'express';
+import { Body, Controller, Delete, Get, OperationId, Patch, Path, Query, Request, Response, Route, Security, Tags } from '@tsoa/runtime';
+import { ctxOf } from '../../core/http/context.js';
+import type { List } from '../../core/http/pagination.js';
+import type { Problem } from '../../core/http/problem.js';
+import type { Services } from '../services.js';
 import type { MemberDto, MemberUpdate } from './members.dto.js';
 
 export interface DeletedMember {
@@ -14,11 +14,11 @@ export interface DeletedMember {
 
 @Route('v1/members')
 @Tags('Members')
-@Response<Problem>(400, "Malformed request")
-@Response<Problem>(401, "Missing or invalid credentials")
-@Response<Problem>(403, "Missing permission or tenant suspended")
-@Response<Problem>(422, "Invalid fields")
-@Response<Problem>(429, "Rate limited")
+@Response<Problem>(400, 'Malformed request')
+@Response<Problem>(401, 'Missing or invalid credentials')
+@Response<Problem>(403, 'Missing permission or tenant suspended')
+@Response<Problem>(422, 'Invalid fields')
+@Response<Problem>(429, 'Rate limited')
 export class MembersController extends Controller {
   constructor(private readonly services: Services) {
     super();

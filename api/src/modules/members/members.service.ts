@@ -33,7 +33,10 @@ export class MembersService {
     const page = pageParams(query.limit, query.startingAfter);
     return inTenant(this.deps.orm, tenantId, async (em) => {
       const rows = await em.find(Membership, keysetWhere(page), { orderBy: { id: 'desc' }, limit: page.limit + 1 });
-      const users = await usersById(em, rows.map((r) => r.userId));
+      const users = await usersById(
+        em,
+        rows.map((r) => r.userId),
+      );
       return toList(rows, page, (m) => toMemberDto(m, users.get(m.userId)!));
     });
   }
@@ -86,7 +89,10 @@ export class MembersService {
   /** The role must exist in the tenant and grant nothing the caller lacks. */
   async checkAssignable(em: EntityManager, principal: Principal, role: string): Promise<string[]> {
     const permissions = await this.roles.permissionsOf(em, role);
-    if (!permissions) throw unprocessable('unknown_role', `No role with key '${role}' exists in this tenant.`, [{ path: 'role', message: 'must be a role key from GET /v1/roles' }]);
+    if (!permissions)
+      throw unprocessable('unknown_role', `No role with key '${role}' exists in this tenant.`, [
+        { path: 'role', message: 'must be a role key from GET /v1/roles' },
+      ]);
     this.roles.checkGrant(principal, permissions, 'role');
     return permissions;
   }

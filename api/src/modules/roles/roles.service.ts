@@ -12,7 +12,17 @@ import { Role } from './roles.entity.js';
 
 function systemRoleDto(key: string): RoleDto {
   const r = SYSTEM_ROLES[key];
-  return { id: `role_${key}`, object: 'role', key, name: r.name, description: r.description, permissions: [...r.permissions], system: true, created_at: null, updated_at: null };
+  return {
+    id: `role_${key}`,
+    object: 'role',
+    key,
+    name: r.name,
+    description: r.description,
+    permissions: [...r.permissions],
+    system: true,
+    created_at: null,
+    updated_at: null,
+  };
 }
 
 export class RolesService {
