@@ -1,0 +1,171 @@
+import pg from 'pg';
+import { createTestApp, expectProblem, newTenant, rootAuth, type TestApp } from './harness';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(() => t.close());
+
+describe('errors are problem+json', () => {
+  it('answers malformed JSON with 400, an unknown route with 404, a foreign media type with 415 and a large body with 413', async () => {
+    const a = await newTenant(t);
+    expectProblem(await t.http.post('/v1/customers').set(a.auth).set('Content-Type', 'application/json').send('{"name":'), 400, 'malformed_json');
+    expectProblem(await t.http.get('/v1/nothing-here').set(a.auth), 404, 'route_not_found');
+    expectProblem(await t.http.post('/v1/customers').set(a.auth).set('Content-Type', 'text/plain').send('name=x'), 415, 'unsupported_media_type');
+    expectProblem(
+      await t.http
+        .post('/v1/customers')
+        .set(a.auth)
+        .send({ name: 'x'.repeat(200_000) }),
+      413,
+      'body_too_large',
+    );
+  });
+
+  it('puts a Request-Id on every response, errors included', async () => {
+    const res = await t.http.get('/v1/customers');
+    expect(res.headers['request-id']).toMatch(/^req_[0-9A-Z]{26}$/);
+    expect(res.body.request_id).toBe(res.headers['request-id']);
+  });
+
+  it('serves health, readiness, the contract and the docs', async () => {
+    expect((await t.http.get('/healthz')).body).toEqual({ status: 'ok' });
+    expect((await t.http.get('/readyz')).body).toEqual({ status: 'ready' });
+    expect((await t.http.get('/openapi.json')).body.openapi).toBe('3.0.0');
+    expect((await t.http.get('/docs/')).text).toMatch(/swagger-ui/i);
+  });
+});
+
+describe('idempotency', () => {
+  it('creates exactly one customer from 20 concurrent identical POSTs with one key', async () => {
+    const a = await newTenant(t);
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, () => t.http.post('/v1/customers').set(a.auth).set('Idempotency-Key', 'concurrent-1').send({ name: 'Once' })),
+    );
+    const statuses = responses.map((r) => r.status);
+    expect(statuses.every((s) => s === 201 || s === 409)).toBe(true);
+    const list = await t.http.get('/v1/customers').set(a.auth);
+    expect(list.body.data).toHaveLength(1);
+  });
+
+  it('replays the first response for the same key and body, and refuses a different body with 422', async () => {
+    const a = await newTenant(t);
+    const first = await t.http.post('/v1/customers').set(a.auth).set('Idempotency-Key', 'k1').send({ name: 'First' });
+    const again = await t.http.post('/v1/customers').set(a.auth).set('Idempotency-Key', 'k1').send({ name: 'First' });
+    expect(again.status).toBe(201);
+    expect(again.body).toEqual(first.body);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expectProblem(await t.http.post('/v1/customers').set(a.auth).set('Idempotency-Key', 'k1').send({ name: 'Other' }), 422, 'idempotency_key_reused');
+  });
+
+  it('scopes keys to the tenant: another tenant may use the same key', async () => {
+    const a = await newTenant(t);
+    const b = await newTenant(t);
+    const ra = await t.http.post('/v1/customers').set(a.auth).set('Idempotency-Key', 'shared').send({ name: 'A' });
+    const rb = await t.http.post('/v1/customers').set(b.auth).set('Idempotency-Key', 'shared').send({ name: 'A' });
+    expect(rb.status).toBe(201);
+    expect(rb.body.id).not.toBe(ra.body.id);
+  });
+});
+
+describe('row-level security', () => {
+  it('shows no other tenant’s rows even with the application filter bypassed', async () => {
+    const a = await newTenant(t);
+    const b = await newTenant(t);
+    await t.http.post('/v1/customers').set(b.auth).send({ name: 'B secret' });
+    await t.http.post('/v1/customers').set(a.auth).send({ name: 'A own' });
+    // Raw SQL as the application role, no ORM filter, no WHERE clause: only RLS stands in the way.
+    const client = new pg.Client({ connectionString: t.runtime.database.orm.config.get('clientUrl') });
+    await client.connect();
+    try {
+      await client.query('begin');
+      await client.query(`select set_config('app.tenant_id', $1, true)`, [a.tenantId]);
+      const rows = (await client.query('select name, tenant_id from customers')).rows;
+      expect(rows).toEqual([{ name: 'A own', tenant_id: a.tenantId }]);
+      const keys = (await client.query('select distinct tenant_id from api_keys')).rows;
+      expect(keys).toEqual([{ tenant_id: a.tenantId }]);
+      await client.query('rollback');
+      const none = (await client.query('select count(*)::int as n from customers')).rows[0].n;
+      expect(none).toBe(0);
+      await expect(
+        client.query(`insert into customers (id, tenant_id, metadata, created_at, updated_at) values ('cus_X', $1, '{}', now(), now())`, [b.tenantId]),
+      ).rejects.toThrow(/row-level security/);
+      const bypass = (await client.query(`select rolbypassrls, rolsuper from pg_roles where rolname = current_user`)).rows[0];
+      expect(bypass).toEqual({ rolbypassrls: false, rolsuper: false });
+    } finally {
+      await client.end();
+    }
+  });
+});
+
+describe('rate limits', () => {
+  it('answers RateLimit headers, and 429 with Retry-After once a key’s own limit is spent', async () => {
+    const a = await newTenant(t);
+    const key = await t.http
+      .post('/v1/api-keys')
+      .set(a.auth)
+      .send({ name: 'tight', scopes: ['customers:read'], rate_limit: 3 });
+    const auth = { Authorization: `Bearer ${key.body.secret}` };
+    const ok = await t.http.get('/v1/customers').set(auth);
+    expect(ok.headers['ratelimit-limit']).toBe('3');
+    expect(ok.headers['ratelimit-remaining']).toBe('2');
+    expect(Number(ok.headers['ratelimit-reset'])).toBeGreaterThan(0);
+    await t.http.get('/v1/customers').set(auth);
+    await t.http.get('/v1/customers').set(auth);
+    const limited = await t.http.get('/v1/customers').set(auth);
+    expectProblem(limited, 429, 'rate_limited');
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    expect((await t.http.get('/v1/customers').set(a.auth)).status).toBe(200);
+  });
+
+  it('limits a whole tenant across its keys', async () => {
+    const tight = await createTestApp({ tenantRateLimit: 4 });
+    try {
+      const a = await newTenant(tight); // signup + permissions + key creation spend 2 of the 4
+      await tight.http.get('/v1/customers').set(a.auth);
+      await tight.http.get('/v1/customers').set(a.session);
+      expectProblem(await tight.http.get('/v1/customers').set(a.auth), 429, 'rate_limited');
+    } finally {
+      await tight.close();
+    }
+  });
+});
+
+describe('tenants', () => {
+  it('lets the platform create a reseller, the reseller a tenant, and each act inside its descendants with Plinth-Tenant', async () => {
+    const reseller = await t.http.post('/v1/tenants').set(rootAuth).send({ name: 'Reseller', kind: 'reseller' });
+    expect(reseller.status).toBe(201);
+    expect(reseller.body).toMatchObject({ object: 'tenant', kind: 'reseller', status: 'active' });
+    const asReseller = { ...rootAuth, 'Plinth-Tenant': reseller.body.id };
+    const child = await t.http.post('/v1/tenants').set(asReseller).send({ name: 'Customer Co' });
+    expect(child.body).toMatchObject({ kind: 'standard', parent_id: reseller.body.id });
+    expectProblem(await t.http.post('/v1/tenants').set(asReseller).send({ name: 'Nope', kind: 'reseller' }), 422, 'invalid_kind');
+
+    const inChild = { ...rootAuth, 'Plinth-Tenant': child.body.id };
+    const customer = await t.http.post('/v1/customers').set(inChild).send({ name: 'Deep' });
+    expect(customer.status).toBe(201);
+    const children = await t.http.get('/v1/tenants').query({ parent_id: reseller.body.id }).set(rootAuth);
+    expect(children.body.data.map((x: { id: string }) => x.id)).toEqual([child.body.id]);
+  });
+
+  it('hides tenants outside the caller’s subtree (404) and refuses children under a standard tenant', async () => {
+    const a = await newTenant(t);
+    const b = await newTenant(t);
+    expectProblem(await t.http.get('/v1/customers').set({ ...a.auth, 'Plinth-Tenant': b.tenantId }), 404);
+    expectProblem(await t.http.get(`/v1/tenants/${b.tenantId}`).set(a.auth), 404);
+    expectProblem(await t.http.post('/v1/tenants').set(a.auth).send({ name: 'Child' }), 403, 'children_not_allowed');
+    expect((await t.http.get(`/v1/tenants/${a.tenantId}`).set(a.auth)).body.id).toBe(a.tenantId);
+  });
+
+  it('suspends a tenant: its keys and sessions get 403 tenant_suspended until resumed', async () => {
+    const a = await newTenant(t);
+    expect((await t.http.post(`/v1/tenants/${a.tenantId}/suspend`).set(rootAuth)).body.status).toBe('suspended');
+    expectProblem(await t.http.get('/v1/customers').set(a.auth), 403, 'tenant_suspended');
+    expectProblem(await t.http.get('/v1/me').set(a.session), 403, 'tenant_suspended');
+    expectProblem(await t.http.post('/v1/auth/login').send({ email: a.email, password: a.password }), 403, 'tenant_suspended');
+    expectProblem(await t.http.post(`/v1/tenants/${a.tenantId}/suspend`).set(a.auth), 403, 'tenant_suspended');
+    await t.http.post(`/v1/tenants/${a.tenantId}/resume`).set(rootAuth);
+    expect((await t.http.get('/v1/customers').set(a.auth)).status).toBe(200);
+  });
+});
