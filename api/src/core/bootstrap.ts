@@ -19,9 +19,13 @@ export interface BootstrapResult {
  * secret (a changed value replaces the old one); without it, one is generated on the very first start.
  */
 export async function bootstrap(orm: MikroORM, secret: string, rootKey: string | undefined, log: Logger): Promise<BootstrapResult> {
-  const [row] = await orm.em.fork().execute<{ id: string | null }[]>('select plinth_platform_tenant() as id');
-  const platformTenantId = row?.id ?? newId('tenant');
-  return inTenant(orm, platformTenantId, async (em) => {
+  return inTenant(orm, newId('tenant'), async (em) => {
+    // Processes starting together (replicas, test workers) must not both create the platform.
+    await em.execute('select pg_advisory_xact_lock(74230002)');
+    const [row] = await em.execute<{ id: string | null }[]>('select plinth_platform_tenant() as id');
+    const platformTenantId = row?.id ?? newId('tenant');
+    await em.execute(`select set_config('app.tenant_id', ?, true)`, [platformTenantId]);
+    em.setFilterParams('tenant', { tenantId: platformTenantId });
     if (!row?.id) {
       em.persist(em.create(Tenant, { id: platformTenantId, name: 'Platform', kind: 'platform', parentId: null, path: [], status: 'active', metadata: {} }));
       await em.flush();

@@ -77,7 +77,7 @@ export async function migrate(ownerUrl: string, secret: string, log: Logger): Pr
   const owner = await MikroORM.init({
     ...baseOptions(ownerUrl),
     extensions: [Migrator],
-    migrations: { migrationsList: migrations, transactional: true, allOrNothing: true, snapshot: false },
+    migrations: { migrationsList: migrations, transactional: true, allOrNothing: true, snapshot: false, silent: true },
   });
   // Several processes (replicas, test workers) may start together: one migrates at a time.
   const lock = new pg.Client({ connectionString: ownerUrl });
