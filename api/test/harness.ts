@@ -23,7 +23,9 @@ export interface TestApp {
 let counter = 0;
 
 /** Builds a whole Plinth (migrations, bootstrap, app) on the run's test database, with a capturing mailer. */
-export async function createTestApp(overrides: { apiKeyRateLimit?: number; tenantRateLimit?: number } = {}): Promise<TestApp> {
+export async function createTestApp(
+  overrides: { apiKeyRateLimit?: number; tenantRateLimit?: number; rateLimitStore?: 'memory' | 'redis' | 'postgres'; redisUrl?: string } = {},
+): Promise<TestApp> {
   const url = process.env.PLINTH_TEST_DATABASE_URL;
   if (!url) throw new Error('PLINTH_TEST_DATABASE_URL is unset: run the tests with npm test');
   process.env.DATABASE_URL = url;

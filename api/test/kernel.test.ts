@@ -169,3 +169,25 @@ describe('tenants', () => {
     expect((await t.http.get('/v1/customers').set(a.auth)).status).toBe(200);
   });
 });
+
+describe('shared rate-limit stores', () => {
+  // Redis runs on the development and CI machines; REDIS_URL points elsewhere when set.
+  const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+  it.each(['redis', 'postgres'] as const)('enforces a key’s limit through the %s store', async (store) => {
+    const app = await createTestApp({ rateLimitStore: store, redisUrl });
+    try {
+      const a = await newTenant(app);
+      const key = await app.http
+        .post('/v1/api-keys')
+        .set(a.auth)
+        .send({ name: 'tight', scopes: ['customers:read'], rate_limit: 2 });
+      const auth = { Authorization: `Bearer ${key.body.secret}` };
+      expect((await app.http.get('/v1/customers').set(auth)).headers['ratelimit-remaining']).toBe('1');
+      await app.http.get('/v1/customers').set(auth);
+      expectProblem(await app.http.get('/v1/customers').set(auth), 429, 'rate_limited');
+    } finally {
+      await app.close();
+    }
+  });
+});

@@ -18,24 +18,31 @@ export interface RateLimitDecision {
  * The memory store is exact for one process and writes nothing to the database.
  */
 export class RateLimits {
-  private readonly limiters = new Map<string, RateLimiterAbstract>();
+  private readonly limiters = new Map<string, Promise<RateLimiterAbstract>>();
 
   constructor(
     private readonly store: RateLimitStore,
     private readonly prefix = 'plinth',
   ) {}
 
-  private limiter(name: string, points: number, duration: number): RateLimiterAbstract {
+  private limiter(name: string, points: number, duration: number): Promise<RateLimiterAbstract> {
     const id = `${name}:${points}:${duration}`;
     let limiter = this.limiters.get(id);
     if (!limiter) {
       const opts = { points, duration, keyPrefix: `${this.prefix}:${name}` };
+      const store = this.store;
       limiter =
-        this.store.kind === 'redis'
-          ? new RateLimiterRedis({ ...opts, storeClient: this.store.client })
-          : this.store.kind === 'postgres'
-            ? new RateLimiterPostgres({ ...opts, storeClient: this.store.pool, tableName: 'rate_limits', storeType: 'pool' })
-            : new RateLimiterMemory(opts);
+        store.kind === 'redis'
+          ? Promise.resolve(new RateLimiterRedis({ ...opts, storeClient: store.client }))
+          : store.kind === 'postgres'
+            ? // The PostgreSQL store creates its table asynchronously; wait for it before the first use.
+              new Promise((resolve, reject) => {
+                const l: RateLimiterAbstract = new RateLimiterPostgres(
+                  { ...opts, storeClient: store.pool, tableName: 'rate_limits', storeType: 'pool' },
+                  (err?: Error) => (err ? reject(err) : resolve(l)),
+                );
+              })
+            : Promise.resolve(new RateLimiterMemory(opts));
       this.limiters.set(id, limiter);
     }
     return limiter;
@@ -44,7 +51,7 @@ export class RateLimits {
   /** Spends one request of `key`'s per-minute budget; throws a 429 problem when it is spent. */
   async consume(name: string, key: string, perMinute: number): Promise<RateLimitDecision> {
     try {
-      const res = await this.limiter(name, perMinute, 60).consume(key);
+      const res = await (await this.limiter(name, perMinute, 60)).consume(key);
       return { limit: perMinute, remaining: res.remainingPoints, resetSeconds: Math.ceil(res.msBeforeNext / 1000) };
     } catch (err) {
       if (err instanceof RateLimiterRes) {
@@ -61,7 +68,7 @@ export class RateLimits {
 
   /** Throws 429 while `key` (ip + account) is locked out after repeated failed logins. */
   async assertLoginAllowed(key: string): Promise<void> {
-    const res = await this.failures().get(key);
+    const res = await (await this.failures()).get(key);
     if (res && res.consumedPoints >= 5 && res.msBeforeNext > 0) {
       throw tooManyRequests('Too many failed sign-in attempts. Try again later or reset your password.', res.msBeforeNext / 1000);
     }
@@ -70,17 +77,17 @@ export class RateLimits {
   /** Records a failure; the fifth in 15 minutes locks the pair out for 1, 2, 4, ... minutes (at most a day). */
   async recordLoginFailure(key: string): Promise<void> {
     try {
-      await this.failures().consume(key);
+      await (await this.failures()).consume(key);
     } catch (err) {
       if (!(err instanceof RateLimiterRes)) throw err;
-      const lock = await this.lockouts().penalty(key, 1);
+      const lock = await (await this.lockouts()).penalty(key, 1);
       const seconds = Math.min(60 * 2 ** (lock.consumedPoints - 1), 24 * 3600);
-      await this.failures().block(key, seconds);
+      await (await this.failures()).block(key, seconds);
     }
   }
 
   async recordLoginSuccess(key: string): Promise<void> {
-    await this.failures().delete(key);
+    await (await this.failures()).delete(key);
   }
 }
 
