@@ -262,3 +262,28 @@ describe('roles, members and invitations', () => {
     expectProblem(await t.http.post('/v1/invitations/accept').send({ token: inv.body.token, name: 'X', password: 'some password here' }), 404);
   });
 });
+
+describe('remaining happy paths', () => {
+  it('updates a tenant, reads roles, members, keys and invitations, removes a member and resends verification', async () => {
+    const a = await newTenant(t);
+    const renamed = await t.http
+      .patch(`/v1/tenants/${a.tenantId}`)
+      .set(a.auth)
+      .send({ name: 'Renamed', metadata: { plan: 'pro' } });
+    expect(renamed.body).toMatchObject({ name: 'Renamed', metadata: { plan: 'pro' } });
+    expect((await t.http.get('/v1/roles/role_viewer').set(a.auth)).body).toMatchObject({ key: 'viewer', system: true });
+    const keys = await t.http.get('/v1/api-keys').set(a.auth);
+    expect(keys.body.data.length).toBeGreaterThanOrEqual(1);
+    const email = uniqueEmail('happy');
+    const inv = await t.http.post('/v1/invitations').set(a.auth).send({ email, role: 'viewer' });
+    expect((await t.http.get('/v1/invitations').set(a.auth)).body.data.map((i: { id: string }) => i.id)).toContain(inv.body.id);
+    const joined = await t.http.post('/v1/invitations/accept').send({ token: inv.body.token, name: 'Happy', password: 'happy path password' });
+    const member = (await t.http.get('/v1/members').set(a.auth)).body.data.find((m: { user: { email: string } }) => m.user.email === email);
+    expect((await t.http.get(`/v1/members/${member.id}`).set(a.auth)).body).toMatchObject({ object: 'member', role: 'viewer' });
+    expect((await t.http.delete(`/v1/members/${member.id}`).set(a.auth)).body.deleted).toBe(true);
+    expectProblem(await t.http.get('/v1/customers').set({ Authorization: `Bearer ${joined.body.access_token}` }), 401, 'membership_removed');
+    const before = t.outbox.length;
+    expect((await t.http.post('/v1/auth/email-verification').set(a.session)).status).toBe(202);
+    expect(t.outbox.length).toBe(before + 1);
+  });
+});
