@@ -14,7 +14,6 @@ export const ID_PREFIXES = {
   session: 'ses',
   refreshToken: 'rtk',
   emailToken: 'etk',
-  idempotencyKey: 'idk',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import type { Config } from './config.js';
-import { bootstrap, type BootstrapResult } from './bootstrap.js';
+import { bootstrap, type BootstrapResult } from '../modules/bootstrap.js';
 import { openDatabase, type Database } from './db/database.js';
 import type { Deps } from './deps.js';
 import { RateLimits, type RateLimitStore } from './http/rate-limit.js';

@@ -13,7 +13,7 @@ export function createServices(deps: Deps) {
   const tenants = new TenantsService(deps);
   const roles = new RolesService(deps);
   const members = new MembersService(deps, roles);
-  const auth = new AuthService(deps, tenants, members);
+  const auth = new AuthService(deps, members);
   return {
     tenants,
     roles,

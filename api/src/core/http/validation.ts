@@ -35,5 +35,3 @@ export function mergeMetadata(current: Metadata, patch: Metadata | undefined): M
   }
   return next;
 }
-
-export const iso = (d: Date | null | undefined): string | null => (d ? d.toISOString() : null);

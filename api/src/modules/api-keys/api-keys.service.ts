@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { ALL_PERMISSIONS } from '../../core/auth/permissions.js';
 import { authorize, type Ctx } from '../../core/auth/principal.js';
 import { keyedHash, randomToken } from '../../core/auth/tokens.js';
 import type { Deps } from '../../core/deps.js';
@@ -12,6 +13,34 @@ import { ApiKey } from './api-keys.entity.js';
 
 export function newSecret(mode: 'live' | 'test'): string {
   return `sk_${mode}_${randomToken(32)}`;
+}
+
+/**
+ * Keeps exactly one live root key on the platform tenant, inside the caller's transaction. With
+ * `rootKey` (PLINTH_ROOT_KEY) that secret is the key and a changed value replaces the old one;
+ * without it, a key is generated only when none exists, and returned so it can be printed once.
+ */
+export async function ensureRootKey(em: EntityManager, platformTenantId: string, secret: string, rootKey: string | undefined): Promise<string | undefined> {
+  const roots = await em.find(ApiKey, { isRoot: true, revokedAt: null });
+  const wantedHash = rootKey ? keyedHash(secret, rootKey) : undefined;
+  if (wantedHash ? roots.some((k) => k.secretHash === wantedHash) : roots.length > 0) return undefined;
+  for (const old of roots) old.revokedAt = new Date();
+  const generated = rootKey ? undefined : newSecret('live');
+  const value = rootKey ?? generated!;
+  em.persist(
+    em.create(ApiKey, {
+      id: newId('apiKey'),
+      tenantId: platformTenantId,
+      name: 'Platform root key',
+      mode: 'live',
+      last4: value.slice(-4),
+      secretHash: keyedHash(secret, value),
+      scopes: [...ALL_PERMISSIONS],
+      isRoot: true,
+    }),
+  );
+  await em.flush();
+  return generated;
 }
 
 export class ApiKeysService {

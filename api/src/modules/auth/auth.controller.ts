@@ -106,8 +106,7 @@ export class AuthController extends Controller {
   @Security('session')
   async requestEmailVerification(@Request() req: ExRequest): Promise<Accepted> {
     this.setStatus(202);
-    await this.services.auth.requestEmailVerification(ctxOf(req));
-    return { object: 'accepted', message: 'A verification email is on its way.' };
+    return this.services.auth.requestEmailVerification(ctxOf(req));
   }
 
   /**
@@ -131,8 +130,7 @@ export class AuthController extends Controller {
   @SuccessResponse(202, 'Accepted')
   async requestPasswordReset(@Request() req: ExRequest, @Body() body: PasswordResetRequest): Promise<Accepted> {
     this.setStatus(202);
-    await this.services.auth.requestPasswordReset(clientOf(req), body.email);
-    return { object: 'accepted', message: 'If an account exists for this address, we sent it an email.' };
+    return this.services.auth.requestPasswordReset(clientOf(req), body.email);
   }
 
   /**

@@ -6,9 +6,9 @@ import { inIdentity, inTenant } from '../../core/db/unit-of-work.js';
 import { conflict, forbidden, notFound, unauthorized, unprocessable } from '../../core/http/errors.js';
 import { newId } from '../../core/ids.js';
 import type { MembersService } from '../members/members.service.js';
-import type { TenantsService } from '../tenants/tenants.service.js';
+import { buildTenant } from '../tenants/tenants.service.js';
 import { EmailToken, RefreshToken, Session, User, type EmailTokenPurpose } from './auth.entity.js';
-import type { AuthTokens, Login, Me, MembershipSummary, PasswordResetConfirm, Refresh, SessionDto, Signup, UserDto } from './auth.dto.js';
+import type { Accepted, AuthTokens, Login, Me, MembershipSummary, PasswordResetConfirm, Refresh, SessionDto, Signup, UserDto } from './auth.dto.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import { userByEmail } from './users.repository.js';
 
@@ -40,7 +40,6 @@ const EMAIL_TOKEN_TTL: Record<EmailTokenPurpose, number> = { verify_email: 48 * 
 export class AuthService {
   constructor(
     private readonly deps: Deps,
-    private readonly tenants: TenantsService,
     private readonly members: MembersService,
   ) {}
 
@@ -52,7 +51,7 @@ export class AuthService {
     try {
       const tokens = await inTenant(this.deps.orm, tenantId, async (em) => {
         if (await userByEmail(em, input.email)) throw this.emailTaken();
-        this.tenants.build(em, { id: tenantId, name: input.tenant_name, kind: 'standard', parent: { id: platformId, path: [] } as never });
+        buildTenant(em, { id: tenantId, name: input.tenant_name, kind: 'standard', parent: { id: platformId, path: [] } });
         const user = await this.createUser(em, { email: input.email, name: input.name, passwordHash, verified: false });
         this.members.add(em, tenantId, user.id, 'owner');
         await em.flush();
@@ -158,10 +157,11 @@ export class AuthService {
     return { id, object: 'session', deleted: true };
   }
 
-  async requestEmailVerification(ctx: Ctx): Promise<void> {
+  async requestEmailVerification(ctx: Ctx): Promise<Accepted> {
     const user = await inIdentity(this.deps.orm, (em) => em.findOneOrFail(User, { id: ctx.principal.userId! }));
     if (user.emailVerifiedAt) throw conflict('email_already_verified', 'This email address is already verified.');
     await this.sendEmailToken(user.id, user.email, 'verify_email');
+    return { object: 'accepted', message: 'A verification email is on its way.' };
   }
 
   async confirmEmailVerification(_client: Client, token: string): Promise<UserDto> {
@@ -174,10 +174,11 @@ export class AuthService {
   }
 
   /** Always answers the same, whether or not the address has an account. */
-  async requestPasswordReset(client: Client, email: string): Promise<void> {
+  async requestPasswordReset(client: Client, email: string): Promise<Accepted> {
     await this.deps.limits.consume('password_reset', `${client.ip ?? 'unknown'}|${email.toLowerCase()}`, 5);
     const user = await inIdentity(this.deps.orm, (em) => userByEmail(em, email));
     if (user) await this.sendEmailToken(user.id, user.email, 'password_reset');
+    return { object: 'accepted', message: 'If an account exists for this address, we sent it an email.' };
   }
 
   /** Sets the new password and signs the user out everywhere. */

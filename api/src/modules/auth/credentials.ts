@@ -1,13 +1,14 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type { CredentialResolver } from '../../core/auth/authentication.js';
 import type { Principal } from '../../core/auth/principal.js';
 import { keyedHash, looksLikeJwt, verifyAccessToken } from '../../core/auth/tokens.js';
 import type { Deps } from '../../core/deps.js';
-import { inIdentity, inTenant } from '../../core/db/unit-of-work.js';
+import { inTenant } from '../../core/db/unit-of-work.js';
 import { forbidden, notFound, unauthorized } from '../../core/http/errors.js';
 import { isId } from '../../core/ids.js';
 import type { MembersService } from '../members/members.service.js';
 import type { RolesService } from '../roles/roles.service.js';
-import { Tenant } from '../tenants/tenants.entity.js';
+import { visibleTenants } from '../tenants/tenants.repository.js';
 import { Session } from './auth.entity.js';
 
 interface KeyRow {
@@ -22,15 +23,18 @@ interface KeyRow {
   previous_expires_at: Date | null;
 }
 
+type Credential = Omit<Principal, 'tenantId'>;
+
 /**
  * Turns a bearer token into a principal: a session access token (JWT naming a live session, whose
  * membership gives the permissions) or a secret API key (looked up by keyed hash, whose scopes are the
- * permissions). `Plinth-Tenant` then moves the principal into a descendant tenant.
+ * permissions). `Plinth-Tenant` then moves the principal into a descendant tenant. Each request costs
+ * one transaction in the credential's tenant (plus, for keys, the hash look-up before it).
  */
 export function credentialResolver(deps: Deps, roles: RolesService, members: MembersService): CredentialResolver {
   const { orm, config } = deps;
 
-  async function fromApiKey(token: string): Promise<Omit<Principal, 'tenantId'>> {
+  async function apiKey(token: string): Promise<Credential> {
     const [key] = await orm.em.fork().execute<KeyRow[]>('select * from plinth_authenticate_api_key(?)', [keyedHash(config.secret, token)]);
     if (!key) throw unauthorized('The API key is invalid.', 'invalid_api_key');
     if (key.revoked_at) throw unauthorized('This API key has been revoked.', 'api_key_revoked');
@@ -48,44 +52,47 @@ export function credentialResolver(deps: Deps, roles: RolesService, members: Mem
     };
   }
 
-  async function fromAccessToken(token: string): Promise<Omit<Principal, 'tenantId' | 'permissions'> & { permissions?: Set<string> }> {
-    const claims = verifyAccessToken(config.secret, token);
-    if (!claims) throw unauthorized('The access token is invalid or expired; refresh it.', 'invalid_access_token');
-    const session = await inIdentity(orm, (em) => em.findOne(Session, { id: claims.sid }));
-    if (!session || session.revokedAt || session.expiresAt <= new Date() || session.userId !== claims.sub || session.tenantId !== claims.ten) {
+  /** Inside the transaction of the tenant the token names: the session, then the membership's role. */
+  async function session(em: EntityManager, claims: { sub: string; sid: string; ten: string }): Promise<Credential> {
+    const s = await em.findOne(Session, { id: claims.sid });
+    if (!s || s.revokedAt || s.expiresAt <= new Date() || s.userId !== claims.sub || s.tenantId !== claims.ten) {
       throw unauthorized('This session has ended; sign in again.', 'session_revoked');
     }
+    const membership = await members.findByUser(em, s.userId);
+    const granted = membership && (await roles.permissionsOf(em, membership.role));
+    if (!granted) throw unauthorized('You are no longer a member of this tenant; sign in again.', 'membership_removed');
     return {
-      credentialTenantId: session.tenantId,
-      actor: { type: 'user', id: session.userId },
-      userId: session.userId,
-      sessionId: session.id,
+      credentialTenantId: s.tenantId,
+      actor: { type: 'user', id: s.userId },
+      userId: s.userId,
+      sessionId: s.id,
+      permissions: new Set(granted),
       mode: 'live',
       rateLimit: config.apiKeyRateLimit,
     };
   }
 
+  /** Row-level security shows the credential's tenant and its subtree only: a foreign tenant is a 404. */
+  async function place(em: EntityManager, credential: Credential, acting: string | undefined): Promise<Principal> {
+    const tenantId = acting ?? credential.credentialTenantId;
+    const tenants = await visibleTenants(em, [credential.credentialTenantId, tenantId]);
+    const own = tenants.find((t) => t.id === credential.credentialTenantId);
+    const target = tenants.find((t) => t.id === tenantId);
+    if (!own || !target) throw notFound('tenant', tenantId);
+    if (own.status === 'suspended' || target.status === 'suspended')
+      throw forbidden('This tenant is suspended; contact its administrator.', 'tenant_suspended');
+    return { ...credential, tenantId };
+  }
+
   return async (token, acting) => {
-    const base = looksLikeJwt(token) ? await fromAccessToken(token) : await fromApiKey(token);
-    const tenantId = acting ?? base.credentialTenantId;
     if (acting !== undefined && !isId('tenant', acting)) throw notFound('tenant', acting);
-    return inTenant(orm, base.credentialTenantId, async (em) => {
-      let permissions = base.permissions;
-      if (base.userId) {
-        const membership = await members.findByUser(em, base.userId);
-        const granted = membership && (await roles.permissionsOf(em, membership.role));
-        if (!granted) throw unauthorized('You are no longer a member of this tenant; sign in again.', 'membership_removed');
-        permissions = new Set(granted);
-      }
-      // Row-level security shows the credential's tenant and its subtree only: a foreign tenant is a 404.
-      const tenants = await em.find(Tenant, { id: { $in: [...new Set([base.credentialTenantId, tenantId])] } });
-      const own = tenants.find((t) => t.id === base.credentialTenantId);
-      const target = tenants.find((t) => t.id === tenantId);
-      if (!target || !own) throw notFound('tenant', tenantId);
-      if (own.status === 'suspended' || target.status === 'suspended') {
-        throw forbidden('This tenant is suspended; contact its administrator.', 'tenant_suspended');
-      }
-      return { ...base, tenantId, permissions: permissions! } as Principal;
-    });
+    if (looksLikeJwt(token)) {
+      const claims = verifyAccessToken(config.secret, token);
+      if (!claims) throw unauthorized('The access token is invalid or expired; refresh it.', 'invalid_access_token');
+      if (!isId('tenant', claims.ten)) throw unauthorized('The access token is invalid or expired; refresh it.', 'invalid_access_token');
+      return inTenant(orm, claims.ten, async (em) => place(em, await session(em, claims), acting));
+    }
+    const credential = await apiKey(token);
+    return inTenant(orm, credential.credentialTenantId, (em) => place(em, credential, acting));
   };
 }

@@ -9,6 +9,27 @@ import { isId, newId } from '../../core/ids.js';
 import { toTenantDto, type TenantCreate, type TenantDto, type TenantUpdate } from './tenants.dto.js';
 import { Tenant, type TenantKind } from './tenants.entity.js';
 
+/**
+ * A new tenant below `parent`, inside the caller's transaction (whose `app.tenant_id` must be the new
+ * id or an ancestor). Used by create, signup and bootstrap.
+ */
+export function buildTenant(
+  em: EntityManager,
+  input: { id?: string; name: string; kind: TenantKind; parent?: Pick<Tenant, 'id' | 'path'> | null; metadata?: Record<string, string> },
+): Tenant {
+  const tenant = em.create(Tenant, {
+    id: input.id ?? newId('tenant'),
+    name: input.name,
+    kind: input.kind,
+    parentId: input.parent?.id ?? null,
+    path: input.parent ? [...input.parent.path, input.parent.id] : [],
+    status: 'active',
+    metadata: input.metadata ?? {},
+  });
+  em.persist(tenant);
+  return tenant;
+}
+
 export interface TenantListQuery {
   limit?: number;
   startingAfter?: string;
@@ -31,25 +52,10 @@ export class TenantsService {
       if (kind === 'reseller' && parent.kind !== 'platform') {
         throw unprocessable('invalid_kind', 'Only the platform can create reseller tenants.', [{ path: 'kind', message: 'must be standard' }]);
       }
-      const tenant = this.build(em, { name: input.name, kind, parent, metadata: input.metadata ?? {} });
+      const tenant = buildTenant(em, { name: input.name, kind, parent, metadata: input.metadata ?? {} });
       await em.flush();
       return toTenantDto(tenant);
     });
-  }
-
-  /** Used by signup and bootstrap inside their own transaction; the caller has set `app.tenant_id` to `id`. */
-  build(em: EntityManager, input: { id?: string; name: string; kind: TenantKind; parent?: Tenant | null; metadata?: Record<string, string> }): Tenant {
-    const tenant = em.create(Tenant, {
-      id: input.id ?? newId('tenant'),
-      name: input.name,
-      kind: input.kind,
-      parentId: input.parent?.id ?? null,
-      path: input.parent ? [...input.parent.path, input.parent.id] : [],
-      status: 'active',
-      metadata: input.metadata ?? {},
-    });
-    em.persist(tenant);
-    return tenant;
   }
 
   /** The tenants below the acting tenant (its whole subtree), newest first. */
