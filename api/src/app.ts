@@ -1,5 +1,3 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import express, { type Express } from 'express';
 import swaggerUi from 'swagger-ui-express';
 import { authenticate } from './core/auth/authentication.js';
@@ -9,17 +7,9 @@ import { errorHandler, notFoundHandler, requireJson } from './core/http/problem.
 import { requestContext, securityHeaders } from './core/http/request-context.js';
 import { RegisterRoutes } from './generated/routes.js';
 import { createServices, type Services } from './modules/services.js';
+import { loadSpec } from './core/spec.js';
 
-/** The committed contract, found from the source tree (dev, tests) or the built tree (dist/, Docker). */
-export function loadSpec(): Record<string, unknown> {
-  let dir = __dirname;
-  for (let i = 0; i < 5; i++) {
-    const candidate = join(dir, 'openapi', 'openapi.json');
-    if (existsSync(candidate)) return JSON.parse(readFileSync(candidate, 'utf8'));
-    dir = dirname(dir);
-  }
-  throw new Error('openapi/openapi.json not found; run npm run generate');
-}
+export { loadSpec };
 
 /** Builds the HTTP app from its dependencies without listening (tests build their own). */
 export function createApp(deps: Deps): { app: Express; services: Services } {

@@ -4,12 +4,26 @@ import { createApp } from './app.js';
 import { loadConfig } from './core/config.js';
 import { createLogger } from './core/logger.js';
 import { startRuntime } from './core/runtime.js';
+import { startWorker, type Worker } from './worker.js';
 
 async function main(): Promise<void> {
   const started = performance.now();
   const config = loadConfig();
   const log = createLogger(config.logLevel);
   const runtime = await startRuntime(config, log);
+  const worker: Worker | undefined = config.processRole === 'api' ? undefined : await startWorker(runtime.deps, runtime.database);
+  if (config.processRole === 'worker') {
+    process.stdout.write(`\n  Plinth worker is running (ready in ${Math.round(performance.now() - started)} ms)\n\n`);
+    const stop = async (signal: string) => {
+      log.info({ signal }, 'worker shutting down');
+      await worker!.stop();
+      await runtime.close();
+      process.exit(0);
+    };
+    process.on('SIGTERM', () => void stop('SIGTERM'));
+    process.on('SIGINT', () => void stop('SIGINT'));
+    return;
+  }
   const { app } = createApp(runtime.deps);
 
   const server: Server = await new Promise((resolve) => {
@@ -45,6 +59,7 @@ async function main(): Promise<void> {
     force.unref();
     server.close(async () => {
       try {
+        await worker?.stop();
         await runtime.close();
         log.info('stopped');
         process.exit(0);

@@ -25,6 +25,35 @@ export interface Config {
   publicUrl?: string;
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
+  /** Which parts this process runs: the HTTP API, the worker (relay, deliveries, scheduled jobs), or both. */
+  processRole: 'all' | 'api' | 'worker';
+  /** Events older than this are deleted (and can no longer be listed or replayed). */
+  eventRetentionDays: number;
+  webhooks: {
+    /** Delay before each attempt, in seconds; the first is normally 0. */
+    retrySchedule: number[];
+    timeoutMs: number;
+    /** An endpoint failing without a success for this long is disabled. */
+    disableAfterSeconds: number;
+    /** Deliveries in flight to one endpoint, per worker process. */
+    endpointConcurrency: number;
+    /** Development and tests only: allow endpoints on loopback and private networks. */
+    allowPrivateNetworks: boolean;
+    /** How long a rotated-out secret keeps signing. */
+    previousSecretTtlSeconds: number;
+  };
+  /** With a key, webhooks are sent through Svix instead of the built-in dispatcher. */
+  svix?: { apiKey: string; serverUrl?: string };
+}
+
+function seconds(name: string, fallback: number[]): number[] {
+  const raw = process.env[name];
+  if (!raw) return fallback;
+  const values = raw.split(',').map((v) => Number(v.trim()));
+  if (!values.length || values.some((v) => !Number.isFinite(v) || v < 0)) {
+    throw new Error(`${name} must be a comma-separated list of non-negative seconds, got "${raw}"`);
+  }
+  return values;
 }
 
 function int(name: string, fallback: number): number {
@@ -49,6 +78,12 @@ function loadSecret(dataDir: string): string {
   return secret;
 }
 
+function role(raw: string | undefined): Config['processRole'] {
+  if (raw === undefined || raw === '') return 'all';
+  if (raw !== 'all' && raw !== 'api' && raw !== 'worker') throw new Error(`PLINTH_PROCESS must be all, api or worker, got "${raw}"`);
+  return raw;
+}
+
 export function loadConfig(overrides: Partial<Config> = {}): Config {
   // npm runs workspace scripts inside api/; INIT_CWD is where the person typed `npm start`.
   const dataDir = resolve(overrides.dataDir ?? process.env.PLINTH_DATA_DIR ?? join(process.env.INIT_CWD ?? process.cwd(), '.plinth'));
@@ -71,6 +106,17 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
     publicUrl: process.env.PUBLIC_URL || undefined,
     accessTokenTtlSeconds: int('ACCESS_TOKEN_TTL_SECONDS', 900),
     refreshTokenTtlSeconds: int('REFRESH_TOKEN_TTL_SECONDS', 30 * 24 * 3600),
+    processRole: role(process.env.PLINTH_PROCESS),
+    eventRetentionDays: int('EVENT_RETENTION_DAYS', 30),
+    webhooks: {
+      retrySchedule: seconds('WEBHOOK_RETRY_SCHEDULE', [0, 5, 300, 1800, 7200, 18000, 36000, 36000]),
+      timeoutMs: int('WEBHOOK_TIMEOUT_MS', 15_000),
+      disableAfterSeconds: int('WEBHOOK_DISABLE_AFTER_SECONDS', 5 * 24 * 3600),
+      endpointConcurrency: int('WEBHOOK_ENDPOINT_CONCURRENCY', 10),
+      allowPrivateNetworks: process.env.WEBHOOK_ALLOW_PRIVATE_NETWORKS === 'true',
+      previousSecretTtlSeconds: int('WEBHOOK_PREVIOUS_SECRET_TTL_SECONDS', 24 * 3600),
+    },
+    svix: process.env.SVIX_API_KEY ? { apiKey: process.env.SVIX_API_KEY, serverUrl: process.env.SVIX_SERVER_URL || undefined } : undefined,
     ...overrides,
   };
 }

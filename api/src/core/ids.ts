@@ -14,6 +14,11 @@ export const ID_PREFIXES = {
   session: 'ses',
   refreshToken: 'rtk',
   emailToken: 'etk',
+  event: 'evt',
+  webhookEndpoint: 'we',
+  webhookDelivery: 'wd',
+  auditLog: 'aud',
+  auditExport: 'aex',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -1,5 +1,9 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261122000001_kernel } from './Migration20261122000001_kernel.js';
+import { Migration20261122000002_events } from './Migration20261122000002_events.js';
 
 /** Explicit list: no dynamic imports of migration files (works the same under tsc, swc and jest). */
-export const migrations: MigrationObject[] = [{ name: 'Migration20261122000001_kernel', class: Migration20261122000001_kernel }];
+export const migrations: MigrationObject[] = [
+  { name: 'Migration20261122000001_kernel', class: Migration20261122000001_kernel },
+  { name: 'Migration20261122000002_events', class: Migration20261122000002_events },
+];

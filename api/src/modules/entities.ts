@@ -6,6 +6,7 @@ import { Invitation } from './invitations/invitations.entity.js';
 import { Membership } from './members/members.entity.js';
 import { Role } from './roles/roles.entity.js';
 import { Tenant } from './tenants/tenants.entity.js';
+import { WebhookDelivery, WebhookEndpoint } from './webhooks/webhooks.entity.js';
 
 /** Every entity, for the ORM. Each module owns its own. */
-export const entities = [Tenant, User, Session, RefreshToken, EmailToken, Role, Membership, Invitation, ApiKey, Customer, IdempotencyKey];
+export const entities = [Tenant, User, Session, RefreshToken, EmailToken, Role, Membership, Invitation, ApiKey, Customer, IdempotencyKey, WebhookEndpoint, WebhookDelivery];

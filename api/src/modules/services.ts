@@ -7,6 +7,10 @@ import { InvitationsService } from './invitations/invitations.service.js';
 import { MembersService } from './members/members.service.js';
 import { RolesService } from './roles/roles.service.js';
 import { TenantsService } from './tenants/tenants.service.js';
+import { AuditService } from './audit/audit.service.js';
+import { EventsService } from './events/events.service.js';
+import { SvixBackend } from './webhooks/svix.js';
+import { WebhooksService } from './webhooks/webhooks.service.js';
 
 /** The root lists the modules; each is built from the kernel's deps and the services it names. */
 export function createServices(deps: Deps) {
@@ -14,6 +18,7 @@ export function createServices(deps: Deps) {
   const roles = new RolesService(deps);
   const members = new MembersService(deps, roles);
   const auth = new AuthService(deps, members);
+  const svix = deps.config.svix ? new SvixBackend(deps.config.svix.apiKey, deps.config.svix.serverUrl) : undefined;
   return {
     tenants,
     roles,
@@ -22,6 +27,9 @@ export function createServices(deps: Deps) {
     apiKeys: new ApiKeysService(deps, roles),
     invitations: new InvitationsService(deps, members, auth),
     customers: new CustomersService(deps),
+    events: new EventsService(deps),
+    webhooks: new WebhooksService(deps, svix),
+    audit: new AuditService(deps),
     resolveCredential: credentialResolver(deps, roles, members),
   };
 }

@@ -5,6 +5,181 @@
  */
 
 export interface paths {
+    "/v1/webhook-endpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List webhook endpoints
+         * @description Lists webhook endpoints, newest first.
+         */
+        get: operations["listWebhookEndpoints"];
+        put?: never;
+        /**
+         * Create a webhook endpoint
+         * @description Creates an endpoint that receives the events it subscribes to, signed with Standard Webhooks
+         *     headers. The signing secret is in this response only.
+         */
+        post: operations["createWebhookEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhook-endpoints/portal-session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Open the webhook portal
+         * @description Returns a link to the Svix app portal for this tenant (Svix backend only).
+         */
+        post: operations["createWebhookPortalSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhook-endpoints/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Retrieve a webhook endpoint
+         * @description Retrieves a webhook endpoint.
+         */
+        get: operations["getWebhookEndpoint"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a webhook endpoint
+         * @description Deletes a webhook endpoint and its pending deliveries.
+         */
+        delete: operations["deleteWebhookEndpoint"];
+        options?: never;
+        head?: never;
+        /**
+         * Update a webhook endpoint
+         * @description Updates a webhook endpoint. Re-enabling an endpoint Plinth disabled clears its failure state.
+         */
+        patch: operations["updateWebhookEndpoint"];
+        trace?: never;
+    };
+    "/v1/webhook-endpoints/{id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate a webhook endpoint's secret
+         * @description Replaces the signing secret. For 24 hours every delivery carries a signature with the new secret
+         *     and one with the previous secret, so receivers holding either verify.
+         */
+        post: operations["rotateWebhookEndpointSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhook-endpoints/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a test event
+         * @description Sends a `webhook_endpoint.test` event to this endpoint alone and returns its delivery.
+         */
+        post: operations["testWebhookEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhook-endpoints/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List deliveries
+         * @description Lists the endpoint's deliveries, newest first, with every attempt (status code, duration,
+         *     response excerpt) and the next retry.
+         */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhook-endpoints/{id}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replay events to an endpoint
+         * @description Re-sends events from a time range (up to 10,000) that the endpoint subscribes to.
+         */
+        post: operations["replayWebhookEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhook-deliveries/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Retry a delivery
+         * @description Sends a delivery again now, whatever its status.
+         */
+        post: operations["retryWebhookDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/tenants": {
         parameters: {
             query?: never;
@@ -274,6 +449,66 @@ export interface paths {
          *     existing user sends their current password. Answers with a session in the inviting tenant.
          */
         post: operations["acceptInvitation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List events
+         * @description Lists the tenant's events, newest first. Events are kept for 30 days (EVENT_RETENTION_DAYS).
+         */
+        get: operations["listEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/events/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Retrieve an event
+         * @description Retrieves an event.
+         */
+        get: operations["getEvent"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/event-types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List event types
+         * @description Lists every event type with its description and JSON Schema.
+         */
+        get: operations["listEventTypes"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -552,6 +787,107 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/audit-logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List audit log entries
+         * @description Lists audit log entries, newest first. Every mutating operation writes one, in the same
+         *     transaction as the change.
+         */
+        get: operations["listAuditLogs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit-logs/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Verify the audit log
+         * @description Recomputes the tenant's hash chain and reports whether it is intact, and where it breaks.
+         */
+        get: operations["verifyAuditLogs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit-logs/exports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Export the audit log
+         * @description Starts an export of the entries matching a filter, as CSV or NDJSON. Poll it for progress.
+         */
+        post: operations["createAuditLogExport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit-logs/exports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Retrieve an audit log export
+         * @description Retrieves an export: its status, progress and, once done, its download link.
+         */
+        get: operations["getAuditLogExport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit-logs/exports/{id}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download an audit log export
+         * @description Downloads a finished export (`text/csv` or `application/x-ndjson`).
+         */
+        get: operations["downloadAuditLogExport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/api-keys": {
         parameters: {
             query?: never;
@@ -664,10 +1000,6 @@ export interface components {
             /** @description For validation errors: every offending field. */
             errors?: components["schemas"]["FieldError"][];
         };
-        /** @enum {string} */
-        TenantKind: "platform" | "reseller" | "standard";
-        /** @enum {string} */
-        TenantStatus: "active" | "suspended";
         /** @description Construct a type with a set of properties K of type T */
         "Record_string.string_": {
             [key: string]: string;
@@ -680,6 +1012,191 @@ export interface components {
          *     }
          */
         Metadata: components["schemas"]["Record_string.string_"];
+        /** @description Returned on creation and rotation only: the signing secret is never shown again. */
+        WebhookEndpointWithSecret: {
+            /** @example we_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            id: string;
+            /** @enum {string} */
+            object: "webhook_endpoint";
+            /** @example https://example.com/webhooks/plinth */
+            url: string;
+            /** @example Order sync */
+            description: string | null;
+            /** @description Disabled endpoints receive nothing; Plinth disables an endpoint that keeps failing (see `disabled_reason`). */
+            enabled: boolean;
+            /** @description Why Plinth disabled the endpoint, when it did. */
+            disabled_reason: string | null;
+            /**
+             * @description Event types sent to this endpoint: exact types, wildcards such as `customer.*`, or `*` for all.
+             * @example [
+             *       "customer.*",
+             *       "member.created"
+             *     ]
+             */
+            event_types: string[];
+            metadata: components["schemas"]["Metadata"];
+            /** @example 2026-11-22T10:00:00.000Z */
+            created_at: string;
+            updated_at: string;
+            /**
+             * @description Verify signatures with it (Standard Webhooks; the `svix` and `standardwebhooks` libraries accept it as is).
+             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+             */
+            secret: string;
+        };
+        WebhookEndpointCreate: {
+            /**
+             * @description An https (or http) URL. Loopback, private and link-local addresses are refused.
+             * @example https://example.com/webhooks/plinth
+             */
+            url: string;
+            /** @example Order sync */
+            description?: string;
+            /**
+             * @description Exact event types (`customer.created`), wildcards (`customer.*`) or `*`.
+             * @example [
+             *       "customer.*"
+             *     ]
+             */
+            event_types: string[];
+            /** @description Default true. */
+            enabled?: boolean;
+            metadata?: components["schemas"]["Metadata"];
+        };
+        WebhookEndpointDto: {
+            /** @example we_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            id: string;
+            /** @enum {string} */
+            object: "webhook_endpoint";
+            /** @example https://example.com/webhooks/plinth */
+            url: string;
+            /** @example Order sync */
+            description: string | null;
+            /** @description Disabled endpoints receive nothing; Plinth disables an endpoint that keeps failing (see `disabled_reason`). */
+            enabled: boolean;
+            /** @description Why Plinth disabled the endpoint, when it did. */
+            disabled_reason: string | null;
+            /**
+             * @description Event types sent to this endpoint: exact types, wildcards such as `customer.*`, or `*` for all.
+             * @example [
+             *       "customer.*",
+             *       "member.created"
+             *     ]
+             */
+            event_types: string[];
+            metadata: components["schemas"]["Metadata"];
+            /** @example 2026-11-22T10:00:00.000Z */
+            created_at: string;
+            updated_at: string;
+        };
+        /** @description A page of objects: `{ object: "list", data, has_more, next_cursor }`. */
+        List_WebhookEndpointDto_: {
+            /** @enum {string} */
+            object: "list";
+            data: components["schemas"]["WebhookEndpointDto"][];
+            has_more: boolean;
+            /** @description Pass as `starting_after` to get the next page; null on the last page. */
+            next_cursor: string | null;
+        };
+        WebhookPortalSession: {
+            /** @enum {string} */
+            object: "webhook_portal_session";
+            /** @description A link to the Svix app portal for this tenant; open it in a browser. */
+            url: string;
+        };
+        WebhookEndpointUpdate: {
+            url?: string;
+            description?: string | null;
+            event_types?: string[];
+            /** @description Re-enabling an endpoint that Plinth disabled clears `disabled_reason`. */
+            enabled?: boolean;
+            metadata?: components["schemas"]["Metadata"];
+        };
+        DeletedWebhookEndpoint: {
+            id: string;
+            /** @enum {string} */
+            object: "webhook_endpoint";
+            /** @enum {boolean} */
+            deleted: true;
+        };
+        WebhookAttempt: {
+            /** @example 2026-11-22T10:00:00.000Z */
+            attempted_at: string;
+            /**
+             * Format: int32
+             * @description The receiver's HTTP status; null when no response came (timeout, refused, DNS).
+             */
+            status_code: number | null;
+            /** Format: int32 */
+            duration_ms: number;
+            /** @description The first 1 KB of the response body. */
+            response_excerpt: string | null;
+            /** @description Why the attempt failed without a response. */
+            error: string | null;
+        };
+        WebhookDeliveryDto: {
+            /** @example wd_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            id: string;
+            /** @enum {string} */
+            object: "webhook_delivery";
+            endpoint_id: string;
+            event_id: string;
+            /** @example customer.created */
+            event_type: string;
+            /**
+             * @description `pending` until a 2xx arrives (`succeeded`) or the retry schedule is used up (`failed`).
+             * @enum {string}
+             */
+            status: "pending" | "succeeded" | "failed";
+            /** Format: int32 */
+            attempt_count: number;
+            /** @description When the next attempt is due; null when none is scheduled. */
+            next_attempt_at: string | null;
+            /** Format: int32 */
+            last_status_code: number | null;
+            /** Format: int32 */
+            last_duration_ms: number | null;
+            last_response_excerpt: string | null;
+            last_error: string | null;
+            attempts: components["schemas"]["WebhookAttempt"][];
+            created_at: string;
+            updated_at: string;
+        };
+        /** @description A page of objects: `{ object: "list", data, has_more, next_cursor }`. */
+        List_WebhookDeliveryDto_: {
+            /** @enum {string} */
+            object: "list";
+            data: components["schemas"]["WebhookDeliveryDto"][];
+            has_more: boolean;
+            /** @description Pass as `starting_after` to get the next page; null on the last page. */
+            next_cursor: string | null;
+        };
+        WebhookReplayResult: {
+            /** @enum {string} */
+            object: "webhook_replay";
+            endpoint_id: string;
+            /**
+             * Format: int32
+             * @description How many deliveries were queued.
+             */
+            queued: number;
+        };
+        WebhookReplay: {
+            /**
+             * Format: date-time
+             * @description Re-send every event from this time (inclusive) that the endpoint subscribes to.
+             */
+            since: string;
+            /**
+             * Format: date-time
+             * @description Up to this time (exclusive); default now.
+             */
+            until?: string;
+        };
+        /** @enum {string} */
+        TenantKind: "platform" | "reseller" | "standard";
+        /** @enum {string} */
+        TenantStatus: "active" | "suspended";
         TenantDto: {
             /** @example ten_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
             id: string;
@@ -691,6 +1208,11 @@ export interface components {
             /** @description The tenant directly above this one; null for the platform. */
             parent_id: string | null;
             status: components["schemas"]["TenantStatus"];
+            /**
+             * Format: int32
+             * @description Audit log entries older than this many days are deleted.
+             */
+            audit_log_retention_days: number;
             metadata: components["schemas"]["Metadata"];
             /** @example 2026-11-22T10:00:00.000Z */
             created_at: string;
@@ -717,6 +1239,11 @@ export interface components {
         };
         TenantUpdate: {
             name?: string;
+            /**
+             * Format: int32
+             * @description Audit log entries older than this many days are deleted (1 to 3650).
+             */
+            audit_log_retention_days?: number;
             /** @description Keys set to "" are removed. */
             metadata?: components["schemas"]["Metadata"];
         };
@@ -947,6 +1474,569 @@ export interface components {
             /** @description New users: the password to create; existing users: your current password. */
             password: string;
         };
+        /** @description Occurs when a tenant is created below the acting tenant. */
+        TenantCreatedEvent: {
+            /** @example evt_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            id: string;
+            /** @enum {string} */
+            object: "event";
+            /** @example 2026-11-22T10:00:00.000Z */
+            created_at: string;
+            /** @example ten_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            tenant_id: string;
+            /** @description The API request that caused the event; `id` is null when Plinth itself acted. */
+            request: {
+                id: string | null;
+            };
+            /** @enum {string} */
+            type: "tenant.created";
+            data: {
+                object: components["schemas"]["TenantDto"];
+            };
+        };
+        /** @description Make all properties in T optional */
+        Partial_TenantDto_: {
+            /** @example ten_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            id?: string;
+            /** @enum {string} */
+            object?: "tenant";
+            /** @example Acme Inc. */
+            name?: string;
+            kind?: components["schemas"]["TenantKind"];
+            /** @description The tenant directly above this one; null for the platform. */
+            parent_id?: string;
+            status?: components["schemas"]["TenantStatus"];
+            /**
+             * Format: int32
+             * @description Audit log entries older than this many days are deleted.
+             */
+            audit_log_retention_days?: number;
+            metadata?: components["schemas"]["Metadata"];
+            /** @example 2026-11-22T10:00:00.000Z */
+            created_at?: string;
+            updated_at?: string;
+        };
+        /** @description Occurs when a tenant's name, settings or metadata change. */
+        TenantUpdatedEvent: {
+            /** @example evt_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            id: string;
+            /** @enum {string} */
+            object: "event";
+            /** @example 2026-11-22T10:00:00.000Z */
+            created_at: string;
+            /** @example ten_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            tenant_id: string;
+            /** @description The API request that caused the event; `id` is null when Plinth itself acted. */
+            request: {
+                id: string | null;
+            };
+            /** @enum {string} */
+            type: "tenant.updated";
+            data: {
+                previous_attributes: components["schemas"]["Partial_TenantDto_"];
+                object: components["schemas"]["TenantDto"];
+            };
+        };
+        /** @description Occurs when a tenant is suspended by its parent. */
+        TenantSuspendedEvent: {
+            /** @example evt_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            id: string;
+            /** @enum {string} */
+            object: "event";
+            /** @example 2026-11-22T10:00:00.000Z */
+            created_at: string;
+            /** @example ten_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            tenant_id: string;
+            /** @description The API request that caused the event; `id` is null when Plinth itself acted. */
+            request: {
+                id: string | null;
+            };
+            /** @enum {string} */
+            type: "tenant.suspended";
+            data: {
+                previous_attributes: components["schemas"]["Partial_TenantDto_"];
+                object: components["schemas"]["TenantDto"];
+            };
+        };
+        /** @description Occurs when a suspended tenant is resumed. */
+        TenantResumedEvent: {
+            /** @example evt_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            id: string;
+            /** @enum {string} */
+            object: "event";
+            /** @example 2026-11-22T10:00:00.000Z */
+            created_at: string;
+            /** @example ten_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            tenant_id: string;
+            /** @description The API request that caused the event; `id` is null when Plinth itself acted. */
+            request: {
+                id: string | null;
+            };
+            /** @enum {string} */
+            type: "tenant.resumed";
+            data: {
+                previous_attributes: components["schemas"]["Partial_TenantDto_"];
+                object: components["schemas"]["TenantDto"];
+            };
+        };
+        TenantEvent: components["schemas"]["TenantCreatedEvent"] | components["schemas"]["TenantUpdatedEvent"] | components["schemas"]["TenantSuspendedEvent"] | components["schemas"]["TenantResumedEvent"];
+        /** @description Occurs when a user signs up or is created by accepting an invitation. */
+        UserCreatedEvent: {
+            /** @example evt_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            id: string;
+            /** @enum {string} */
+            object: "event";
+            /** @example 2026-11-22T10:00:00.000Z */
+            created_at: string;
+            /** @example ten_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            tenant_id: string;
+            /** @description The API request that caused the event; `id` is null when Plinth itself acted. */
+            request: {
+                id: string | null;
+            };
+            /** @enum {string} */
+            type: "user.created";
+            data: {
+                object: components["schemas"]["UserDto"];
+            };
+        };
+        /** @description Make all properties in T optional */
+        Partial_UserDto_: {
+            /** @example usr_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            id?: string;
+            /** @enum {string} */
+            object?: "user";
+            /** @example jane@acme.com */
+            email?: string;
+            /** @example Jane Cooper */
+            name?: string;
+            email_verified?: boolean;
+            created_at?: string;
+        };
+        /** @description Occurs when a user confirms their email address. Sent to every tenant the user belongs to. */
+        UserEmailVerifiedEvent: {
+            /** @example evt_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            id: string;
+            /** @enum {string} */
+            object: "event";
+            /** @example 2026-11-22T10:00:00.000Z */
+            created_at: string;
+            /** @example ten_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            tenant_id: string;
+            /** @description The API request that caused the event; `id` is null when Plinth itself acted. */
+            request: {
+                id: string | null;
+            };
+            /** @enum {string} */
+            type: "user.email_verified";
+            data: {
+                previous_attributes: components["schemas"]["Partial_UserDto_"];
+                object: components["schemas"]["UserDto"];
+            };
+        };
+        /** @description Occurs when a user sets a new password through a reset; every session of theirs is revoked. */
+        UserPasswordChangedEvent: {
+            /** @example evt_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            id: string;
+            /** @enum {string} */
+            object: "event";
+            /** @example 2026-11-22T10:00:00.000Z */
+            created_at: string;
+            /** @example ten_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            tenant_id: string;
+            /** @description The API request that caused the event; `id` is null when Plinth itself acted. */
+            request: {
+                id: string | null;
+            };
+            /** @enum {string} */
+            type: "user.password_changed";
+            data: {
+                object: components["schemas"]["UserDto"];
+            };
+        };
+        UserEvent: components["schemas"]["UserCreatedEvent"] | components["schemas"]["UserEmailVerifiedEvent"] | components["schemas"]["UserPasswordChangedEvent"];
+        /** @description Occurs when a user joins the tenant (sign-up or an accepted invitation). */
+        MemberCreatedEvent: {
+            /** @example evt_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            id: string;
+            /** @enum {string} */
+            object: "event";
+            /** @example 2026-11-22T10:00:00.000Z */
+            created_at: string;
+            /** @example ten_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            tenant_id: string;
+            /** @description The API request that caused the event; `id` is null when Plinth itself acted. */
+            request: {
+                id: string | null;
+            };
+            /** @enum {string} */
+            type: "member.created";
+            data: {
+                object: components["schemas"]["MemberDto"];
+            };
+        };
+        /** @description Make all properties in T optional */
+        Partial_MemberDto_: {
+            /** @example mem_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            id?: string;
+            /** @enum {string} */
+            object?: "member";
+            user?: components["schemas"]["MemberUser"];
+            /**
+             * @description A system role key or a custom role key.
+             * @example admin
+             */
+            role?: string;
+            created_at?: string;
+            updated_at?: string;
+        };
+        /** @description Occurs when a member's role changes. */
+        MemberUpdatedEvent: {
+            /** @example evt_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            id: string;
+            /** @enum {string} */
+            object: "event";
+            /** @example 2026-11-22T10:00:00.000Z */
+            created_at: string;
+            /** @example ten_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            tenant_id: string;
+            /** @description The API request that caused the event; `id` is null when Plinth itself acted. */
+            request: {
+                id: string | null;
+            };
+            /** @enum {string} */
+            type: "member.updated";
+            data: {
+                previous_attributes: components["schemas"]["Partial_MemberDto_"];
+                object: components["schemas"]["MemberDto"];
+            };
+        };
+        /** @description Occurs when a member is removed from the tenant. */
+        MemberDeletedEvent: {
+            /** @example evt_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            id: string;
+            /** @enum {string} */
+            object: "event";
+            /** @example 2026-11-22T10:00:00.000Z */
+            created_at: string;
+            /** @example ten_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            tenant_id: string;
+            /** @description The API request that caused the event; `id` is null when Plinth itself acted. */
+            request: {
+                id: string | null;
+            };
+            /** @enum {string} */
+            type: "member.deleted";
+            data: {
+                object: components["schemas"]["MemberDto"];
+            };
+        };
+        MemberEvent: components["schemas"]["MemberCreatedEvent"] | components["schemas"]["MemberUpdatedEvent"] | components["schemas"]["MemberDeletedEvent"];
+        /** @description Occurs when an invitation is sent. */
+        InvitationCreatedEvent: {
+            /** @example evt_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            id: string;
+            /** @enum {string} */
+            object: "event";
+            /** @example 2026-11-22T10:00:00.000Z */
+            created_at: string;
+            /** @example ten_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            tenant_id: string;
+            /** @description The API request that caused the event; `id` is null when Plinth itself acted. */
+            request: {
+                id: string | null;
+            };
+            /** @enum {string} */
+            type: "invitation.created";
+            data: {
+                object: components["schemas"]["InvitationDto"];
+            };
+        };
+        /** @description Make all properties in T optional */
+        Partial_InvitationDto_: {
+            /** @example inv_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            id?: string;
+            /** @enum {string} */
+            object?: "invitation";
+            /** @example sam@acme.com */
+            email?: string;
+            /** @example developer */
+            role?: string;
+            /**
+             * @description `expired` once `expires_at` has passed while pending.
+             * @enum {string}
+             */
+            status?: "pending" | "accepted" | "revoked" | "expired";
+            invited_by?: string;
+            expires_at?: string;
+            accepted_at?: string;
+            created_at?: string;
+        };
+        /** @description Occurs when an invitation is accepted. */
+        InvitationAcceptedEvent: {
+            /** @example evt_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            id: string;
+            /** @enum {string} */
+            object: "event";
+            /** @example 2026-11-22T10:00:00.000Z */
+            created_at: string;
+            /** @example ten_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            tenant_id: string;
+            /** @description The API request that caused the event; `id` is null when Plinth itself acted. */
+            request: {
+                id: string | null;
+            };
+            /** @enum {string} */
+            type: "invitation.accepted";
+            data: {
+                previous_attributes: components["schemas"]["Partial_InvitationDto_"];
+                object: components["schemas"]["InvitationDto"];
+            };
+        };
+        /** @description Occurs when a pending invitation is revoked. */
+        InvitationRevokedEvent: {
+            /** @example evt_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            id: string;
+            /** @enum {string} */
+            object: "event";
+            /** @example 2026-11-22T10:00:00.000Z */
+            created_at: string;
+            /** @example ten_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            tenant_id: string;
+            /** @description The API request that caused the event; `id` is null when Plinth itself acted. */
+            request: {
+                id: string | null;
+            };
+            /** @enum {string} */
+            type: "invitation.revoked";
+            data: {
+                previous_attributes: components["schemas"]["Partial_InvitationDto_"];
+                object: components["schemas"]["InvitationDto"];
+            };
+        };
+        InvitationEvent: components["schemas"]["InvitationCreatedEvent"] | components["schemas"]["InvitationAcceptedEvent"] | components["schemas"]["InvitationRevokedEvent"];
+        /** @description Occurs when a custom role is created. */
+        RoleCreatedEvent: {
+            /** @example evt_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            id: string;
+            /** @enum {string} */
+            object: "event";
+            /** @example 2026-11-22T10:00:00.000Z */
+            created_at: string;
+            /** @example ten_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            tenant_id: string;
+            /** @description The API request that caused the event; `id` is null when Plinth itself acted. */
+            request: {
+                id: string | null;
+            };
+            /** @enum {string} */
+            type: "role.created";
+            data: {
+                object: components["schemas"]["RoleDto"];
+            };
+        };
+        /** @description Make all properties in T optional */
+        Partial_RoleDto_: {
+            /**
+             * @description System roles have fixed ids such as `role_admin`.
+             * @example role_01JDA4Y7Q5X3M8N2P6R9T0V1W2
+             */
+            id?: string;
+            /** @enum {string} */
+            object?: "role";
+            /**
+             * @description What memberships and invitations name.
+             * @example support_agent
+             */
+            key?: string;
+            /** @example Support agent */
+            name?: string;
+            description?: string;
+            /**
+             * @example [
+             *       "customers:read",
+             *       "customers:write"
+             *     ]
+             */
+            permissions?: string[];
+            /** @description System roles are the same in every tenant and cannot be changed. */
+            system?: boolean;
+            created_at?: string;
+            updated_at?: string;
+        };
+        /** @description Occurs when a custom role's name, description or permissions changed. */
+        RoleUpdatedEvent: {
+            /** @example evt_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            id: string;
+            /** @enum {string} */
+            object: "event";
+            /** @example 2026-11-22T10:00:00.000Z */
+            created_at: string;
+            /** @example ten_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            tenant_id: string;
+            /** @description The API request that caused the event; `id` is null when Plinth itself acted. */
+            request: {
+                id: string | null;
+            };
+            /** @enum {string} */
+            type: "role.updated";
+            data: {
+                previous_attributes: components["schemas"]["Partial_RoleDto_"];
+                object: components["schemas"]["RoleDto"];
+            };
+        };
+        /** @description Occurs when a custom role is deleted. */
+        RoleDeletedEvent: {
+            /** @example evt_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            id: string;
+            /** @enum {string} */
+            object: "event";
+            /** @example 2026-11-22T10:00:00.000Z */
+            created_at: string;
+            /** @example ten_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            tenant_id: string;
+            /** @description The API request that caused the event; `id` is null when Plinth itself acted. */
+            request: {
+                id: string | null;
+            };
+            /** @enum {string} */
+            type: "role.deleted";
+            data: {
+                object: components["schemas"]["RoleDto"];
+            };
+        };
+        RoleEvent: components["schemas"]["RoleCreatedEvent"] | components["schemas"]["RoleUpdatedEvent"] | components["schemas"]["RoleDeletedEvent"];
+        ApiKeyDto: {
+            /** @example key_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            id: string;
+            /** @enum {string} */
+            object: "api_key";
+            /** @example CI deploys */
+            name: string;
+            /** @enum {string} */
+            mode: "live" | "test";
+            /**
+             * @description What the secret starts with; shown with `last4` so people can recognise a key.
+             * @example sk_live_
+             */
+            prefix: string;
+            /** @example x9Qz */
+            last4: string;
+            /**
+             * @example [
+             *       "customers:read",
+             *       "customers:write"
+             *     ]
+             */
+            scopes: string[];
+            /**
+             * Format: int32
+             * @description Requests per minute for this key; null uses the default.
+             */
+            rate_limit: number | null;
+            expires_at: string | null;
+            last_used_at: string | null;
+            /** @description When a roll's grace period ends for the previous secret. */
+            previous_secret_expires_at: string | null;
+            created_at: string;
+        };
+        /** @description Occurs when an API key is created. */
+        ApiKeyCreatedEvent: {
+            /** @example evt_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            id: string;
+            /** @enum {string} */
+            object: "event";
+            /** @example 2026-11-22T10:00:00.000Z */
+            created_at: string;
+            /** @example ten_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            tenant_id: string;
+            /** @description The API request that caused the event; `id` is null when Plinth itself acted. */
+            request: {
+                id: string | null;
+            };
+            /** @enum {string} */
+            type: "api_key.created";
+            data: {
+                object: components["schemas"]["ApiKeyDto"];
+            };
+        };
+        /** @description Make all properties in T optional */
+        Partial_ApiKeyDto_: {
+            /** @example key_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            id?: string;
+            /** @enum {string} */
+            object?: "api_key";
+            /** @example CI deploys */
+            name?: string;
+            /** @enum {string} */
+            mode?: "live" | "test";
+            /**
+             * @description What the secret starts with; shown with `last4` so people can recognise a key.
+             * @example sk_live_
+             */
+            prefix?: string;
+            /** @example x9Qz */
+            last4?: string;
+            /**
+             * @example [
+             *       "customers:read",
+             *       "customers:write"
+             *     ]
+             */
+            scopes?: string[];
+            /**
+             * Format: int32
+             * @description Requests per minute for this key; null uses the default.
+             */
+            rate_limit?: number;
+            expires_at?: string;
+            last_used_at?: string;
+            /** @description When a roll's grace period ends for the previous secret. */
+            previous_secret_expires_at?: string;
+            created_at?: string;
+        };
+        /** @description Occurs when an API key is given a new secret. */
+        ApiKeyRolledEvent: {
+            /** @example evt_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            id: string;
+            /** @enum {string} */
+            object: "event";
+            /** @example 2026-11-22T10:00:00.000Z */
+            created_at: string;
+            /** @example ten_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            tenant_id: string;
+            /** @description The API request that caused the event; `id` is null when Plinth itself acted. */
+            request: {
+                id: string | null;
+            };
+            /** @enum {string} */
+            type: "api_key.rolled";
+            data: {
+                previous_attributes: components["schemas"]["Partial_ApiKeyDto_"];
+                object: components["schemas"]["ApiKeyDto"];
+            };
+        };
+        /** @description Occurs when an API key is revoked. */
+        ApiKeyRevokedEvent: {
+            /** @example evt_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            id: string;
+            /** @enum {string} */
+            object: "event";
+            /** @example 2026-11-22T10:00:00.000Z */
+            created_at: string;
+            /** @example ten_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            tenant_id: string;
+            /** @description The API request that caused the event; `id` is null when Plinth itself acted. */
+            request: {
+                id: string | null;
+            };
+            /** @enum {string} */
+            type: "api_key.revoked";
+            data: {
+                object: components["schemas"]["ApiKeyDto"];
+            };
+        };
+        ApiKeyEvent: components["schemas"]["ApiKeyCreatedEvent"] | components["schemas"]["ApiKeyRolledEvent"] | components["schemas"]["ApiKeyRevokedEvent"];
         CustomerDto: {
             /** @example cus_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
             id: string;
@@ -965,6 +2055,333 @@ export interface components {
             created_at: string;
             /** @example 2026-11-22T10:00:00.000Z */
             updated_at: string;
+        };
+        /** @description Occurs when a customer is created. */
+        CustomerCreatedEvent: {
+            /** @example evt_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            id: string;
+            /** @enum {string} */
+            object: "event";
+            /** @example 2026-11-22T10:00:00.000Z */
+            created_at: string;
+            /** @example ten_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            tenant_id: string;
+            /** @description The API request that caused the event; `id` is null when Plinth itself acted. */
+            request: {
+                id: string | null;
+            };
+            /** @enum {string} */
+            type: "customer.created";
+            data: {
+                object: components["schemas"]["CustomerDto"];
+            };
+        };
+        /** @description Make all properties in T optional */
+        Partial_CustomerDto_: {
+            /** @example cus_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            id?: string;
+            /** @enum {string} */
+            object?: "customer";
+            /** @example Jane Cooper */
+            name?: string;
+            /** @example jane@acme.com */
+            email?: string;
+            /** @example +1 415 555 0100 */
+            phone?: string;
+            /** @example Acme Inc. */
+            company?: string;
+            metadata?: components["schemas"]["Metadata"];
+            /** @example 2026-11-22T10:00:00.000Z */
+            created_at?: string;
+            /** @example 2026-11-22T10:00:00.000Z */
+            updated_at?: string;
+        };
+        /** @description Occurs when a customer is updated. */
+        CustomerUpdatedEvent: {
+            /** @example evt_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            id: string;
+            /** @enum {string} */
+            object: "event";
+            /** @example 2026-11-22T10:00:00.000Z */
+            created_at: string;
+            /** @example ten_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            tenant_id: string;
+            /** @description The API request that caused the event; `id` is null when Plinth itself acted. */
+            request: {
+                id: string | null;
+            };
+            /** @enum {string} */
+            type: "customer.updated";
+            data: {
+                previous_attributes: components["schemas"]["Partial_CustomerDto_"];
+                object: components["schemas"]["CustomerDto"];
+            };
+        };
+        /** @description Occurs when a customer is deleted. */
+        CustomerDeletedEvent: {
+            /** @example evt_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            id: string;
+            /** @enum {string} */
+            object: "event";
+            /** @example 2026-11-22T10:00:00.000Z */
+            created_at: string;
+            /** @example ten_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            tenant_id: string;
+            /** @description The API request that caused the event; `id` is null when Plinth itself acted. */
+            request: {
+                id: string | null;
+            };
+            /** @enum {string} */
+            type: "customer.deleted";
+            data: {
+                object: components["schemas"]["CustomerDto"];
+            };
+        };
+        CustomerEvent: components["schemas"]["CustomerCreatedEvent"] | components["schemas"]["CustomerUpdatedEvent"] | components["schemas"]["CustomerDeletedEvent"];
+        /** @description Occurs when a webhook endpoint is created. */
+        WebhookEndpointCreatedEvent: {
+            /** @example evt_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            id: string;
+            /** @enum {string} */
+            object: "event";
+            /** @example 2026-11-22T10:00:00.000Z */
+            created_at: string;
+            /** @example ten_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            tenant_id: string;
+            /** @description The API request that caused the event; `id` is null when Plinth itself acted. */
+            request: {
+                id: string | null;
+            };
+            /** @enum {string} */
+            type: "webhook_endpoint.created";
+            data: {
+                object: components["schemas"]["WebhookEndpointDto"];
+            };
+        };
+        /** @description Make all properties in T optional */
+        Partial_WebhookEndpointDto_: {
+            /** @example we_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            id?: string;
+            /** @enum {string} */
+            object?: "webhook_endpoint";
+            /** @example https://example.com/webhooks/plinth */
+            url?: string;
+            /** @example Order sync */
+            description?: string;
+            /** @description Disabled endpoints receive nothing; Plinth disables an endpoint that keeps failing (see `disabled_reason`). */
+            enabled?: boolean;
+            /** @description Why Plinth disabled the endpoint, when it did. */
+            disabled_reason?: string;
+            /**
+             * @description Event types sent to this endpoint: exact types, wildcards such as `customer.*`, or `*` for all.
+             * @example [
+             *       "customer.*",
+             *       "member.created"
+             *     ]
+             */
+            event_types?: string[];
+            metadata?: components["schemas"]["Metadata"];
+            /** @example 2026-11-22T10:00:00.000Z */
+            created_at?: string;
+            updated_at?: string;
+        };
+        /** @description Occurs when a webhook endpoint's URL, filter, description, metadata or enabled flag changes. */
+        WebhookEndpointUpdatedEvent: {
+            /** @example evt_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            id: string;
+            /** @enum {string} */
+            object: "event";
+            /** @example 2026-11-22T10:00:00.000Z */
+            created_at: string;
+            /** @example ten_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            tenant_id: string;
+            /** @description The API request that caused the event; `id` is null when Plinth itself acted. */
+            request: {
+                id: string | null;
+            };
+            /** @enum {string} */
+            type: "webhook_endpoint.updated";
+            data: {
+                previous_attributes: components["schemas"]["Partial_WebhookEndpointDto_"];
+                object: components["schemas"]["WebhookEndpointDto"];
+            };
+        };
+        /** @description Occurs when a webhook endpoint is deleted. */
+        WebhookEndpointDeletedEvent: {
+            /** @example evt_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            id: string;
+            /** @enum {string} */
+            object: "event";
+            /** @example 2026-11-22T10:00:00.000Z */
+            created_at: string;
+            /** @example ten_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            tenant_id: string;
+            /** @description The API request that caused the event; `id` is null when Plinth itself acted. */
+            request: {
+                id: string | null;
+            };
+            /** @enum {string} */
+            type: "webhook_endpoint.deleted";
+            data: {
+                object: components["schemas"]["WebhookEndpointDto"];
+            };
+        };
+        /** @description Occurs when a webhook endpoint's signing secret is rotated. */
+        WebhookEndpointSecretRotatedEvent: {
+            /** @example evt_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            id: string;
+            /** @enum {string} */
+            object: "event";
+            /** @example 2026-11-22T10:00:00.000Z */
+            created_at: string;
+            /** @example ten_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            tenant_id: string;
+            /** @description The API request that caused the event; `id` is null when Plinth itself acted. */
+            request: {
+                id: string | null;
+            };
+            /** @enum {string} */
+            type: "webhook_endpoint.secret_rotated";
+            data: {
+                object: components["schemas"]["WebhookEndpointDto"];
+            };
+        };
+        /** @description Occurs when Plinth disables an endpoint that kept failing. */
+        WebhookEndpointDisabledEvent: {
+            /** @example evt_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            id: string;
+            /** @enum {string} */
+            object: "event";
+            /** @example 2026-11-22T10:00:00.000Z */
+            created_at: string;
+            /** @example ten_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            tenant_id: string;
+            /** @description The API request that caused the event; `id` is null when Plinth itself acted. */
+            request: {
+                id: string | null;
+            };
+            /** @enum {string} */
+            type: "webhook_endpoint.disabled";
+            data: {
+                previous_attributes: components["schemas"]["Partial_WebhookEndpointDto_"];
+                object: components["schemas"]["WebhookEndpointDto"];
+            };
+        };
+        /** @description Sent to one endpoint by `POST /v1/webhook-endpoints/{id}/test`. */
+        WebhookEndpointTestEvent: {
+            /** @example evt_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            id: string;
+            /** @enum {string} */
+            object: "event";
+            /** @example 2026-11-22T10:00:00.000Z */
+            created_at: string;
+            /** @example ten_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            tenant_id: string;
+            /** @description The API request that caused the event; `id` is null when Plinth itself acted. */
+            request: {
+                id: string | null;
+            };
+            /** @enum {string} */
+            type: "webhook_endpoint.test";
+            data: {
+                object: components["schemas"]["WebhookEndpointDto"];
+            };
+        };
+        WebhookEndpointEvent: components["schemas"]["WebhookEndpointCreatedEvent"] | components["schemas"]["WebhookEndpointUpdatedEvent"] | components["schemas"]["WebhookEndpointDeletedEvent"] | components["schemas"]["WebhookEndpointSecretRotatedEvent"] | components["schemas"]["WebhookEndpointDisabledEvent"] | components["schemas"]["WebhookEndpointTestEvent"];
+        /** @description Who made a change. An operator acting in a descendant tenant is the credential plus `via_tenant_id`. */
+        AuditActor: {
+            /** @enum {string} */
+            type: "user" | "api_key" | "system";
+            /** @example usr_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            id: string | null;
+            /** @description The tenant that owns the credential, when it acts in a descendant tenant. */
+            via_tenant_id?: string;
+        };
+        /** @description Construct a type with a set of properties K of type T */
+        "Record_string.unknown_": {
+            [key: string]: unknown;
+        };
+        /** @description One entry of the audit log, as the API returns it and as `audit.entry.created` events carry it. */
+        AuditLogDto: {
+            /** @example aud_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            id: string;
+            /** @enum {string} */
+            object: "audit_log";
+            tenant_id: string;
+            /**
+             * Format: int32
+             * @description Position in the tenant's hash chain, from 1.
+             */
+            seq: number;
+            /** @example 2026-11-22T10:00:00.000Z */
+            occurred_at: string;
+            actor: components["schemas"]["AuditActor"];
+            /** @example customer.updated */
+            action: string;
+            target: {
+                id: string;
+                type: string;
+            } | null;
+            ip: string | null;
+            user_agent: string | null;
+            request_id: string | null;
+            /** @description Field changes as `{ field: { from, to } }`, secrets redacted. */
+            changes: components["schemas"]["Record_string.unknown_"] | null;
+            /** @description SHA-256 of the previous entry's hash and this entry's canonical form. */
+            hash: string;
+            prev_hash: string;
+        };
+        /** @description Occurs for every audit log entry: subscribe an endpoint to `audit.*` to stream the audit log to a SIEM. */
+        AuditEntryCreatedEvent: {
+            /** @example evt_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            id: string;
+            /** @enum {string} */
+            object: "event";
+            /** @example 2026-11-22T10:00:00.000Z */
+            created_at: string;
+            /** @example ten_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            tenant_id: string;
+            /** @description The API request that caused the event; `id` is null when Plinth itself acted. */
+            request: {
+                id: string | null;
+            };
+            /** @enum {string} */
+            type: "audit.entry.created";
+            data: {
+                object: components["schemas"]["AuditLogDto"];
+            };
+        };
+        AuditEvent: components["schemas"]["AuditEntryCreatedEvent"];
+        /** @description Every event Plinth emits. Each module declares its own in `<module>.events.ts`. */
+        PlinthEvent: components["schemas"]["TenantEvent"] | components["schemas"]["UserEvent"] | components["schemas"]["MemberEvent"] | components["schemas"]["InvitationEvent"] | components["schemas"]["RoleEvent"] | components["schemas"]["ApiKeyEvent"] | components["schemas"]["CustomerEvent"] | components["schemas"]["WebhookEndpointEvent"] | components["schemas"]["AuditEvent"];
+        /** @description A page of objects: `{ object: "list", data, has_more, next_cursor }`. */
+        List_PlinthEvent_: {
+            /** @enum {string} */
+            object: "list";
+            data: components["schemas"]["PlinthEvent"][];
+            has_more: boolean;
+            /** @description Pass as `starting_after` to get the next page; null on the last page. */
+            next_cursor: string | null;
+        };
+        EventTypeDto: {
+            /** @enum {string} */
+            object: "event_type";
+            /** @example customer.created */
+            type: string;
+            description: string;
+            /** @description The name of the event's schema in `openapi.json` `components.schemas`. */
+            schema_name: string;
+            /** @description The event's JSON Schema, with references inlined. */
+            schema: unknown;
+        };
+        EventTypeList: {
+            /** @enum {string} */
+            object: "list";
+            data: components["schemas"]["EventTypeDto"][];
+            /** @enum {boolean} */
+            has_more: false;
+            /** @enum {number|null} */
+            next_cursor: null;
         };
         CustomerCreate: {
             /** @example Jane Cooper */
@@ -1106,6 +2523,88 @@ export interface components {
             /** @enum {boolean} */
             deleted: true;
         };
+        /** @description A page of objects: `{ object: "list", data, has_more, next_cursor }`. */
+        List_AuditLogDto_: {
+            /** @enum {string} */
+            object: "list";
+            data: components["schemas"]["AuditLogDto"][];
+            has_more: boolean;
+            /** @description Pass as `starting_after` to get the next page; null on the last page. */
+            next_cursor: string | null;
+        };
+        AuditChainBreak: {
+            /** Format: int32 */
+            seq: number;
+            /** @description The entry where the chain breaks (null when the break is a missing entry). */
+            id: string | null;
+            /** @enum {string} */
+            reason: "hash_mismatch" | "prev_hash_mismatch" | "sequence_gap" | "head_mismatch";
+            detail: string;
+        };
+        AuditLogVerification: {
+            /** @enum {string} */
+            object: "audit_log_verification";
+            /** @description True when every retained entry hashes to its stored hash and links to the one before it. */
+            intact: boolean;
+            /** Format: int32 */
+            entries_checked: number;
+            /**
+             * Format: int32
+             * @description The first retained entry (older ones were removed by retention).
+             */
+            first_seq: number | null;
+            /** Format: int32 */
+            last_seq: number | null;
+            /** @description Where the chain breaks first, when it does. */
+            break: components["schemas"]["AuditChainBreak"] | null;
+        };
+        AuditLogFilter: {
+            /** @description Only entries by this actor (a user or API key id). */
+            actor?: string;
+            /** @description An action (`customer.updated`) or a prefix wildcard (`customer.*`). */
+            action?: string;
+            /** @description Only entries about this object id. */
+            target?: string;
+            /** Format: date-time */
+            created_gte?: string;
+            /** Format: date-time */
+            created_lt?: string;
+        };
+        AuditExportDto: {
+            /** @example aex_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            id: string;
+            /** @enum {string} */
+            object: "audit_log_export";
+            /** @enum {string} */
+            status: "pending" | "running" | "succeeded" | "failed";
+            /** @enum {string} */
+            format: "csv" | "ndjson";
+            filter: components["schemas"]["AuditLogFilter"];
+            /**
+             * Format: int32
+             * @description Entries the export covers; null until the job starts.
+             */
+            total_rows: number | null;
+            /** Format: int32 */
+            exported_rows: number;
+            /**
+             * Format: int32
+             * @description From 0 to 1.
+             */
+            progress: number;
+            /** @description Where to download the file (with the same credentials) once `status` is `succeeded`. */
+            download_url: string | null;
+            error: string | null;
+            created_at: string;
+            completed_at: string | null;
+            /** @description The file is deleted after this time. */
+            expires_at: string | null;
+        };
+        AuditExportCreate: {
+            /** @enum {string} */
+            format: "csv" | "ndjson";
+            filter?: components["schemas"]["AuditLogFilter"];
+        };
         /** @description Returned once, on create and roll: the only time the secret is shown. */
         ApiKeyWithSecret: {
             /** @example key_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
@@ -1165,40 +2664,6 @@ export interface components {
              */
             rate_limit?: number;
         };
-        ApiKeyDto: {
-            /** @example key_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
-            id: string;
-            /** @enum {string} */
-            object: "api_key";
-            /** @example CI deploys */
-            name: string;
-            /** @enum {string} */
-            mode: "live" | "test";
-            /**
-             * @description What the secret starts with; shown with `last4` so people can recognise a key.
-             * @example sk_live_
-             */
-            prefix: string;
-            /** @example x9Qz */
-            last4: string;
-            /**
-             * @example [
-             *       "customers:read",
-             *       "customers:write"
-             *     ]
-             */
-            scopes: string[];
-            /**
-             * Format: int32
-             * @description Requests per minute for this key; null uses the default.
-             */
-            rate_limit: number | null;
-            expires_at: string | null;
-            last_used_at: string | null;
-            /** @description When a roll's grace period ends for the previous secret. */
-            previous_secret_expires_at: string | null;
-            created_at: string;
-        };
         /** @description A page of objects: `{ object: "list", data, has_more, next_cursor }`. */
         List_ApiKeyDto_: {
             /** @enum {string} */
@@ -1231,6 +2696,923 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    listWebhookEndpoints: {
+        parameters: {
+            query?: {
+                /** @description How many to return, 1 to 100 (default 20). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                starting_after?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ok */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["List_WebhookEndpointDto_"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission or tenant suspended */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEndpointCreate"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointWithSecret"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission or tenant suspended */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A request with the same Idempotency-Key is in progress */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Svix backend did not accept the change */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createWebhookPortalSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ok */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookPortalSession"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission or tenant suspended */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The built-in dispatcher has no hosted portal */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Svix is unavailable */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ok */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointDto"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission or tenant suspended */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such webhook endpoint */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ok */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletedWebhookEndpoint"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission or tenant suspended */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such webhook endpoint */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Svix backend did not accept the change */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEndpointUpdate"];
+            };
+        };
+        responses: {
+            /** @description Ok */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointDto"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission or tenant suspended */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such webhook endpoint */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Svix backend did not accept the change */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    rotateWebhookEndpointSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ok */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointWithSecret"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission or tenant suspended */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such webhook endpoint */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Svix backend did not accept the change */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    testWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Queued */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryDto"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission or tenant suspended */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such webhook endpoint */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The endpoint is disabled, or deliveries are managed by Svix */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                /** @description How many to return, 1 to 100 (default 20). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                starting_after?: string;
+                /** @description Only deliveries with this status. */
+                status?: "pending" | "succeeded" | "failed";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ok */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["List_WebhookDeliveryDto_"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission or tenant suspended */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such webhook endpoint */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    replayWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookReplay"];
+            };
+        };
+        responses: {
+            /** @description Queued */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookReplayResult"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission or tenant suspended */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such webhook endpoint */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The endpoint is disabled */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    retryWebhookDelivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Queued */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryDto"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission or tenant suspended */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such delivery */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The endpoint is disabled, or deliveries are managed by Svix */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listTenants: {
         parameters: {
             query?: {
@@ -2760,6 +5142,223 @@ export interface operations {
             };
         };
     };
+    listEvents: {
+        parameters: {
+            query?: {
+                /** @description How many to return, 1 to 100 (default 20). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                starting_after?: string;
+                /** @description An event type (`customer.created`) or a prefix wildcard (`customer.*`). */
+                type?: string;
+                /** @description Only events created at or after this time. */
+                created_gte?: string;
+                /** @description Only events created before this time. */
+                created_lt?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ok */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["List_PlinthEvent_"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission or tenant suspended */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ok */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlinthEvent"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission or tenant suspended */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such event */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listEventTypes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ok */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventTypeList"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission or tenant suspended */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listCustomers: {
         parameters: {
             query?: {
@@ -3766,6 +6365,391 @@ export interface operations {
             };
             /** @description No such session */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listAuditLogs: {
+        parameters: {
+            query?: {
+                /** @description How many to return, 1 to 100 (default 20). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                starting_after?: string;
+                /** @description Only entries by this user or API key id. */
+                actor?: string;
+                /** @description An action (`customer.updated`) or a prefix wildcard (`customer.*`). */
+                action?: string;
+                /** @description Only entries about this object id. */
+                target?: string;
+                /** @description Only entries at or after this time. */
+                created_gte?: string;
+                /** @description Only entries before this time. */
+                created_lt?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ok */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["List_AuditLogDto_"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission or tenant suspended */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    verifyAuditLogs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ok */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditLogVerification"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission or tenant suspended */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createAuditLogExport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AuditExportCreate"];
+            };
+        };
+        responses: {
+            /** @description Queued */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditExportDto"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission or tenant suspended */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A request with the same Idempotency-Key is in progress */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getAuditLogExport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ok */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditExportDto"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission or tenant suspended */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such export */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    downloadAuditLogExport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ok */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                    "application/x-ndjson": string;
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission or tenant suspended */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such export */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The export has not finished */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

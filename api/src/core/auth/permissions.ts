@@ -13,6 +13,10 @@ export const PERMISSIONS = {
   'api_keys:write': 'Create, roll and revoke API keys.',
   'customers:read': 'Read customers.',
   'customers:write': 'Create, update and delete customers.',
+  'events:read': 'List events and event types.',
+  'webhooks:read': 'List webhook endpoints and their deliveries.',
+  'webhooks:write': 'Create, update, delete and test webhook endpoints; retry and replay deliveries.',
+  'audit_logs:read': 'Read, verify and export the audit log.',
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -35,14 +39,14 @@ export const SYSTEM_ROLES: Record<string, { name: string; description: string; p
   developer: {
     name: 'Developer',
     description: 'API keys and product data; reads the rest.',
-    permissions: [...read, 'api_keys:write', 'customers:write'],
+    permissions: [...read.filter((p) => p !== 'audit_logs:read'), 'api_keys:write', 'customers:write', 'webhooks:write'],
   },
   member: {
     name: 'Member',
     description: 'Works with product data.',
     permissions: ['tenants:read', 'members:read', 'roles:read', 'customers:read', 'customers:write'],
   },
-  viewer: { name: 'Viewer', description: 'Read-only access.', permissions: read.filter((p) => p !== 'api_keys:read') },
+  viewer: { name: 'Viewer', description: 'Read-only access.', permissions: read.filter((p) => p !== 'api_keys:read' && p !== 'audit_logs:read') },
   billing: { name: 'Billing', description: 'Billing administration.', permissions: ['tenants:read', 'members:read'] },
 };
 

@@ -20,3 +20,9 @@ export async function inIdentity<T>(orm: MikroORM, work: (em: EntityManager) => 
   em.setFilterParams('tenant', { tenantId: '' });
   return em.transactional(work);
 }
+
+/** Sets the tenant for the rest of a transaction opened with `inIdentity` (to record events in it). */
+export async function enterTenant(em: EntityManager, tenantId: string): Promise<void> {
+  em.setFilterParams('tenant', { tenantId });
+  await em.execute(`select set_config('app.tenant_id', ?, true)`, [tenantId]);
+}

@@ -7,6 +7,8 @@ import { inTenant } from '../../core/db/unit-of-work.js';
 import { notFound, unprocessable } from '../../core/http/errors.js';
 import { keysetWhere, pageParams, toList, type List } from '../../core/http/pagination.js';
 import { isId, newId } from '../../core/ids.js';
+import { originOf, record } from '../../core/events/record.js';
+import { change } from '../events/change.js';
 import type { RolesService } from '../roles/roles.service.js';
 import { toApiKeyDto, type ApiKeyCreate, type ApiKeyDto, type ApiKeyRoll, type ApiKeyWithSecret, type DeletedApiKey } from './api-keys.dto.js';
 import { ApiKey } from './api-keys.entity.js';
@@ -70,7 +72,9 @@ export class ApiKeysService {
         createdBy: principal.actor.id,
       });
       await em.persist(key).flush();
-      return { ...toApiKeyDto(key), secret };
+      const dto = toApiKeyDto(key);
+      await record(em, principal.tenantId, originOf(ctx), [change('api_key.created', dto)]);
+      return { ...dto, secret };
     });
   }
 
@@ -98,9 +102,12 @@ export class ApiKeysService {
       key.previousSecretHash = grace > 0 ? key.secretHash : null;
       key.previousExpiresAt = grace > 0 ? new Date(Date.now() + grace * 1000) : null;
       key.secretHash = keyedHash(this.deps.config.secret, secret);
+      const previousLast4 = key.last4;
       key.last4 = secret.slice(-4);
       await em.flush();
-      return { ...toApiKeyDto(key), secret };
+      const dto = toApiKeyDto(key);
+      await record(em, tenantId, originOf(ctx), [change('api_key.rolled', dto, { last4: previousLast4 })]);
+      return { ...dto, secret };
     });
   }
 
@@ -113,6 +120,7 @@ export class ApiKeysService {
       key.revokedAt = new Date();
       key.previousSecretHash = null;
       await em.flush();
+      await record(em, tenantId, originOf(ctx), [change('api_key.revoked', toApiKeyDto(key))]);
       return { id, object: 'api_key', deleted: true };
     });
   }

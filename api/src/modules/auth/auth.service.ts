@@ -2,7 +2,11 @@ import { UniqueConstraintViolationException, type EntityManager } from '@mikro-o
 import type { Ctx } from '../../core/auth/principal.js';
 import { keyedHash, randomToken, signAccessToken } from '../../core/auth/tokens.js';
 import type { Deps } from '../../core/deps.js';
-import { inIdentity, inTenant } from '../../core/db/unit-of-work.js';
+import { enterTenant, inIdentity, inTenant } from '../../core/db/unit-of-work.js';
+import { originOf, record, userOrigin, type Change } from '../../core/events/record.js';
+import { change } from '../events/change.js';
+import { toTenantDto } from '../tenants/tenants.dto.js';
+import { toMemberDto } from '../members/members.service.js';
 import { conflict, forbidden, notFound, unauthorized, unprocessable } from '../../core/http/errors.js';
 import { newId } from '../../core/ids.js';
 import type { MembersService } from '../members/members.service.js';
@@ -31,6 +35,10 @@ export function toUserDto(u: User): UserDto {
   return { id: u.id, object: 'user', email: u.email, name: u.name, email_verified: !!u.emailVerifiedAt, created_at: u.createdAt.toISOString() };
 }
 
+function signedIn(sessionId: string): Change {
+  return { action: 'user.signed_in', target: { type: 'session', id: sessionId } };
+}
+
 const EMAIL_TOKEN_TTL: Record<EmailTokenPurpose, number> = { verify_email: 48 * 3600, password_reset: 3600 };
 
 /**
@@ -51,11 +59,18 @@ export class AuthService {
     try {
       const tokens = await inTenant(this.deps.orm, tenantId, async (em) => {
         if (await userByEmail(em, input.email)) throw this.emailTaken();
-        buildTenant(em, { id: tenantId, name: input.tenant_name, kind: 'standard', parent: { id: platformId, path: [] } });
+        const tenant = buildTenant(em, { id: tenantId, name: input.tenant_name, kind: 'standard', parent: { id: platformId, path: [] } });
         const user = await this.createUser(em, { email: input.email, name: input.name, passwordHash, verified: false });
-        this.members.add(em, tenantId, user.id, 'owner');
+        const member = this.members.add(em, tenantId, user.id, 'owner');
         await em.flush();
-        return this.startSession(em, user, tenantId, client);
+        const tokens = await this.startSession(em, user, tenantId, client);
+        await record(em, tenantId, userOrigin(user.id, client), [
+          change('tenant.created', toTenantDto(tenant)),
+          change('user.created', toUserDto(user)),
+          change('member.created', toMemberDto(member, user)),
+          signedIn(tokens.session_id),
+        ]);
+        return tokens;
       });
       await this.sendEmailToken(tokens.user.id, input.email, 'verify_email');
       return tokens;
@@ -75,7 +90,12 @@ export class AuthService {
     }
     await this.deps.limits.recordLoginSuccess(throttleKey);
     const tenantId = await this.chooseTenant(user.id, input.tenant_id);
-    return inIdentity(this.deps.orm, (em) => this.startSession(em, user, tenantId, client));
+    return inIdentity(this.deps.orm, async (em) => {
+      const tokens = await this.startSession(em, user, tenantId, client);
+      await enterTenant(em, tenantId);
+      await record(em, tenantId, userOrigin(user.id, client), [signedIn(tokens.session_id)]);
+      return tokens;
+    });
   }
 
   /** Rotates the refresh token. Presenting an already-used one revokes the whole session (token theft). */
@@ -106,7 +126,7 @@ export class AuthService {
   }
 
   async logout(ctx: Ctx): Promise<void> {
-    await this.revokeSessions(ctx.principal.userId!, ctx.principal.sessionId!);
+    await this.revokeSession(ctx, ctx.principal.sessionId!, 'user.signed_out');
   }
 
   async me(ctx: Ctx): Promise<Me> {
@@ -151,9 +171,13 @@ export class AuthService {
     };
   }
 
-  async revokeSession(ctx: Ctx, id: string): Promise<{ id: string; object: 'session'; deleted: true }> {
-    const revoked = await this.revokeSessions(ctx.principal.userId!, id);
-    if (!revoked) throw notFound('session', id);
+  async revokeSession(ctx: Ctx, id: string, action = 'session.revoked'): Promise<{ id: string; object: 'session'; deleted: true }> {
+    await inIdentity(this.deps.orm, async (em) => {
+      const revoked = await em.nativeUpdate(Session, { id, userId: ctx.principal.userId!, revokedAt: null }, { revokedAt: new Date() });
+      if (!revoked) throw notFound('session', id);
+      await enterTenant(em, ctx.principal.tenantId);
+      await record(em, ctx.principal.tenantId, originOf(ctx), [{ action, target: { type: 'session', id } }]);
+    });
     return { id, object: 'session', deleted: true };
   }
 
@@ -164,12 +188,15 @@ export class AuthService {
     return { object: 'accepted', message: 'A verification email is on its way.' };
   }
 
-  async confirmEmailVerification(_client: Client, token: string): Promise<UserDto> {
+  async confirmEmailVerification(client: Client, token: string): Promise<UserDto> {
     return inIdentity(this.deps.orm, async (em) => {
       const user = await this.useEmailToken(em, token, 'verify_email');
+      const wasVerified = !!user.emailVerifiedAt;
       user.emailVerifiedAt ??= new Date();
       await em.flush();
-      return toUserDto(user);
+      const dto = toUserDto(user);
+      if (!wasVerified) await this.recordForUser(em, client, user.id, change('user.email_verified', dto, { email_verified: false }));
+      return dto;
     });
   }
 
@@ -182,7 +209,7 @@ export class AuthService {
   }
 
   /** Sets the new password and signs the user out everywhere. */
-  async confirmPasswordReset(_client: Client, input: PasswordResetConfirm): Promise<void> {
+  async confirmPasswordReset(client: Client, input: PasswordResetConfirm): Promise<void> {
     const passwordHash = await hashPassword(input.password);
     await inIdentity(this.deps.orm, async (em) => {
       const user = await this.useEmailToken(em, input.token, 'password_reset');
@@ -190,7 +217,17 @@ export class AuthService {
       user.emailVerifiedAt ??= new Date();
       await em.flush();
       await em.nativeUpdate(Session, { userId: user.id, revokedAt: null }, { revokedAt: new Date() });
+      await this.recordForUser(em, client, user.id, change('user.password_changed', toUserDto(user)));
     });
+  }
+
+  /** A user belongs to no single tenant: user-level changes are recorded in every tenant they are a member of. */
+  private async recordForUser(em: EntityManager, client: Client, userId: string, c: Change): Promise<void> {
+    const memberships = await em.execute<{ tenant_id: string }[]>('select tenant_id from plinth_user_memberships(?)', [userId]);
+    for (const { tenant_id } of memberships) {
+      await enterTenant(em, tenant_id);
+      await record(em, tenant_id, userOrigin(userId, client), [c]);
+    }
   }
 
   /** A user's memberships across tenants (a narrow SECURITY DEFINER look-up: no tenant is set yet). */
@@ -213,7 +250,12 @@ export class AuthService {
 
   /** Used by invitations after they create a membership. */
   async startSessionFor(userId: string, tenantId: string, client: Client): Promise<AuthTokens> {
-    return inIdentity(this.deps.orm, async (em) => this.startSession(em, await em.findOneOrFail(User, { id: userId }), tenantId, client));
+    return inIdentity(this.deps.orm, async (em) => {
+      const tokens = await this.startSession(em, await em.findOneOrFail(User, { id: userId }), tenantId, client);
+      await enterTenant(em, tenantId);
+      await record(em, tenantId, userOrigin(userId, client), [signedIn(tokens.session_id)]);
+      return tokens;
+    });
   }
 
   private async chooseTenant(userId: string, wanted: string | undefined): Promise<string> {
@@ -264,10 +306,6 @@ export class AuthService {
       tenant_id: session.tenantId,
       user: toUserDto(user),
     };
-  }
-
-  private async revokeSessions(userId: string, sessionId: string): Promise<number> {
-    return inIdentity(this.deps.orm, (em) => em.nativeUpdate(Session, { id: sessionId, userId, revokedAt: null }, { revokedAt: new Date() }));
   }
 
   private async sendEmailToken(userId: string, email: string, purpose: EmailTokenPurpose): Promise<void> {

@@ -6,6 +6,8 @@ import { badRequest, notFound } from '../../core/http/errors.js';
 import { keysetWhere, pageParams, toList, type List } from '../../core/http/pagination.js';
 import { assertValid, checkMetadata, mergeMetadata } from '../../core/http/validation.js';
 import { isId, newId } from '../../core/ids.js';
+import { originOf, previousAttributes, record } from '../../core/events/record.js';
+import { change } from '../events/change.js';
 import { toCustomerDto, type CustomerCreate, type CustomerDto, type CustomerUpdate } from './customers.dto.js';
 import { Customer } from './customers.entity.js';
 
@@ -34,7 +36,9 @@ export class CustomersService {
         metadata: input.metadata ?? {},
       });
       await em.persist(customer).flush();
-      return toCustomerDto(customer);
+      const dto = toCustomerDto(customer);
+      await record(em, tenantId, originOf(ctx), [change('customer.created', dto)]);
+      return dto;
     });
   }
 
@@ -65,12 +69,16 @@ export class CustomersService {
     assertValid(checkMetadata(input.metadata));
     return inTenant(this.deps.orm, tenantId, async (em) => {
       const customer = await this.find(em, id);
+      const before = toCustomerDto(customer);
       for (const field of ['name', 'email', 'phone', 'company'] as const) {
         if (input[field] !== undefined) customer[field] = input[field];
       }
       customer.metadata = mergeMetadata(customer.metadata, input.metadata);
       await em.flush();
-      return toCustomerDto(customer);
+      const dto = toCustomerDto(customer);
+      const previous = previousAttributes(before, dto);
+      if (previous) await record(em, tenantId, originOf(ctx), [change('customer.updated', dto, previous)]);
+      return dto;
     });
   }
 
@@ -78,7 +86,9 @@ export class CustomersService {
     const { tenantId } = authorize(ctx, 'customers:write');
     return inTenant(this.deps.orm, tenantId, async (em) => {
       const customer = await this.find(em, id);
+      const dto = toCustomerDto(customer);
       await em.remove(customer).flush();
+      await record(em, tenantId, originOf(ctx), [change('customer.deleted', dto)]);
       return { id, object: 'customer', deleted: true };
     });
   }

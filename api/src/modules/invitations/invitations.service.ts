@@ -6,8 +6,11 @@ import { inTenant } from '../../core/db/unit-of-work.js';
 import { conflict, gone, notFound, unauthorized, unprocessable } from '../../core/http/errors.js';
 import { keysetWhere, pageParams, toList, type List } from '../../core/http/pagination.js';
 import { isId, newId } from '../../core/ids.js';
+import { originOf, record, userOrigin, type Change } from '../../core/events/record.js';
+import { change } from '../events/change.js';
+import { toMemberDto } from '../members/members.service.js';
 import type { AuthTokens } from '../auth/auth.dto.js';
-import type { AuthService, Client } from '../auth/auth.service.js';
+import { toUserDto, type AuthService, type Client } from '../auth/auth.service.js';
 import { hashPassword, verifyPassword } from '../auth/passwords.js';
 import { userByEmail } from '../auth/users.repository.js';
 import type { MembersService } from '../members/members.service.js';
@@ -56,7 +59,9 @@ export class InvitationsService {
         expiresAt: new Date(Date.now() + TTL_DAYS * 24 * 3600 * 1000),
       });
       await em.persist(invitation).flush();
-      return toInvitationDto(invitation);
+      const created = toInvitationDto(invitation);
+      await record(em, principal.tenantId, originOf(ctx), [change('invitation.created', created)]);
+      return created;
     });
     try {
       await this.deps.mailer.send({
@@ -86,7 +91,9 @@ export class InvitationsService {
       if (invitation.status !== 'pending') throw conflict('invitation_not_pending', `This invitation is already ${invitation.status}.`);
       invitation.status = 'revoked';
       await em.flush();
-      return toInvitationDto(invitation);
+      const dto = toInvitationDto(invitation);
+      await record(em, tenantId, originOf(ctx), [change('invitation.revoked', dto, { status: 'pending' })]);
+      return dto;
     });
   }
 
@@ -105,6 +112,7 @@ export class InvitationsService {
     const userId = await inTenant(this.deps.orm, row.tenant_id, async (em) => {
       const invitation = await em.findOneOrFail(Invitation, { id: row.id, status: 'pending' });
       let user = await userByEmail(em, row.email);
+      const changes: Change[] = [];
       if (user) {
         if (!(await verifyPassword(user.passwordHash, input.password))) {
           throw unauthorized('An account exists for this email: send its current password to accept.', 'invalid_credentials');
@@ -113,11 +121,14 @@ export class InvitationsService {
       } else {
         if (!input.name) throw unprocessable('validation_failed', 'New users must send a name.', [{ path: 'name', message: 'is required for a new account' }]);
         user = await this.auth.createUser(em, { email: row.email, name: input.name, passwordHash: newHash, verified: true });
+        changes.push(change('user.created', toUserDto(user)));
       }
-      this.members.add(em, row.tenant_id, user.id, invitation.role);
+      const member = this.members.add(em, row.tenant_id, user.id, invitation.role);
       invitation.status = 'accepted';
       invitation.acceptedAt = new Date();
       await em.flush();
+      changes.push(change('member.created', toMemberDto(member, user)), change('invitation.accepted', toInvitationDto(invitation), { status: 'pending' }));
+      await record(em, row.tenant_id, userOrigin(user.id, client), changes);
       return user.id;
     });
     return this.auth.startSessionFor(userId, row.tenant_id, client);

@@ -5,13 +5,15 @@ import { inTenant } from '../../core/db/unit-of-work.js';
 import { forbidden, notFound, unprocessable } from '../../core/http/errors.js';
 import { keysetWhere, pageParams, toList, type List } from '../../core/http/pagination.js';
 import { isId, newId } from '../../core/ids.js';
+import { originOf, record } from '../../core/events/record.js';
+import { change } from '../events/change.js';
 import type { User } from '../auth/auth.entity.js';
 import { usersById } from '../auth/users.repository.js';
 import type { RolesService } from '../roles/roles.service.js';
 import type { MemberDto, MemberUpdate } from './members.dto.js';
 import { Membership } from './members.entity.js';
 
-function toMemberDto(m: Membership, user: User): MemberDto {
+export function toMemberDto(m: Membership, user: User): MemberDto {
   return {
     id: m.id,
     object: 'member',
@@ -56,9 +58,12 @@ export class MembersService {
       await this.checkAssignable(em, principal, input.role);
       if (m.role === 'owner' || input.role === 'owner') this.requireOwnerRights(principal);
       if (m.role === 'owner' && input.role !== 'owner') await this.assertNotLastOwner(em);
+      const previousRole = m.role;
       m.role = input.role;
       await em.flush();
-      return toMemberDto(m, (await usersById(em, [m.userId])).get(m.userId)!);
+      const dto = toMemberDto(m, (await usersById(em, [m.userId])).get(m.userId)!);
+      if (previousRole !== m.role) await record(em, principal.tenantId, originOf(ctx), [change('member.updated', dto, { role: previousRole })]);
+      return dto;
     });
   }
 
@@ -70,7 +75,9 @@ export class MembersService {
         this.requireOwnerRights(principal);
         await this.assertNotLastOwner(em);
       }
+      const dto = toMemberDto(m, (await usersById(em, [m.userId])).get(m.userId)!);
       await em.remove(m).flush();
+      await record(em, principal.tenantId, originOf(ctx), [change('member.deleted', dto)]);
       return { id, object: 'member', deleted: true };
     });
   }

@@ -6,6 +6,8 @@ import { inTenant } from '../../core/db/unit-of-work.js';
 import { conflict, forbidden, notFound, unprocessable, type FieldError } from '../../core/http/errors.js';
 import { assertValid } from '../../core/http/validation.js';
 import { isId, newId } from '../../core/ids.js';
+import { originOf, previousAttributes, record } from '../../core/events/record.js';
+import { change } from '../events/change.js';
 import { countMembersWithRole } from '../members/members.repository.js';
 import { toRoleDto, type PermissionList, type RoleCreate, type RoleDto, type RoleList, type RoleUpdate } from './roles.dto.js';
 import { Role } from './roles.entity.js';
@@ -69,7 +71,9 @@ export class RolesService {
         permissions,
       });
       await em.persist(role).flush();
-      return toRoleDto(role);
+      const dto = toRoleDto(role);
+      await record(em, principal.tenantId, originOf(ctx), [change('role.created', dto)]);
+      return dto;
     });
   }
 
@@ -80,11 +84,15 @@ export class RolesService {
     return inTenant(this.deps.orm, principal.tenantId, async (em) => {
       const role = await this.find(em, id);
       this.checkGrant(principal, role.permissions);
+      const before = toRoleDto(role);
       if (input.name !== undefined) role.name = input.name;
       if (input.description !== undefined) role.description = input.description;
       if (permissions) role.permissions = permissions;
       await em.flush();
-      return toRoleDto(role);
+      const dto = toRoleDto(role);
+      const previous = previousAttributes(before, dto);
+      if (previous) await record(em, principal.tenantId, originOf(ctx), [change('role.updated', dto, previous)]);
+      return dto;
     });
   }
 
@@ -95,7 +103,9 @@ export class RolesService {
       const role = await this.find(em, id);
       const inUse = await countMembersWithRole(em, role.key);
       if (inUse) throw conflict('role_in_use', `${inUse} member(s) still have the role '${role.key}'; give them another role first.`);
+      const dto = toRoleDto(role);
       await em.remove(role).flush();
+      await record(em, principal.tenantId, originOf(ctx), [change('role.deleted', dto)]);
       return { id, object: 'role', deleted: true };
     });
   }

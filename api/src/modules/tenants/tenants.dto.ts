@@ -11,6 +11,8 @@ export interface TenantDto {
   /** The tenant directly above this one; null for the platform. */
   parent_id: string | null;
   status: TenantStatus;
+  /** Audit log entries older than this many days are deleted. */
+  audit_log_retention_days: number;
   metadata: Metadata;
   /** @example "2026-11-22T10:00:00.000Z" */
   created_at: string;
@@ -35,6 +37,13 @@ export interface TenantUpdate {
    * @maxLength 200
    */
   name?: string;
+  /**
+   * Audit log entries older than this many days are deleted (1 to 3650).
+   * @isInt
+   * @minimum 1
+   * @maximum 3650
+   */
+  audit_log_retention_days?: number;
   /** Keys set to "" are removed. */
   metadata?: Metadata;
 }
@@ -47,6 +56,7 @@ export function toTenantDto(t: Tenant): TenantDto {
     kind: t.kind,
     parent_id: t.parentId,
     status: t.status,
+    audit_log_retention_days: t.auditRetentionDays,
     metadata: t.metadata,
     created_at: t.createdAt.toISOString(),
     updated_at: t.updatedAt.toISOString(),

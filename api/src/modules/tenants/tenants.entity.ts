@@ -7,13 +7,14 @@ export type TenantStatus = 'active' | 'suspended';
 /** Row-level security shows a tenant and its whole subtree (`path` holds every ancestor id). */
 @Entity({ tableName: 'tenants' })
 export class Tenant {
-  [OptionalProps]?: 'createdAt' | 'updatedAt' | 'status' | 'metadata' | 'path' | 'parentId';
+  [OptionalProps]?: 'createdAt' | 'updatedAt' | 'status' | 'metadata' | 'path' | 'parentId' | 'auditRetentionDays';
   @PrimaryKey({ type: 'text' }) id!: string;
   @Property({ type: 'text' }) name!: string;
   @Property({ type: 'text' }) kind!: TenantKind;
   @Property({ type: 'text', nullable: true }) parentId: string | null = null;
   @Property({ type: 'string[]', columnType: 'text[]' }) path: string[] = [];
   @Property({ type: 'text' }) status: TenantStatus = 'active';
+  @Property({ type: 'integer' }) auditRetentionDays: number = 365;
   @Property({ type: 'json' }) metadata: Record<string, string> = {};
   @Property({ type: 'datetime', columnType: 'timestamptz' }) createdAt: Date = new Date();
   @Property({ type: 'datetime', columnType: 'timestamptz', onUpdate: () => new Date() }) updatedAt: Date = new Date();

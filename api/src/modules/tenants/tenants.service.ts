@@ -6,6 +6,8 @@ import { forbidden, notFound, unprocessable } from '../../core/http/errors.js';
 import { keysetWhere, pageParams, toList, type List } from '../../core/http/pagination.js';
 import { assertValid, checkMetadata, mergeMetadata } from '../../core/http/validation.js';
 import { isId, newId } from '../../core/ids.js';
+import { originOf, previousAttributes, record } from '../../core/events/record.js';
+import { change } from '../events/change.js';
 import { toTenantDto, type TenantCreate, type TenantDto, type TenantUpdate } from './tenants.dto.js';
 import { Tenant, type TenantKind } from './tenants.entity.js';
 
@@ -54,7 +56,9 @@ export class TenantsService {
       }
       const tenant = buildTenant(em, { name: input.name, kind, parent, metadata: input.metadata ?? {} });
       await em.flush();
-      return toTenantDto(tenant);
+      const dto = toTenantDto(tenant);
+      await record(em, tenantId, originOf(ctx), [change('tenant.created', dto)]);
+      return dto;
     });
   }
 
@@ -82,10 +86,15 @@ export class TenantsService {
     assertValid(checkMetadata(input.metadata));
     return inTenant(this.deps.orm, tenantId, async (em) => {
       const tenant = await this.find(em, id);
+      const before = toTenantDto(tenant);
       if (input.name !== undefined) tenant.name = input.name;
+      if (input.audit_log_retention_days !== undefined) tenant.auditRetentionDays = input.audit_log_retention_days;
       tenant.metadata = mergeMetadata(tenant.metadata, input.metadata);
       await em.flush();
-      return toTenantDto(tenant);
+      const dto = toTenantDto(tenant);
+      const previous = previousAttributes(before, dto);
+      if (previous) await record(em, tenantId, originOf(ctx), [change('tenant.updated', dto, previous)]);
+      return dto;
     });
   }
 
@@ -96,9 +105,13 @@ export class TenantsService {
       if (tenant.id === tenantId || tenant.id === ctx.principal.credentialTenantId) {
         throw unprocessable('cannot_change_own_status', 'A tenant cannot suspend or resume itself; its parent does.');
       }
+      if (tenant.status === status) return toTenantDto(tenant);
       tenant.status = status;
       await em.flush();
-      return toTenantDto(tenant);
+      const dto = toTenantDto(tenant);
+      const type = status === 'suspended' ? 'tenant.suspended' : 'tenant.resumed';
+      await record(em, tenantId, originOf(ctx), [change(type, dto, { status: status === 'suspended' ? 'active' : 'suspended' })]);
+      return dto;
     });
   }
 

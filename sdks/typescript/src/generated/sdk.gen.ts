@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, ClientMeta, Options as Options2, RequestResult, TDataShape } from './client/index.js';
-import type { AcceptInvitationData, AcceptInvitationErrors, AcceptInvitationResponses, ConfirmEmailVerificationData, ConfirmEmailVerificationErrors, ConfirmEmailVerificationResponses, ConfirmPasswordResetData, ConfirmPasswordResetErrors, ConfirmPasswordResetResponses, CreateApiKeyData, CreateApiKeyErrors, CreateApiKeyResponses, CreateCustomerData, CreateCustomerErrors, CreateCustomerResponses, CreateInvitationData, CreateInvitationErrors, CreateInvitationResponses, CreateRoleData, CreateRoleErrors, CreateRoleResponses, CreateTenantData, CreateTenantErrors, CreateTenantResponses, DeleteApiKeyData, DeleteApiKeyErrors, DeleteApiKeyResponses, DeleteCustomerData, DeleteCustomerErrors, DeleteCustomerResponses, DeleteInvitationData, DeleteInvitationErrors, DeleteInvitationResponses, DeleteMemberData, DeleteMemberErrors, DeleteMemberResponses, DeleteRoleData, DeleteRoleErrors, DeleteRoleResponses, DeleteSessionData, DeleteSessionErrors, DeleteSessionResponses, GetApiKeyData, GetApiKeyErrors, GetApiKeyResponses, GetCustomerData, GetCustomerErrors, GetCustomerResponses, GetMeData, GetMeErrors, GetMemberData, GetMemberErrors, GetMemberResponses, GetMeResponses, GetRoleData, GetRoleErrors, GetRoleResponses, GetTenantData, GetTenantErrors, GetTenantResponses, ListApiKeysData, ListApiKeysErrors, ListApiKeysResponses, ListCustomersData, ListCustomersErrors, ListCustomersResponses, ListInvitationsData, ListInvitationsErrors, ListInvitationsResponses, ListMembersData, ListMembersErrors, ListMembersResponses, ListPermissionsData, ListPermissionsErrors, ListPermissionsResponses, ListRolesData, ListRolesErrors, ListRolesResponses, ListSessionsData, ListSessionsErrors, ListSessionsResponses, ListTenantsData, ListTenantsErrors, ListTenantsResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, RefreshSessionData, RefreshSessionErrors, RefreshSessionResponses, RequestEmailVerificationData, RequestEmailVerificationErrors, RequestEmailVerificationResponses, RequestPasswordResetData, RequestPasswordResetErrors, RequestPasswordResetResponses, ResumeTenantData, ResumeTenantErrors, ResumeTenantResponses, RollApiKeyData, RollApiKeyErrors, RollApiKeyResponses, SignupData, SignupErrors, SignupResponses, SuspendTenantData, SuspendTenantErrors, SuspendTenantResponses, UpdateCustomerData, UpdateCustomerErrors, UpdateCustomerResponses, UpdateMemberData, UpdateMemberErrors, UpdateMemberResponses, UpdateRoleData, UpdateRoleErrors, UpdateRoleResponses, UpdateTenantData, UpdateTenantErrors, UpdateTenantResponses } from './types.gen.js';
+import type { AcceptInvitationData, AcceptInvitationErrors, AcceptInvitationResponses, ConfirmEmailVerificationData, ConfirmEmailVerificationErrors, ConfirmEmailVerificationResponses, ConfirmPasswordResetData, ConfirmPasswordResetErrors, ConfirmPasswordResetResponses, CreateApiKeyData, CreateApiKeyErrors, CreateApiKeyResponses, CreateAuditLogExportData, CreateAuditLogExportErrors, CreateAuditLogExportResponses, CreateCustomerData, CreateCustomerErrors, CreateCustomerResponses, CreateInvitationData, CreateInvitationErrors, CreateInvitationResponses, CreateRoleData, CreateRoleErrors, CreateRoleResponses, CreateTenantData, CreateTenantErrors, CreateTenantResponses, CreateWebhookEndpointData, CreateWebhookEndpointErrors, CreateWebhookEndpointResponses, CreateWebhookPortalSessionData, CreateWebhookPortalSessionErrors, CreateWebhookPortalSessionResponses, DeleteApiKeyData, DeleteApiKeyErrors, DeleteApiKeyResponses, DeleteCustomerData, DeleteCustomerErrors, DeleteCustomerResponses, DeleteInvitationData, DeleteInvitationErrors, DeleteInvitationResponses, DeleteMemberData, DeleteMemberErrors, DeleteMemberResponses, DeleteRoleData, DeleteRoleErrors, DeleteRoleResponses, DeleteSessionData, DeleteSessionErrors, DeleteSessionResponses, DeleteWebhookEndpointData, DeleteWebhookEndpointErrors, DeleteWebhookEndpointResponses, DownloadAuditLogExportData, DownloadAuditLogExportErrors, DownloadAuditLogExportResponses, GetApiKeyData, GetApiKeyErrors, GetApiKeyResponses, GetAuditLogExportData, GetAuditLogExportErrors, GetAuditLogExportResponses, GetCustomerData, GetCustomerErrors, GetCustomerResponses, GetEventData, GetEventErrors, GetEventResponses, GetMeData, GetMeErrors, GetMemberData, GetMemberErrors, GetMemberResponses, GetMeResponses, GetRoleData, GetRoleErrors, GetRoleResponses, GetTenantData, GetTenantErrors, GetTenantResponses, GetWebhookEndpointData, GetWebhookEndpointErrors, GetWebhookEndpointResponses, ListApiKeysData, ListApiKeysErrors, ListApiKeysResponses, ListAuditLogsData, ListAuditLogsErrors, ListAuditLogsResponses, ListCustomersData, ListCustomersErrors, ListCustomersResponses, ListEventsData, ListEventsErrors, ListEventsResponses, ListEventTypesData, ListEventTypesErrors, ListEventTypesResponses, ListInvitationsData, ListInvitationsErrors, ListInvitationsResponses, ListMembersData, ListMembersErrors, ListMembersResponses, ListPermissionsData, ListPermissionsErrors, ListPermissionsResponses, ListRolesData, ListRolesErrors, ListRolesResponses, ListSessionsData, ListSessionsErrors, ListSessionsResponses, ListTenantsData, ListTenantsErrors, ListTenantsResponses, ListWebhookDeliveriesData, ListWebhookDeliveriesErrors, ListWebhookDeliveriesResponses, ListWebhookEndpointsData, ListWebhookEndpointsErrors, ListWebhookEndpointsResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, RefreshSessionData, RefreshSessionErrors, RefreshSessionResponses, ReplayWebhookEndpointData, ReplayWebhookEndpointErrors, ReplayWebhookEndpointResponses, RequestEmailVerificationData, RequestEmailVerificationErrors, RequestEmailVerificationResponses, RequestPasswordResetData, RequestPasswordResetErrors, RequestPasswordResetResponses, ResumeTenantData, ResumeTenantErrors, ResumeTenantResponses, RetryWebhookDeliveryData, RetryWebhookDeliveryErrors, RetryWebhookDeliveryResponses, RollApiKeyData, RollApiKeyErrors, RollApiKeyResponses, RotateWebhookEndpointSecretData, RotateWebhookEndpointSecretErrors, RotateWebhookEndpointSecretResponses, SignupData, SignupErrors, SignupResponses, SuspendTenantData, SuspendTenantErrors, SuspendTenantResponses, TestWebhookEndpointData, TestWebhookEndpointErrors, TestWebhookEndpointResponses, UpdateCustomerData, UpdateCustomerErrors, UpdateCustomerResponses, UpdateMemberData, UpdateMemberErrors, UpdateMemberResponses, UpdateRoleData, UpdateRoleErrors, UpdateRoleResponses, UpdateTenantData, UpdateTenantErrors, UpdateTenantResponses, UpdateWebhookEndpointData, UpdateWebhookEndpointErrors, UpdateWebhookEndpointResponses, VerifyAuditLogsData, VerifyAuditLogsErrors, VerifyAuditLogsResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -17,6 +17,230 @@ export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends 
      */
     meta?: keyof ClientMeta extends never ? Record<string, unknown> : ClientMeta;
 };
+
+/**
+ * List webhook endpoints
+ *
+ * Lists webhook endpoints, newest first.
+ */
+export const listWebhookEndpoints = <ThrowOnError extends boolean = false>(options?: Options<ListWebhookEndpointsData, ThrowOnError>): RequestResult<ListWebhookEndpointsResponses, ListWebhookEndpointsErrors, ThrowOnError> => (options?.client ?? client).get<ListWebhookEndpointsResponses, ListWebhookEndpointsErrors, ThrowOnError>({
+    security: [{
+            key: 'apiKey',
+            scheme: 'bearer',
+            type: 'http'
+        }, {
+            key: 'session',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/v1/webhook-endpoints',
+    ...options
+});
+
+/**
+ * Create a webhook endpoint
+ *
+ * Creates an endpoint that receives the events it subscribes to, signed with Standard Webhooks
+ * headers. The signing secret is in this response only.
+ */
+export const createWebhookEndpoint = <ThrowOnError extends boolean = false>(options: Options<CreateWebhookEndpointData, ThrowOnError>): RequestResult<CreateWebhookEndpointResponses, CreateWebhookEndpointErrors, ThrowOnError> => (options.client ?? client).post<CreateWebhookEndpointResponses, CreateWebhookEndpointErrors, ThrowOnError>({
+    security: [{
+            key: 'apiKey',
+            scheme: 'bearer',
+            type: 'http'
+        }, {
+            key: 'session',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/v1/webhook-endpoints',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Open the webhook portal
+ *
+ * Returns a link to the Svix app portal for this tenant (Svix backend only).
+ */
+export const createWebhookPortalSession = <ThrowOnError extends boolean = false>(options?: Options<CreateWebhookPortalSessionData, ThrowOnError>): RequestResult<CreateWebhookPortalSessionResponses, CreateWebhookPortalSessionErrors, ThrowOnError> => (options?.client ?? client).post<CreateWebhookPortalSessionResponses, CreateWebhookPortalSessionErrors, ThrowOnError>({
+    security: [{
+            key: 'apiKey',
+            scheme: 'bearer',
+            type: 'http'
+        }, {
+            key: 'session',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/v1/webhook-endpoints/portal-session',
+    ...options
+});
+
+/**
+ * Delete a webhook endpoint
+ *
+ * Deletes a webhook endpoint and its pending deliveries.
+ */
+export const deleteWebhookEndpoint = <ThrowOnError extends boolean = false>(options: Options<DeleteWebhookEndpointData, ThrowOnError>): RequestResult<DeleteWebhookEndpointResponses, DeleteWebhookEndpointErrors, ThrowOnError> => (options.client ?? client).delete<DeleteWebhookEndpointResponses, DeleteWebhookEndpointErrors, ThrowOnError>({
+    security: [{
+            key: 'apiKey',
+            scheme: 'bearer',
+            type: 'http'
+        }, {
+            key: 'session',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/v1/webhook-endpoints/{id}',
+    ...options
+});
+
+/**
+ * Retrieve a webhook endpoint
+ *
+ * Retrieves a webhook endpoint.
+ */
+export const getWebhookEndpoint = <ThrowOnError extends boolean = false>(options: Options<GetWebhookEndpointData, ThrowOnError>): RequestResult<GetWebhookEndpointResponses, GetWebhookEndpointErrors, ThrowOnError> => (options.client ?? client).get<GetWebhookEndpointResponses, GetWebhookEndpointErrors, ThrowOnError>({
+    security: [{
+            key: 'apiKey',
+            scheme: 'bearer',
+            type: 'http'
+        }, {
+            key: 'session',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/v1/webhook-endpoints/{id}',
+    ...options
+});
+
+/**
+ * Update a webhook endpoint
+ *
+ * Updates a webhook endpoint. Re-enabling an endpoint Plinth disabled clears its failure state.
+ */
+export const updateWebhookEndpoint = <ThrowOnError extends boolean = false>(options: Options<UpdateWebhookEndpointData, ThrowOnError>): RequestResult<UpdateWebhookEndpointResponses, UpdateWebhookEndpointErrors, ThrowOnError> => (options.client ?? client).patch<UpdateWebhookEndpointResponses, UpdateWebhookEndpointErrors, ThrowOnError>({
+    security: [{
+            key: 'apiKey',
+            scheme: 'bearer',
+            type: 'http'
+        }, {
+            key: 'session',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/v1/webhook-endpoints/{id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Rotate a webhook endpoint's secret
+ *
+ * Replaces the signing secret. For 24 hours every delivery carries a signature with the new secret
+ * and one with the previous secret, so receivers holding either verify.
+ */
+export const rotateWebhookEndpointSecret = <ThrowOnError extends boolean = false>(options: Options<RotateWebhookEndpointSecretData, ThrowOnError>): RequestResult<RotateWebhookEndpointSecretResponses, RotateWebhookEndpointSecretErrors, ThrowOnError> => (options.client ?? client).post<RotateWebhookEndpointSecretResponses, RotateWebhookEndpointSecretErrors, ThrowOnError>({
+    security: [{
+            key: 'apiKey',
+            scheme: 'bearer',
+            type: 'http'
+        }, {
+            key: 'session',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/v1/webhook-endpoints/{id}/rotate-secret',
+    ...options
+});
+
+/**
+ * Send a test event
+ *
+ * Sends a `webhook_endpoint.test` event to this endpoint alone and returns its delivery.
+ */
+export const testWebhookEndpoint = <ThrowOnError extends boolean = false>(options: Options<TestWebhookEndpointData, ThrowOnError>): RequestResult<TestWebhookEndpointResponses, TestWebhookEndpointErrors, ThrowOnError> => (options.client ?? client).post<TestWebhookEndpointResponses, TestWebhookEndpointErrors, ThrowOnError>({
+    security: [{
+            key: 'apiKey',
+            scheme: 'bearer',
+            type: 'http'
+        }, {
+            key: 'session',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/v1/webhook-endpoints/{id}/test',
+    ...options
+});
+
+/**
+ * List deliveries
+ *
+ * Lists the endpoint's deliveries, newest first, with every attempt (status code, duration,
+ * response excerpt) and the next retry.
+ */
+export const listWebhookDeliveries = <ThrowOnError extends boolean = false>(options: Options<ListWebhookDeliveriesData, ThrowOnError>): RequestResult<ListWebhookDeliveriesResponses, ListWebhookDeliveriesErrors, ThrowOnError> => (options.client ?? client).get<ListWebhookDeliveriesResponses, ListWebhookDeliveriesErrors, ThrowOnError>({
+    security: [{
+            key: 'apiKey',
+            scheme: 'bearer',
+            type: 'http'
+        }, {
+            key: 'session',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/v1/webhook-endpoints/{id}/deliveries',
+    ...options
+});
+
+/**
+ * Replay events to an endpoint
+ *
+ * Re-sends events from a time range (up to 10,000) that the endpoint subscribes to.
+ */
+export const replayWebhookEndpoint = <ThrowOnError extends boolean = false>(options: Options<ReplayWebhookEndpointData, ThrowOnError>): RequestResult<ReplayWebhookEndpointResponses, ReplayWebhookEndpointErrors, ThrowOnError> => (options.client ?? client).post<ReplayWebhookEndpointResponses, ReplayWebhookEndpointErrors, ThrowOnError>({
+    security: [{
+            key: 'apiKey',
+            scheme: 'bearer',
+            type: 'http'
+        }, {
+            key: 'session',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/v1/webhook-endpoints/{id}/replay',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Retry a delivery
+ *
+ * Sends a delivery again now, whatever its status.
+ */
+export const retryWebhookDelivery = <ThrowOnError extends boolean = false>(options: Options<RetryWebhookDeliveryData, ThrowOnError>): RequestResult<RetryWebhookDeliveryResponses, RetryWebhookDeliveryErrors, ThrowOnError> => (options.client ?? client).post<RetryWebhookDeliveryResponses, RetryWebhookDeliveryErrors, ThrowOnError>({
+    security: [{
+            key: 'apiKey',
+            scheme: 'bearer',
+            type: 'http'
+        }, {
+            key: 'session',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/v1/webhook-deliveries/{id}/retry',
+    ...options
+});
 
 /**
  * List tenants
@@ -421,6 +645,63 @@ export const acceptInvitation = <ThrowOnError extends boolean = false>(options: 
 });
 
 /**
+ * List events
+ *
+ * Lists the tenant's events, newest first. Events are kept for 30 days (EVENT_RETENTION_DAYS).
+ */
+export const listEvents = <ThrowOnError extends boolean = false>(options?: Options<ListEventsData, ThrowOnError>): RequestResult<ListEventsResponses, ListEventsErrors, ThrowOnError> => (options?.client ?? client).get<ListEventsResponses, ListEventsErrors, ThrowOnError>({
+    security: [{
+            key: 'apiKey',
+            scheme: 'bearer',
+            type: 'http'
+        }, {
+            key: 'session',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/v1/events',
+    ...options
+});
+
+/**
+ * Retrieve an event
+ *
+ * Retrieves an event.
+ */
+export const getEvent = <ThrowOnError extends boolean = false>(options: Options<GetEventData, ThrowOnError>): RequestResult<GetEventResponses, GetEventErrors, ThrowOnError> => (options.client ?? client).get<GetEventResponses, GetEventErrors, ThrowOnError>({
+    security: [{
+            key: 'apiKey',
+            scheme: 'bearer',
+            type: 'http'
+        }, {
+            key: 'session',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/v1/events/{id}',
+    ...options
+});
+
+/**
+ * List event types
+ *
+ * Lists every event type with its description and JSON Schema.
+ */
+export const listEventTypes = <ThrowOnError extends boolean = false>(options?: Options<ListEventTypesData, ThrowOnError>): RequestResult<ListEventTypesResponses, ListEventTypesErrors, ThrowOnError> => (options?.client ?? client).get<ListEventTypesResponses, ListEventTypesErrors, ThrowOnError>({
+    security: [{
+            key: 'apiKey',
+            scheme: 'bearer',
+            type: 'http'
+        }, {
+            key: 'session',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/v1/event-types',
+    ...options
+});
+
+/**
  * List customers
  *
  * Lists customers, newest first.
@@ -679,6 +960,106 @@ export const deleteSession = <ThrowOnError extends boolean = false>(options: Opt
             type: 'http'
         }],
     url: '/v1/sessions/{id}',
+    ...options
+});
+
+/**
+ * List audit log entries
+ *
+ * Lists audit log entries, newest first. Every mutating operation writes one, in the same
+ * transaction as the change.
+ */
+export const listAuditLogs = <ThrowOnError extends boolean = false>(options?: Options<ListAuditLogsData, ThrowOnError>): RequestResult<ListAuditLogsResponses, ListAuditLogsErrors, ThrowOnError> => (options?.client ?? client).get<ListAuditLogsResponses, ListAuditLogsErrors, ThrowOnError>({
+    security: [{
+            key: 'apiKey',
+            scheme: 'bearer',
+            type: 'http'
+        }, {
+            key: 'session',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/v1/audit-logs',
+    ...options
+});
+
+/**
+ * Verify the audit log
+ *
+ * Recomputes the tenant's hash chain and reports whether it is intact, and where it breaks.
+ */
+export const verifyAuditLogs = <ThrowOnError extends boolean = false>(options?: Options<VerifyAuditLogsData, ThrowOnError>): RequestResult<VerifyAuditLogsResponses, VerifyAuditLogsErrors, ThrowOnError> => (options?.client ?? client).get<VerifyAuditLogsResponses, VerifyAuditLogsErrors, ThrowOnError>({
+    security: [{
+            key: 'apiKey',
+            scheme: 'bearer',
+            type: 'http'
+        }, {
+            key: 'session',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/v1/audit-logs/verify',
+    ...options
+});
+
+/**
+ * Export the audit log
+ *
+ * Starts an export of the entries matching a filter, as CSV or NDJSON. Poll it for progress.
+ */
+export const createAuditLogExport = <ThrowOnError extends boolean = false>(options: Options<CreateAuditLogExportData, ThrowOnError>): RequestResult<CreateAuditLogExportResponses, CreateAuditLogExportErrors, ThrowOnError> => (options.client ?? client).post<CreateAuditLogExportResponses, CreateAuditLogExportErrors, ThrowOnError>({
+    security: [{
+            key: 'apiKey',
+            scheme: 'bearer',
+            type: 'http'
+        }, {
+            key: 'session',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/v1/audit-logs/exports',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Retrieve an audit log export
+ *
+ * Retrieves an export: its status, progress and, once done, its download link.
+ */
+export const getAuditLogExport = <ThrowOnError extends boolean = false>(options: Options<GetAuditLogExportData, ThrowOnError>): RequestResult<GetAuditLogExportResponses, GetAuditLogExportErrors, ThrowOnError> => (options.client ?? client).get<GetAuditLogExportResponses, GetAuditLogExportErrors, ThrowOnError>({
+    security: [{
+            key: 'apiKey',
+            scheme: 'bearer',
+            type: 'http'
+        }, {
+            key: 'session',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/v1/audit-logs/exports/{id}',
+    ...options
+});
+
+/**
+ * Download an audit log export
+ *
+ * Downloads a finished export (`text/csv` or `application/x-ndjson`).
+ */
+export const downloadAuditLogExport = <ThrowOnError extends boolean = false>(options: Options<DownloadAuditLogExportData, ThrowOnError>): RequestResult<DownloadAuditLogExportResponses, DownloadAuditLogExportErrors, ThrowOnError> => (options.client ?? client).get<DownloadAuditLogExportResponses, DownloadAuditLogExportErrors, ThrowOnError>({
+    security: [{
+            key: 'apiKey',
+            scheme: 'bearer',
+            type: 'http'
+        }, {
+            key: 'session',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/v1/audit-logs/exports/{id}/download',
     ...options
 });
 

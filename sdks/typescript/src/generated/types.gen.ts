@@ -41,10 +41,6 @@ export type Problem = {
     errors?: Array<FieldError>;
 };
 
-export type TenantKind = 'platform' | 'reseller' | 'standard';
-
-export type TenantStatus = 'active' | 'suspended';
-
 /**
  * Construct a type with a set of properties K of type T
  */
@@ -53,6 +49,190 @@ export type RecordStringString = {
 };
 
 export type Metadata = RecordStringString;
+
+/**
+ * Returned on creation and rotation only: the signing secret is never shown again.
+ */
+export type WebhookEndpointWithSecret = {
+    id: string;
+    object: 'webhook_endpoint';
+    url: string;
+    description: string | null;
+    /**
+     * Disabled endpoints receive nothing; Plinth disables an endpoint that keeps failing (see `disabled_reason`).
+     */
+    enabled: boolean;
+    /**
+     * Why Plinth disabled the endpoint, when it did.
+     */
+    disabled_reason: string | null;
+    /**
+     * Event types sent to this endpoint: exact types, wildcards such as `customer.*`, or `*` for all.
+     */
+    event_types: Array<string>;
+    metadata: Metadata;
+    created_at: string;
+    updated_at: string;
+    /**
+     * Verify signatures with it (Standard Webhooks; the `svix` and `standardwebhooks` libraries accept it as is).
+     */
+    secret: string;
+};
+
+export type WebhookEndpointCreate = {
+    /**
+     * An https (or http) URL. Loopback, private and link-local addresses are refused.
+     */
+    url: string;
+    description?: string;
+    /**
+     * Exact event types (`customer.created`), wildcards (`customer.*`) or `*`.
+     */
+    event_types: Array<string>;
+    /**
+     * Default true.
+     */
+    enabled?: boolean;
+    metadata?: Metadata;
+};
+
+export type WebhookEndpointDto = {
+    id: string;
+    object: 'webhook_endpoint';
+    url: string;
+    description: string | null;
+    /**
+     * Disabled endpoints receive nothing; Plinth disables an endpoint that keeps failing (see `disabled_reason`).
+     */
+    enabled: boolean;
+    /**
+     * Why Plinth disabled the endpoint, when it did.
+     */
+    disabled_reason: string | null;
+    /**
+     * Event types sent to this endpoint: exact types, wildcards such as `customer.*`, or `*` for all.
+     */
+    event_types: Array<string>;
+    metadata: Metadata;
+    created_at: string;
+    updated_at: string;
+};
+
+/**
+ * A page of objects: `{ object: "list", data, has_more, next_cursor }`.
+ */
+export type ListWebhookEndpointDto = {
+    object: 'list';
+    data: Array<WebhookEndpointDto>;
+    has_more: boolean;
+    /**
+     * Pass as `starting_after` to get the next page; null on the last page.
+     */
+    next_cursor: string | null;
+};
+
+export type WebhookPortalSession = {
+    object: 'webhook_portal_session';
+    /**
+     * A link to the Svix app portal for this tenant; open it in a browser.
+     */
+    url: string;
+};
+
+export type WebhookEndpointUpdate = {
+    url?: string;
+    description?: string | null;
+    event_types?: Array<string>;
+    /**
+     * Re-enabling an endpoint that Plinth disabled clears `disabled_reason`.
+     */
+    enabled?: boolean;
+    metadata?: Metadata;
+};
+
+export type DeletedWebhookEndpoint = {
+    id: string;
+    object: 'webhook_endpoint';
+    deleted: true;
+};
+
+export type WebhookAttempt = {
+    attempted_at: string;
+    /**
+     * The receiver's HTTP status; null when no response came (timeout, refused, DNS).
+     */
+    status_code: number | null;
+    duration_ms: number;
+    /**
+     * The first 1 KB of the response body.
+     */
+    response_excerpt: string | null;
+    /**
+     * Why the attempt failed without a response.
+     */
+    error: string | null;
+};
+
+export type WebhookDeliveryDto = {
+    id: string;
+    object: 'webhook_delivery';
+    endpoint_id: string;
+    event_id: string;
+    event_type: string;
+    /**
+     * `pending` until a 2xx arrives (`succeeded`) or the retry schedule is used up (`failed`).
+     */
+    status: 'pending' | 'succeeded' | 'failed';
+    attempt_count: number;
+    /**
+     * When the next attempt is due; null when none is scheduled.
+     */
+    next_attempt_at: string | null;
+    last_status_code: number | null;
+    last_duration_ms: number | null;
+    last_response_excerpt: string | null;
+    last_error: string | null;
+    attempts: Array<WebhookAttempt>;
+    created_at: string;
+    updated_at: string;
+};
+
+/**
+ * A page of objects: `{ object: "list", data, has_more, next_cursor }`.
+ */
+export type ListWebhookDeliveryDto = {
+    object: 'list';
+    data: Array<WebhookDeliveryDto>;
+    has_more: boolean;
+    /**
+     * Pass as `starting_after` to get the next page; null on the last page.
+     */
+    next_cursor: string | null;
+};
+
+export type WebhookReplayResult = {
+    object: 'webhook_replay';
+    endpoint_id: string;
+    /**
+     * How many deliveries were queued.
+     */
+    queued: number;
+};
+
+export type WebhookReplay = {
+    /**
+     * Re-send every event from this time (inclusive) that the endpoint subscribes to.
+     */
+    since: string;
+    /**
+     * Up to this time (exclusive); default now.
+     */
+    until?: string;
+};
+
+export type TenantKind = 'platform' | 'reseller' | 'standard';
+
+export type TenantStatus = 'active' | 'suspended';
 
 export type TenantDto = {
     id: string;
@@ -64,6 +244,10 @@ export type TenantDto = {
      */
     parent_id: string | null;
     status: TenantStatus;
+    /**
+     * Audit log entries older than this many days are deleted.
+     */
+    audit_log_retention_days: number;
     metadata: Metadata;
     created_at: string;
     updated_at: string;
@@ -93,6 +277,10 @@ export type ListTenantDto = {
 
 export type TenantUpdate = {
     name?: string;
+    /**
+     * Audit log entries older than this many days are deleted (1 to 3650).
+     */
+    audit_log_retention_days?: number;
     metadata?: Metadata;
 };
 
@@ -308,6 +496,549 @@ export type InvitationAccept = {
     password: string;
 };
 
+/**
+ * Occurs when a tenant is created below the acting tenant.
+ */
+export type TenantCreatedEvent = {
+    id: string;
+    object: 'event';
+    created_at: string;
+    tenant_id: string;
+    /**
+     * The API request that caused the event; `id` is null when Plinth itself acted.
+     */
+    request: {
+        id: string | null;
+    };
+    type: 'tenant.created';
+    data: {
+        object: TenantDto;
+    };
+};
+
+/**
+ * Make all properties in T optional
+ */
+export type PartialTenantDto = {
+    id?: string;
+    object?: 'tenant';
+    name?: string;
+    kind?: TenantKind;
+    /**
+     * The tenant directly above this one; null for the platform.
+     */
+    parent_id?: string;
+    status?: TenantStatus;
+    /**
+     * Audit log entries older than this many days are deleted.
+     */
+    audit_log_retention_days?: number;
+    metadata?: Metadata;
+    created_at?: string;
+    updated_at?: string;
+};
+
+/**
+ * Occurs when a tenant's name, settings or metadata change.
+ */
+export type TenantUpdatedEvent = {
+    id: string;
+    object: 'event';
+    created_at: string;
+    tenant_id: string;
+    /**
+     * The API request that caused the event; `id` is null when Plinth itself acted.
+     */
+    request: {
+        id: string | null;
+    };
+    type: 'tenant.updated';
+    data: {
+        previous_attributes: PartialTenantDto;
+        object: TenantDto;
+    };
+};
+
+/**
+ * Occurs when a tenant is suspended by its parent.
+ */
+export type TenantSuspendedEvent = {
+    id: string;
+    object: 'event';
+    created_at: string;
+    tenant_id: string;
+    /**
+     * The API request that caused the event; `id` is null when Plinth itself acted.
+     */
+    request: {
+        id: string | null;
+    };
+    type: 'tenant.suspended';
+    data: {
+        previous_attributes: PartialTenantDto;
+        object: TenantDto;
+    };
+};
+
+/**
+ * Occurs when a suspended tenant is resumed.
+ */
+export type TenantResumedEvent = {
+    id: string;
+    object: 'event';
+    created_at: string;
+    tenant_id: string;
+    /**
+     * The API request that caused the event; `id` is null when Plinth itself acted.
+     */
+    request: {
+        id: string | null;
+    };
+    type: 'tenant.resumed';
+    data: {
+        previous_attributes: PartialTenantDto;
+        object: TenantDto;
+    };
+};
+
+export type TenantEvent = TenantCreatedEvent | TenantUpdatedEvent | TenantSuspendedEvent | TenantResumedEvent;
+
+/**
+ * Occurs when a user signs up or is created by accepting an invitation.
+ */
+export type UserCreatedEvent = {
+    id: string;
+    object: 'event';
+    created_at: string;
+    tenant_id: string;
+    /**
+     * The API request that caused the event; `id` is null when Plinth itself acted.
+     */
+    request: {
+        id: string | null;
+    };
+    type: 'user.created';
+    data: {
+        object: UserDto;
+    };
+};
+
+/**
+ * Make all properties in T optional
+ */
+export type PartialUserDto = {
+    id?: string;
+    object?: 'user';
+    email?: string;
+    name?: string;
+    email_verified?: boolean;
+    created_at?: string;
+};
+
+/**
+ * Occurs when a user confirms their email address. Sent to every tenant the user belongs to.
+ */
+export type UserEmailVerifiedEvent = {
+    id: string;
+    object: 'event';
+    created_at: string;
+    tenant_id: string;
+    /**
+     * The API request that caused the event; `id` is null when Plinth itself acted.
+     */
+    request: {
+        id: string | null;
+    };
+    type: 'user.email_verified';
+    data: {
+        previous_attributes: PartialUserDto;
+        object: UserDto;
+    };
+};
+
+/**
+ * Occurs when a user sets a new password through a reset; every session of theirs is revoked.
+ */
+export type UserPasswordChangedEvent = {
+    id: string;
+    object: 'event';
+    created_at: string;
+    tenant_id: string;
+    /**
+     * The API request that caused the event; `id` is null when Plinth itself acted.
+     */
+    request: {
+        id: string | null;
+    };
+    type: 'user.password_changed';
+    data: {
+        object: UserDto;
+    };
+};
+
+export type UserEvent = UserCreatedEvent | UserEmailVerifiedEvent | UserPasswordChangedEvent;
+
+/**
+ * Occurs when a user joins the tenant (sign-up or an accepted invitation).
+ */
+export type MemberCreatedEvent = {
+    id: string;
+    object: 'event';
+    created_at: string;
+    tenant_id: string;
+    /**
+     * The API request that caused the event; `id` is null when Plinth itself acted.
+     */
+    request: {
+        id: string | null;
+    };
+    type: 'member.created';
+    data: {
+        object: MemberDto;
+    };
+};
+
+/**
+ * Make all properties in T optional
+ */
+export type PartialMemberDto = {
+    id?: string;
+    object?: 'member';
+    user?: MemberUser;
+    /**
+     * A system role key or a custom role key.
+     */
+    role?: string;
+    created_at?: string;
+    updated_at?: string;
+};
+
+/**
+ * Occurs when a member's role changes.
+ */
+export type MemberUpdatedEvent = {
+    id: string;
+    object: 'event';
+    created_at: string;
+    tenant_id: string;
+    /**
+     * The API request that caused the event; `id` is null when Plinth itself acted.
+     */
+    request: {
+        id: string | null;
+    };
+    type: 'member.updated';
+    data: {
+        previous_attributes: PartialMemberDto;
+        object: MemberDto;
+    };
+};
+
+/**
+ * Occurs when a member is removed from the tenant.
+ */
+export type MemberDeletedEvent = {
+    id: string;
+    object: 'event';
+    created_at: string;
+    tenant_id: string;
+    /**
+     * The API request that caused the event; `id` is null when Plinth itself acted.
+     */
+    request: {
+        id: string | null;
+    };
+    type: 'member.deleted';
+    data: {
+        object: MemberDto;
+    };
+};
+
+export type MemberEvent = MemberCreatedEvent | MemberUpdatedEvent | MemberDeletedEvent;
+
+/**
+ * Occurs when an invitation is sent.
+ */
+export type InvitationCreatedEvent = {
+    id: string;
+    object: 'event';
+    created_at: string;
+    tenant_id: string;
+    /**
+     * The API request that caused the event; `id` is null when Plinth itself acted.
+     */
+    request: {
+        id: string | null;
+    };
+    type: 'invitation.created';
+    data: {
+        object: InvitationDto;
+    };
+};
+
+/**
+ * Make all properties in T optional
+ */
+export type PartialInvitationDto = {
+    id?: string;
+    object?: 'invitation';
+    email?: string;
+    role?: string;
+    /**
+     * `expired` once `expires_at` has passed while pending.
+     */
+    status?: 'pending' | 'accepted' | 'revoked' | 'expired';
+    invited_by?: string;
+    expires_at?: string;
+    accepted_at?: string;
+    created_at?: string;
+};
+
+/**
+ * Occurs when an invitation is accepted.
+ */
+export type InvitationAcceptedEvent = {
+    id: string;
+    object: 'event';
+    created_at: string;
+    tenant_id: string;
+    /**
+     * The API request that caused the event; `id` is null when Plinth itself acted.
+     */
+    request: {
+        id: string | null;
+    };
+    type: 'invitation.accepted';
+    data: {
+        previous_attributes: PartialInvitationDto;
+        object: InvitationDto;
+    };
+};
+
+/**
+ * Occurs when a pending invitation is revoked.
+ */
+export type InvitationRevokedEvent = {
+    id: string;
+    object: 'event';
+    created_at: string;
+    tenant_id: string;
+    /**
+     * The API request that caused the event; `id` is null when Plinth itself acted.
+     */
+    request: {
+        id: string | null;
+    };
+    type: 'invitation.revoked';
+    data: {
+        previous_attributes: PartialInvitationDto;
+        object: InvitationDto;
+    };
+};
+
+export type InvitationEvent = InvitationCreatedEvent | InvitationAcceptedEvent | InvitationRevokedEvent;
+
+/**
+ * Occurs when a custom role is created.
+ */
+export type RoleCreatedEvent = {
+    id: string;
+    object: 'event';
+    created_at: string;
+    tenant_id: string;
+    /**
+     * The API request that caused the event; `id` is null when Plinth itself acted.
+     */
+    request: {
+        id: string | null;
+    };
+    type: 'role.created';
+    data: {
+        object: RoleDto;
+    };
+};
+
+/**
+ * Make all properties in T optional
+ */
+export type PartialRoleDto = {
+    /**
+     * System roles have fixed ids such as `role_admin`.
+     */
+    id?: string;
+    object?: 'role';
+    /**
+     * What memberships and invitations name.
+     */
+    key?: string;
+    name?: string;
+    description?: string;
+    permissions?: Array<string>;
+    /**
+     * System roles are the same in every tenant and cannot be changed.
+     */
+    system?: boolean;
+    created_at?: string;
+    updated_at?: string;
+};
+
+/**
+ * Occurs when a custom role's name, description or permissions changed.
+ */
+export type RoleUpdatedEvent = {
+    id: string;
+    object: 'event';
+    created_at: string;
+    tenant_id: string;
+    /**
+     * The API request that caused the event; `id` is null when Plinth itself acted.
+     */
+    request: {
+        id: string | null;
+    };
+    type: 'role.updated';
+    data: {
+        previous_attributes: PartialRoleDto;
+        object: RoleDto;
+    };
+};
+
+/**
+ * Occurs when a custom role is deleted.
+ */
+export type RoleDeletedEvent = {
+    id: string;
+    object: 'event';
+    created_at: string;
+    tenant_id: string;
+    /**
+     * The API request that caused the event; `id` is null when Plinth itself acted.
+     */
+    request: {
+        id: string | null;
+    };
+    type: 'role.deleted';
+    data: {
+        object: RoleDto;
+    };
+};
+
+export type RoleEvent = RoleCreatedEvent | RoleUpdatedEvent | RoleDeletedEvent;
+
+export type ApiKeyDto = {
+    id: string;
+    object: 'api_key';
+    name: string;
+    mode: 'live' | 'test';
+    /**
+     * What the secret starts with; shown with `last4` so people can recognise a key.
+     */
+    prefix: string;
+    last4: string;
+    scopes: Array<string>;
+    /**
+     * Requests per minute for this key; null uses the default.
+     */
+    rate_limit: number | null;
+    expires_at: string | null;
+    last_used_at: string | null;
+    /**
+     * When a roll's grace period ends for the previous secret.
+     */
+    previous_secret_expires_at: string | null;
+    created_at: string;
+};
+
+/**
+ * Occurs when an API key is created.
+ */
+export type ApiKeyCreatedEvent = {
+    id: string;
+    object: 'event';
+    created_at: string;
+    tenant_id: string;
+    /**
+     * The API request that caused the event; `id` is null when Plinth itself acted.
+     */
+    request: {
+        id: string | null;
+    };
+    type: 'api_key.created';
+    data: {
+        object: ApiKeyDto;
+    };
+};
+
+/**
+ * Make all properties in T optional
+ */
+export type PartialApiKeyDto = {
+    id?: string;
+    object?: 'api_key';
+    name?: string;
+    mode?: 'live' | 'test';
+    /**
+     * What the secret starts with; shown with `last4` so people can recognise a key.
+     */
+    prefix?: string;
+    last4?: string;
+    scopes?: Array<string>;
+    /**
+     * Requests per minute for this key; null uses the default.
+     */
+    rate_limit?: number;
+    expires_at?: string;
+    last_used_at?: string;
+    /**
+     * When a roll's grace period ends for the previous secret.
+     */
+    previous_secret_expires_at?: string;
+    created_at?: string;
+};
+
+/**
+ * Occurs when an API key is given a new secret.
+ */
+export type ApiKeyRolledEvent = {
+    id: string;
+    object: 'event';
+    created_at: string;
+    tenant_id: string;
+    /**
+     * The API request that caused the event; `id` is null when Plinth itself acted.
+     */
+    request: {
+        id: string | null;
+    };
+    type: 'api_key.rolled';
+    data: {
+        previous_attributes: PartialApiKeyDto;
+        object: ApiKeyDto;
+    };
+};
+
+/**
+ * Occurs when an API key is revoked.
+ */
+export type ApiKeyRevokedEvent = {
+    id: string;
+    object: 'event';
+    created_at: string;
+    tenant_id: string;
+    /**
+     * The API request that caused the event; `id` is null when Plinth itself acted.
+     */
+    request: {
+        id: string | null;
+    };
+    type: 'api_key.revoked';
+    data: {
+        object: ApiKeyDto;
+    };
+};
+
+export type ApiKeyEvent = ApiKeyCreatedEvent | ApiKeyRolledEvent | ApiKeyRevokedEvent;
+
 export type CustomerDto = {
     id: string;
     object: 'customer';
@@ -318,6 +1049,345 @@ export type CustomerDto = {
     metadata: Metadata;
     created_at: string;
     updated_at: string;
+};
+
+/**
+ * Occurs when a customer is created.
+ */
+export type CustomerCreatedEvent = {
+    id: string;
+    object: 'event';
+    created_at: string;
+    tenant_id: string;
+    /**
+     * The API request that caused the event; `id` is null when Plinth itself acted.
+     */
+    request: {
+        id: string | null;
+    };
+    type: 'customer.created';
+    data: {
+        object: CustomerDto;
+    };
+};
+
+/**
+ * Make all properties in T optional
+ */
+export type PartialCustomerDto = {
+    id?: string;
+    object?: 'customer';
+    name?: string;
+    email?: string;
+    phone?: string;
+    company?: string;
+    metadata?: Metadata;
+    created_at?: string;
+    updated_at?: string;
+};
+
+/**
+ * Occurs when a customer is updated.
+ */
+export type CustomerUpdatedEvent = {
+    id: string;
+    object: 'event';
+    created_at: string;
+    tenant_id: string;
+    /**
+     * The API request that caused the event; `id` is null when Plinth itself acted.
+     */
+    request: {
+        id: string | null;
+    };
+    type: 'customer.updated';
+    data: {
+        previous_attributes: PartialCustomerDto;
+        object: CustomerDto;
+    };
+};
+
+/**
+ * Occurs when a customer is deleted.
+ */
+export type CustomerDeletedEvent = {
+    id: string;
+    object: 'event';
+    created_at: string;
+    tenant_id: string;
+    /**
+     * The API request that caused the event; `id` is null when Plinth itself acted.
+     */
+    request: {
+        id: string | null;
+    };
+    type: 'customer.deleted';
+    data: {
+        object: CustomerDto;
+    };
+};
+
+export type CustomerEvent = CustomerCreatedEvent | CustomerUpdatedEvent | CustomerDeletedEvent;
+
+/**
+ * Occurs when a webhook endpoint is created.
+ */
+export type WebhookEndpointCreatedEvent = {
+    id: string;
+    object: 'event';
+    created_at: string;
+    tenant_id: string;
+    /**
+     * The API request that caused the event; `id` is null when Plinth itself acted.
+     */
+    request: {
+        id: string | null;
+    };
+    type: 'webhook_endpoint.created';
+    data: {
+        object: WebhookEndpointDto;
+    };
+};
+
+/**
+ * Make all properties in T optional
+ */
+export type PartialWebhookEndpointDto = {
+    id?: string;
+    object?: 'webhook_endpoint';
+    url?: string;
+    description?: string;
+    /**
+     * Disabled endpoints receive nothing; Plinth disables an endpoint that keeps failing (see `disabled_reason`).
+     */
+    enabled?: boolean;
+    /**
+     * Why Plinth disabled the endpoint, when it did.
+     */
+    disabled_reason?: string;
+    /**
+     * Event types sent to this endpoint: exact types, wildcards such as `customer.*`, or `*` for all.
+     */
+    event_types?: Array<string>;
+    metadata?: Metadata;
+    created_at?: string;
+    updated_at?: string;
+};
+
+/**
+ * Occurs when a webhook endpoint's URL, filter, description, metadata or enabled flag changes.
+ */
+export type WebhookEndpointUpdatedEvent = {
+    id: string;
+    object: 'event';
+    created_at: string;
+    tenant_id: string;
+    /**
+     * The API request that caused the event; `id` is null when Plinth itself acted.
+     */
+    request: {
+        id: string | null;
+    };
+    type: 'webhook_endpoint.updated';
+    data: {
+        previous_attributes: PartialWebhookEndpointDto;
+        object: WebhookEndpointDto;
+    };
+};
+
+/**
+ * Occurs when a webhook endpoint is deleted.
+ */
+export type WebhookEndpointDeletedEvent = {
+    id: string;
+    object: 'event';
+    created_at: string;
+    tenant_id: string;
+    /**
+     * The API request that caused the event; `id` is null when Plinth itself acted.
+     */
+    request: {
+        id: string | null;
+    };
+    type: 'webhook_endpoint.deleted';
+    data: {
+        object: WebhookEndpointDto;
+    };
+};
+
+/**
+ * Occurs when a webhook endpoint's signing secret is rotated.
+ */
+export type WebhookEndpointSecretRotatedEvent = {
+    id: string;
+    object: 'event';
+    created_at: string;
+    tenant_id: string;
+    /**
+     * The API request that caused the event; `id` is null when Plinth itself acted.
+     */
+    request: {
+        id: string | null;
+    };
+    type: 'webhook_endpoint.secret_rotated';
+    data: {
+        object: WebhookEndpointDto;
+    };
+};
+
+/**
+ * Occurs when Plinth disables an endpoint that kept failing.
+ */
+export type WebhookEndpointDisabledEvent = {
+    id: string;
+    object: 'event';
+    created_at: string;
+    tenant_id: string;
+    /**
+     * The API request that caused the event; `id` is null when Plinth itself acted.
+     */
+    request: {
+        id: string | null;
+    };
+    type: 'webhook_endpoint.disabled';
+    data: {
+        previous_attributes: PartialWebhookEndpointDto;
+        object: WebhookEndpointDto;
+    };
+};
+
+/**
+ * Sent to one endpoint by `POST /v1/webhook-endpoints/{id}/test`.
+ */
+export type WebhookEndpointTestEvent = {
+    id: string;
+    object: 'event';
+    created_at: string;
+    tenant_id: string;
+    /**
+     * The API request that caused the event; `id` is null when Plinth itself acted.
+     */
+    request: {
+        id: string | null;
+    };
+    type: 'webhook_endpoint.test';
+    data: {
+        object: WebhookEndpointDto;
+    };
+};
+
+export type WebhookEndpointEvent = WebhookEndpointCreatedEvent | WebhookEndpointUpdatedEvent | WebhookEndpointDeletedEvent | WebhookEndpointSecretRotatedEvent | WebhookEndpointDisabledEvent | WebhookEndpointTestEvent;
+
+/**
+ * Who made a change. An operator acting in a descendant tenant is the credential plus `via_tenant_id`.
+ */
+export type AuditActor = {
+    type: 'user' | 'api_key' | 'system';
+    id: string | null;
+    /**
+     * The tenant that owns the credential, when it acts in a descendant tenant.
+     */
+    via_tenant_id?: string;
+};
+
+/**
+ * Construct a type with a set of properties K of type T
+ */
+export type RecordStringUnknown = {
+    [key: string]: unknown;
+};
+
+/**
+ * One entry of the audit log, as the API returns it and as `audit.entry.created` events carry it.
+ */
+export type AuditLogDto = {
+    id: string;
+    object: 'audit_log';
+    tenant_id: string;
+    /**
+     * Position in the tenant's hash chain, from 1.
+     */
+    seq: number;
+    occurred_at: string;
+    actor: AuditActor;
+    action: string;
+    target: {
+        id: string;
+        type: string;
+    } | null;
+    ip: string | null;
+    user_agent: string | null;
+    request_id: string | null;
+    /**
+     * Field changes as `{ field: { from, to } }`, secrets redacted.
+     */
+    changes: RecordStringUnknown | null;
+    /**
+     * SHA-256 of the previous entry's hash and this entry's canonical form.
+     */
+    hash: string;
+    prev_hash: string;
+};
+
+/**
+ * Occurs for every audit log entry: subscribe an endpoint to `audit.*` to stream the audit log to a SIEM.
+ */
+export type AuditEntryCreatedEvent = {
+    id: string;
+    object: 'event';
+    created_at: string;
+    tenant_id: string;
+    /**
+     * The API request that caused the event; `id` is null when Plinth itself acted.
+     */
+    request: {
+        id: string | null;
+    };
+    type: 'audit.entry.created';
+    data: {
+        object: AuditLogDto;
+    };
+};
+
+export type AuditEvent = AuditEntryCreatedEvent;
+
+/**
+ * Every event Plinth emits. Each module declares its own in `<module>.events.ts`.
+ */
+export type PlinthEvent = TenantEvent | UserEvent | MemberEvent | InvitationEvent | RoleEvent | ApiKeyEvent | CustomerEvent | WebhookEndpointEvent | AuditEntryCreatedEvent;
+
+/**
+ * A page of objects: `{ object: "list", data, has_more, next_cursor }`.
+ */
+export type ListPlinthEvent = {
+    object: 'list';
+    data: Array<PlinthEvent>;
+    has_more: boolean;
+    /**
+     * Pass as `starting_after` to get the next page; null on the last page.
+     */
+    next_cursor: string | null;
+};
+
+export type EventTypeDto = {
+    object: 'event_type';
+    type: string;
+    description: string;
+    /**
+     * The name of the event's schema in `openapi.json` `components.schemas`.
+     */
+    schema_name: string;
+    /**
+     * The event's JSON Schema, with references inlined.
+     */
+    schema: unknown;
+};
+
+export type EventTypeList = {
+    object: 'list';
+    data: Array<EventTypeDto>;
+    has_more: false;
+    next_cursor: null;
 };
 
 export type CustomerCreate = {
@@ -457,6 +1527,97 @@ export type DeletedSession = {
 };
 
 /**
+ * A page of objects: `{ object: "list", data, has_more, next_cursor }`.
+ */
+export type ListAuditLogDto = {
+    object: 'list';
+    data: Array<AuditLogDto>;
+    has_more: boolean;
+    /**
+     * Pass as `starting_after` to get the next page; null on the last page.
+     */
+    next_cursor: string | null;
+};
+
+export type AuditChainBreak = {
+    seq: number;
+    /**
+     * The entry where the chain breaks (null when the break is a missing entry).
+     */
+    id: string | null;
+    reason: 'hash_mismatch' | 'prev_hash_mismatch' | 'sequence_gap' | 'head_mismatch';
+    detail: string;
+};
+
+export type AuditLogVerification = {
+    object: 'audit_log_verification';
+    /**
+     * True when every retained entry hashes to its stored hash and links to the one before it.
+     */
+    intact: boolean;
+    entries_checked: number;
+    /**
+     * The first retained entry (older ones were removed by retention).
+     */
+    first_seq: number | null;
+    last_seq: number | null;
+    /**
+     * Where the chain breaks first, when it does.
+     */
+    break: AuditChainBreak | null;
+};
+
+export type AuditLogFilter = {
+    /**
+     * Only entries by this actor (a user or API key id).
+     */
+    actor?: string;
+    /**
+     * An action (`customer.updated`) or a prefix wildcard (`customer.*`).
+     */
+    action?: string;
+    /**
+     * Only entries about this object id.
+     */
+    target?: string;
+    created_gte?: string;
+    created_lt?: string;
+};
+
+export type AuditExportDto = {
+    id: string;
+    object: 'audit_log_export';
+    status: 'pending' | 'running' | 'succeeded' | 'failed';
+    format: 'csv' | 'ndjson';
+    filter: AuditLogFilter;
+    /**
+     * Entries the export covers; null until the job starts.
+     */
+    total_rows: number | null;
+    exported_rows: number;
+    /**
+     * From 0 to 1.
+     */
+    progress: number;
+    /**
+     * Where to download the file (with the same credentials) once `status` is `succeeded`.
+     */
+    download_url: string | null;
+    error: string | null;
+    created_at: string;
+    completed_at: string | null;
+    /**
+     * The file is deleted after this time.
+     */
+    expires_at: string | null;
+};
+
+export type AuditExportCreate = {
+    format: 'csv' | 'ndjson';
+    filter?: AuditLogFilter;
+};
+
+/**
  * Returned once, on create and roll: the only time the secret is shown.
  */
 export type ApiKeyWithSecret = {
@@ -500,30 +1661,6 @@ export type ApiKeyCreate = {
     rate_limit?: number;
 };
 
-export type ApiKeyDto = {
-    id: string;
-    object: 'api_key';
-    name: string;
-    mode: 'live' | 'test';
-    /**
-     * What the secret starts with; shown with `last4` so people can recognise a key.
-     */
-    prefix: string;
-    last4: string;
-    scopes: Array<string>;
-    /**
-     * Requests per minute for this key; null uses the default.
-     */
-    rate_limit: number | null;
-    expires_at: string | null;
-    last_used_at: string | null;
-    /**
-     * When a roll's grace period ends for the previous secret.
-     */
-    previous_secret_expires_at: string | null;
-    created_at: string;
-};
-
 /**
  * A page of objects: `{ object: "list", data, has_more, next_cursor }`.
  */
@@ -549,6 +1686,567 @@ export type DeletedApiKey = {
     object: 'api_key';
     deleted: true;
 };
+
+export type ListWebhookEndpointsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * How many to return, 1 to 100 (default 20).
+         */
+        limit?: number;
+        /**
+         * The `next_cursor` of the previous page.
+         */
+        starting_after?: string;
+    };
+    url: '/v1/webhook-endpoints';
+};
+
+export type ListWebhookEndpointsErrors = {
+    /**
+     * Malformed request
+     */
+    400: Problem;
+    /**
+     * Missing or invalid credentials
+     */
+    401: Problem;
+    /**
+     * Missing permission or tenant suspended
+     */
+    403: Problem;
+    /**
+     * Invalid fields
+     */
+    422: Problem;
+    /**
+     * Rate limited
+     */
+    429: Problem;
+};
+
+export type ListWebhookEndpointsError = ListWebhookEndpointsErrors[keyof ListWebhookEndpointsErrors];
+
+export type ListWebhookEndpointsResponses = {
+    /**
+     * Ok
+     */
+    200: ListWebhookEndpointDto;
+};
+
+export type ListWebhookEndpointsResponse = ListWebhookEndpointsResponses[keyof ListWebhookEndpointsResponses];
+
+export type CreateWebhookEndpointData = {
+    body: WebhookEndpointCreate;
+    path?: never;
+    query?: never;
+    url: '/v1/webhook-endpoints';
+};
+
+export type CreateWebhookEndpointErrors = {
+    /**
+     * Malformed request
+     */
+    400: Problem;
+    /**
+     * Missing or invalid credentials
+     */
+    401: Problem;
+    /**
+     * Missing permission or tenant suspended
+     */
+    403: Problem;
+    /**
+     * A request with the same Idempotency-Key is in progress
+     */
+    409: Problem;
+    /**
+     * Invalid fields
+     */
+    422: Problem;
+    /**
+     * Rate limited
+     */
+    429: Problem;
+    /**
+     * The Svix backend did not accept the change
+     */
+    502: Problem;
+};
+
+export type CreateWebhookEndpointError = CreateWebhookEndpointErrors[keyof CreateWebhookEndpointErrors];
+
+export type CreateWebhookEndpointResponses = {
+    /**
+     * Created
+     */
+    201: WebhookEndpointWithSecret;
+};
+
+export type CreateWebhookEndpointResponse = CreateWebhookEndpointResponses[keyof CreateWebhookEndpointResponses];
+
+export type CreateWebhookPortalSessionData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/v1/webhook-endpoints/portal-session';
+};
+
+export type CreateWebhookPortalSessionErrors = {
+    /**
+     * Malformed request
+     */
+    400: Problem;
+    /**
+     * Missing or invalid credentials
+     */
+    401: Problem;
+    /**
+     * Missing permission or tenant suspended
+     */
+    403: Problem;
+    /**
+     * The built-in dispatcher has no hosted portal
+     */
+    409: Problem;
+    /**
+     * Invalid fields
+     */
+    422: Problem;
+    /**
+     * Rate limited
+     */
+    429: Problem;
+    /**
+     * Svix is unavailable
+     */
+    502: Problem;
+};
+
+export type CreateWebhookPortalSessionError = CreateWebhookPortalSessionErrors[keyof CreateWebhookPortalSessionErrors];
+
+export type CreateWebhookPortalSessionResponses = {
+    /**
+     * Ok
+     */
+    200: WebhookPortalSession;
+};
+
+export type CreateWebhookPortalSessionResponse = CreateWebhookPortalSessionResponses[keyof CreateWebhookPortalSessionResponses];
+
+export type DeleteWebhookEndpointData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/v1/webhook-endpoints/{id}';
+};
+
+export type DeleteWebhookEndpointErrors = {
+    /**
+     * Malformed request
+     */
+    400: Problem;
+    /**
+     * Missing or invalid credentials
+     */
+    401: Problem;
+    /**
+     * Missing permission or tenant suspended
+     */
+    403: Problem;
+    /**
+     * No such webhook endpoint
+     */
+    404: Problem;
+    /**
+     * Invalid fields
+     */
+    422: Problem;
+    /**
+     * Rate limited
+     */
+    429: Problem;
+    /**
+     * The Svix backend did not accept the change
+     */
+    502: Problem;
+};
+
+export type DeleteWebhookEndpointError = DeleteWebhookEndpointErrors[keyof DeleteWebhookEndpointErrors];
+
+export type DeleteWebhookEndpointResponses = {
+    /**
+     * Ok
+     */
+    200: DeletedWebhookEndpoint;
+};
+
+export type DeleteWebhookEndpointResponse = DeleteWebhookEndpointResponses[keyof DeleteWebhookEndpointResponses];
+
+export type GetWebhookEndpointData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/v1/webhook-endpoints/{id}';
+};
+
+export type GetWebhookEndpointErrors = {
+    /**
+     * Malformed request
+     */
+    400: Problem;
+    /**
+     * Missing or invalid credentials
+     */
+    401: Problem;
+    /**
+     * Missing permission or tenant suspended
+     */
+    403: Problem;
+    /**
+     * No such webhook endpoint
+     */
+    404: Problem;
+    /**
+     * Invalid fields
+     */
+    422: Problem;
+    /**
+     * Rate limited
+     */
+    429: Problem;
+};
+
+export type GetWebhookEndpointError = GetWebhookEndpointErrors[keyof GetWebhookEndpointErrors];
+
+export type GetWebhookEndpointResponses = {
+    /**
+     * Ok
+     */
+    200: WebhookEndpointDto;
+};
+
+export type GetWebhookEndpointResponse = GetWebhookEndpointResponses[keyof GetWebhookEndpointResponses];
+
+export type UpdateWebhookEndpointData = {
+    body: WebhookEndpointUpdate;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/v1/webhook-endpoints/{id}';
+};
+
+export type UpdateWebhookEndpointErrors = {
+    /**
+     * Malformed request
+     */
+    400: Problem;
+    /**
+     * Missing or invalid credentials
+     */
+    401: Problem;
+    /**
+     * Missing permission or tenant suspended
+     */
+    403: Problem;
+    /**
+     * No such webhook endpoint
+     */
+    404: Problem;
+    /**
+     * Invalid fields
+     */
+    422: Problem;
+    /**
+     * Rate limited
+     */
+    429: Problem;
+    /**
+     * The Svix backend did not accept the change
+     */
+    502: Problem;
+};
+
+export type UpdateWebhookEndpointError = UpdateWebhookEndpointErrors[keyof UpdateWebhookEndpointErrors];
+
+export type UpdateWebhookEndpointResponses = {
+    /**
+     * Ok
+     */
+    200: WebhookEndpointDto;
+};
+
+export type UpdateWebhookEndpointResponse = UpdateWebhookEndpointResponses[keyof UpdateWebhookEndpointResponses];
+
+export type RotateWebhookEndpointSecretData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/v1/webhook-endpoints/{id}/rotate-secret';
+};
+
+export type RotateWebhookEndpointSecretErrors = {
+    /**
+     * Malformed request
+     */
+    400: Problem;
+    /**
+     * Missing or invalid credentials
+     */
+    401: Problem;
+    /**
+     * Missing permission or tenant suspended
+     */
+    403: Problem;
+    /**
+     * No such webhook endpoint
+     */
+    404: Problem;
+    /**
+     * Invalid fields
+     */
+    422: Problem;
+    /**
+     * Rate limited
+     */
+    429: Problem;
+    /**
+     * The Svix backend did not accept the change
+     */
+    502: Problem;
+};
+
+export type RotateWebhookEndpointSecretError = RotateWebhookEndpointSecretErrors[keyof RotateWebhookEndpointSecretErrors];
+
+export type RotateWebhookEndpointSecretResponses = {
+    /**
+     * Ok
+     */
+    200: WebhookEndpointWithSecret;
+};
+
+export type RotateWebhookEndpointSecretResponse = RotateWebhookEndpointSecretResponses[keyof RotateWebhookEndpointSecretResponses];
+
+export type TestWebhookEndpointData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/v1/webhook-endpoints/{id}/test';
+};
+
+export type TestWebhookEndpointErrors = {
+    /**
+     * Malformed request
+     */
+    400: Problem;
+    /**
+     * Missing or invalid credentials
+     */
+    401: Problem;
+    /**
+     * Missing permission or tenant suspended
+     */
+    403: Problem;
+    /**
+     * No such webhook endpoint
+     */
+    404: Problem;
+    /**
+     * The endpoint is disabled, or deliveries are managed by Svix
+     */
+    409: Problem;
+    /**
+     * Invalid fields
+     */
+    422: Problem;
+    /**
+     * Rate limited
+     */
+    429: Problem;
+};
+
+export type TestWebhookEndpointError = TestWebhookEndpointErrors[keyof TestWebhookEndpointErrors];
+
+export type TestWebhookEndpointResponses = {
+    /**
+     * Queued
+     */
+    202: WebhookDeliveryDto;
+};
+
+export type TestWebhookEndpointResponse = TestWebhookEndpointResponses[keyof TestWebhookEndpointResponses];
+
+export type ListWebhookDeliveriesData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: {
+        /**
+         * How many to return, 1 to 100 (default 20).
+         */
+        limit?: number;
+        /**
+         * The `next_cursor` of the previous page.
+         */
+        starting_after?: string;
+        /**
+         * Only deliveries with this status.
+         */
+        status?: 'pending' | 'succeeded' | 'failed';
+    };
+    url: '/v1/webhook-endpoints/{id}/deliveries';
+};
+
+export type ListWebhookDeliveriesErrors = {
+    /**
+     * Malformed request
+     */
+    400: Problem;
+    /**
+     * Missing or invalid credentials
+     */
+    401: Problem;
+    /**
+     * Missing permission or tenant suspended
+     */
+    403: Problem;
+    /**
+     * No such webhook endpoint
+     */
+    404: Problem;
+    /**
+     * Invalid fields
+     */
+    422: Problem;
+    /**
+     * Rate limited
+     */
+    429: Problem;
+};
+
+export type ListWebhookDeliveriesError = ListWebhookDeliveriesErrors[keyof ListWebhookDeliveriesErrors];
+
+export type ListWebhookDeliveriesResponses = {
+    /**
+     * Ok
+     */
+    200: ListWebhookDeliveryDto;
+};
+
+export type ListWebhookDeliveriesResponse = ListWebhookDeliveriesResponses[keyof ListWebhookDeliveriesResponses];
+
+export type ReplayWebhookEndpointData = {
+    body: WebhookReplay;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/v1/webhook-endpoints/{id}/replay';
+};
+
+export type ReplayWebhookEndpointErrors = {
+    /**
+     * Malformed request
+     */
+    400: Problem;
+    /**
+     * Missing or invalid credentials
+     */
+    401: Problem;
+    /**
+     * Missing permission or tenant suspended
+     */
+    403: Problem;
+    /**
+     * No such webhook endpoint
+     */
+    404: Problem;
+    /**
+     * The endpoint is disabled
+     */
+    409: Problem;
+    /**
+     * Invalid fields
+     */
+    422: Problem;
+    /**
+     * Rate limited
+     */
+    429: Problem;
+};
+
+export type ReplayWebhookEndpointError = ReplayWebhookEndpointErrors[keyof ReplayWebhookEndpointErrors];
+
+export type ReplayWebhookEndpointResponses = {
+    /**
+     * Queued
+     */
+    202: WebhookReplayResult;
+};
+
+export type ReplayWebhookEndpointResponse = ReplayWebhookEndpointResponses[keyof ReplayWebhookEndpointResponses];
+
+export type RetryWebhookDeliveryData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/v1/webhook-deliveries/{id}/retry';
+};
+
+export type RetryWebhookDeliveryErrors = {
+    /**
+     * Malformed request
+     */
+    400: Problem;
+    /**
+     * Missing or invalid credentials
+     */
+    401: Problem;
+    /**
+     * Missing permission or tenant suspended
+     */
+    403: Problem;
+    /**
+     * No such delivery
+     */
+    404: Problem;
+    /**
+     * The endpoint is disabled, or deliveries are managed by Svix
+     */
+    409: Problem;
+    /**
+     * Invalid fields
+     */
+    422: Problem;
+    /**
+     * Rate limited
+     */
+    429: Problem;
+};
+
+export type RetryWebhookDeliveryError = RetryWebhookDeliveryErrors[keyof RetryWebhookDeliveryErrors];
+
+export type RetryWebhookDeliveryResponses = {
+    /**
+     * Queued
+     */
+    202: WebhookDeliveryDto;
+};
+
+export type RetryWebhookDeliveryResponse = RetryWebhookDeliveryResponses[keyof RetryWebhookDeliveryResponses];
 
 export type ListTenantsData = {
     body?: never;
@@ -1495,6 +3193,156 @@ export type AcceptInvitationResponses = {
 
 export type AcceptInvitationResponse = AcceptInvitationResponses[keyof AcceptInvitationResponses];
 
+export type ListEventsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * How many to return, 1 to 100 (default 20).
+         */
+        limit?: number;
+        /**
+         * The `next_cursor` of the previous page.
+         */
+        starting_after?: string;
+        /**
+         * An event type (`customer.created`) or a prefix wildcard (`customer.*`).
+         */
+        type?: string;
+        /**
+         * Only events created at or after this time.
+         */
+        created_gte?: string;
+        /**
+         * Only events created before this time.
+         */
+        created_lt?: string;
+    };
+    url: '/v1/events';
+};
+
+export type ListEventsErrors = {
+    /**
+     * Malformed request
+     */
+    400: Problem;
+    /**
+     * Missing or invalid credentials
+     */
+    401: Problem;
+    /**
+     * Missing permission or tenant suspended
+     */
+    403: Problem;
+    /**
+     * Invalid fields
+     */
+    422: Problem;
+    /**
+     * Rate limited
+     */
+    429: Problem;
+};
+
+export type ListEventsError = ListEventsErrors[keyof ListEventsErrors];
+
+export type ListEventsResponses = {
+    /**
+     * Ok
+     */
+    200: ListPlinthEvent;
+};
+
+export type ListEventsResponse = ListEventsResponses[keyof ListEventsResponses];
+
+export type GetEventData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/v1/events/{id}';
+};
+
+export type GetEventErrors = {
+    /**
+     * Malformed request
+     */
+    400: Problem;
+    /**
+     * Missing or invalid credentials
+     */
+    401: Problem;
+    /**
+     * Missing permission or tenant suspended
+     */
+    403: Problem;
+    /**
+     * No such event
+     */
+    404: Problem;
+    /**
+     * Invalid fields
+     */
+    422: Problem;
+    /**
+     * Rate limited
+     */
+    429: Problem;
+};
+
+export type GetEventError = GetEventErrors[keyof GetEventErrors];
+
+export type GetEventResponses = {
+    /**
+     * Ok
+     */
+    200: PlinthEvent;
+};
+
+export type GetEventResponse = GetEventResponses[keyof GetEventResponses];
+
+export type ListEventTypesData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/v1/event-types';
+};
+
+export type ListEventTypesErrors = {
+    /**
+     * Malformed request
+     */
+    400: Problem;
+    /**
+     * Missing or invalid credentials
+     */
+    401: Problem;
+    /**
+     * Missing permission or tenant suspended
+     */
+    403: Problem;
+    /**
+     * Invalid fields
+     */
+    422: Problem;
+    /**
+     * Rate limited
+     */
+    429: Problem;
+};
+
+export type ListEventTypesError = ListEventTypesErrors[keyof ListEventTypesErrors];
+
+export type ListEventTypesResponses = {
+    /**
+     * Ok
+     */
+    200: EventTypeList;
+};
+
+export type ListEventTypesResponse = ListEventTypesResponses[keyof ListEventTypesResponses];
+
 export type ListCustomersData = {
     body?: never;
     path?: never;
@@ -2155,6 +4003,260 @@ export type DeleteSessionResponses = {
 };
 
 export type DeleteSessionResponse = DeleteSessionResponses[keyof DeleteSessionResponses];
+
+export type ListAuditLogsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * How many to return, 1 to 100 (default 20).
+         */
+        limit?: number;
+        /**
+         * The `next_cursor` of the previous page.
+         */
+        starting_after?: string;
+        /**
+         * Only entries by this user or API key id.
+         */
+        actor?: string;
+        /**
+         * An action (`customer.updated`) or a prefix wildcard (`customer.*`).
+         */
+        action?: string;
+        /**
+         * Only entries about this object id.
+         */
+        target?: string;
+        /**
+         * Only entries at or after this time.
+         */
+        created_gte?: string;
+        /**
+         * Only entries before this time.
+         */
+        created_lt?: string;
+    };
+    url: '/v1/audit-logs';
+};
+
+export type ListAuditLogsErrors = {
+    /**
+     * Malformed request
+     */
+    400: Problem;
+    /**
+     * Missing or invalid credentials
+     */
+    401: Problem;
+    /**
+     * Missing permission or tenant suspended
+     */
+    403: Problem;
+    /**
+     * Invalid fields
+     */
+    422: Problem;
+    /**
+     * Rate limited
+     */
+    429: Problem;
+};
+
+export type ListAuditLogsError = ListAuditLogsErrors[keyof ListAuditLogsErrors];
+
+export type ListAuditLogsResponses = {
+    /**
+     * Ok
+     */
+    200: ListAuditLogDto;
+};
+
+export type ListAuditLogsResponse = ListAuditLogsResponses[keyof ListAuditLogsResponses];
+
+export type VerifyAuditLogsData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/v1/audit-logs/verify';
+};
+
+export type VerifyAuditLogsErrors = {
+    /**
+     * Malformed request
+     */
+    400: Problem;
+    /**
+     * Missing or invalid credentials
+     */
+    401: Problem;
+    /**
+     * Missing permission or tenant suspended
+     */
+    403: Problem;
+    /**
+     * Invalid fields
+     */
+    422: Problem;
+    /**
+     * Rate limited
+     */
+    429: Problem;
+};
+
+export type VerifyAuditLogsError = VerifyAuditLogsErrors[keyof VerifyAuditLogsErrors];
+
+export type VerifyAuditLogsResponses = {
+    /**
+     * Ok
+     */
+    200: AuditLogVerification;
+};
+
+export type VerifyAuditLogsResponse = VerifyAuditLogsResponses[keyof VerifyAuditLogsResponses];
+
+export type CreateAuditLogExportData = {
+    body: AuditExportCreate;
+    path?: never;
+    query?: never;
+    url: '/v1/audit-logs/exports';
+};
+
+export type CreateAuditLogExportErrors = {
+    /**
+     * Malformed request
+     */
+    400: Problem;
+    /**
+     * Missing or invalid credentials
+     */
+    401: Problem;
+    /**
+     * Missing permission or tenant suspended
+     */
+    403: Problem;
+    /**
+     * A request with the same Idempotency-Key is in progress
+     */
+    409: Problem;
+    /**
+     * Invalid fields
+     */
+    422: Problem;
+    /**
+     * Rate limited
+     */
+    429: Problem;
+};
+
+export type CreateAuditLogExportError = CreateAuditLogExportErrors[keyof CreateAuditLogExportErrors];
+
+export type CreateAuditLogExportResponses = {
+    /**
+     * Queued
+     */
+    202: AuditExportDto;
+};
+
+export type CreateAuditLogExportResponse = CreateAuditLogExportResponses[keyof CreateAuditLogExportResponses];
+
+export type GetAuditLogExportData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/v1/audit-logs/exports/{id}';
+};
+
+export type GetAuditLogExportErrors = {
+    /**
+     * Malformed request
+     */
+    400: Problem;
+    /**
+     * Missing or invalid credentials
+     */
+    401: Problem;
+    /**
+     * Missing permission or tenant suspended
+     */
+    403: Problem;
+    /**
+     * No such export
+     */
+    404: Problem;
+    /**
+     * Invalid fields
+     */
+    422: Problem;
+    /**
+     * Rate limited
+     */
+    429: Problem;
+};
+
+export type GetAuditLogExportError = GetAuditLogExportErrors[keyof GetAuditLogExportErrors];
+
+export type GetAuditLogExportResponses = {
+    /**
+     * Ok
+     */
+    200: AuditExportDto;
+};
+
+export type GetAuditLogExportResponse = GetAuditLogExportResponses[keyof GetAuditLogExportResponses];
+
+export type DownloadAuditLogExportData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/v1/audit-logs/exports/{id}/download';
+};
+
+export type DownloadAuditLogExportErrors = {
+    /**
+     * Malformed request
+     */
+    400: Problem;
+    /**
+     * Missing or invalid credentials
+     */
+    401: Problem;
+    /**
+     * Missing permission or tenant suspended
+     */
+    403: Problem;
+    /**
+     * No such export
+     */
+    404: Problem;
+    /**
+     * The export has not finished
+     */
+    409: Problem;
+    /**
+     * Invalid fields
+     */
+    422: Problem;
+    /**
+     * Rate limited
+     */
+    429: Problem;
+};
+
+export type DownloadAuditLogExportError = DownloadAuditLogExportErrors[keyof DownloadAuditLogExportErrors];
+
+export type DownloadAuditLogExportResponses = {
+    /**
+     * Ok
+     */
+    200: string;
+};
+
+export type DownloadAuditLogExportResponse = DownloadAuditLogExportResponses[keyof DownloadAuditLogExportResponses];
 
 export type ListApiKeysData = {
     body?: never;

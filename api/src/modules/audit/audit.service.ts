@@ -1,0 +1,258 @@
+import { Readable } from 'node:stream';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { authorize, type Ctx } from '../../core/auth/principal.js';
+import type { Deps } from '../../core/deps.js';
+import { inTenant } from '../../core/db/unit-of-work.js';
+import { auditHash, enqueue, GENESIS_HASH, originOf, record } from '../../core/events/record.js';
+import { badRequest, conflict, notFound } from '../../core/http/errors.js';
+import { pageParams, type List } from '../../core/http/pagination.js';
+import { isId, newId } from '../../core/ids.js';
+import {
+  toAuditDto,
+  type AuditChainBreak,
+  type AuditExportCreate,
+  type AuditExportDto,
+  type AuditLogDto,
+  type AuditLogFilter,
+  type AuditLogRow,
+  type AuditLogVerification,
+} from './audit.dto.js';
+
+export const EXPORT_QUEUE = 'audit-export';
+const EXPORT_CHUNK = 1000;
+const EXPORT_TTL_DAYS = 7;
+
+/** SQL conditions for a filter, with `?` placeholders (run inside a tenant transaction: RLS scopes the rows). */
+export function filterSql(filter: AuditLogFilter): { where: string[]; params: unknown[] } {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const add = (sql: string, value: unknown) => {
+    where.push(sql);
+    params.push(value);
+  };
+  if (filter.actor) add(`actor->>'id' = ?`, filter.actor);
+  if (filter.action?.endsWith('.*')) add('action like ?', `${filter.action.slice(0, -1).replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  else if (filter.action) add('action = ?', filter.action);
+  if (filter.target) add('target_id = ?', filter.target);
+  if (filter.created_gte) add('occurred_at >= ?', new Date(filter.created_gte).toISOString());
+  if (filter.created_lt) add('occurred_at < ?', new Date(filter.created_lt).toISOString());
+  return { where, params };
+}
+
+function checkRange(filter: AuditLogFilter): void {
+  if (filter.created_gte && filter.created_lt && new Date(filter.created_gte) >= new Date(filter.created_lt)) {
+    throw badRequest('invalid_range', 'created_gte must be earlier than created_lt.');
+  }
+}
+
+interface ExportRow {
+  id: string;
+  status: AuditExportDto['status'];
+  format: AuditExportDto['format'];
+  filter: AuditLogFilter;
+  total_rows: number | null;
+  exported_rows: number;
+  error: string | null;
+  created_at: Date;
+  completed_at: Date | null;
+  expires_at: Date | null;
+}
+
+const CSV_COLUMNS = ['id', 'seq', 'occurred_at', 'actor_type', 'actor_id', 'action', 'target_type', 'target_id', 'ip', 'user_agent', 'request_id', 'changes', 'hash'];
+
+function csvCell(value: unknown): string {
+  const text = value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
+  // Leading =, +, - or @ would run as a formula in a spreadsheet: prefix them.
+  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+export function formatEntries(format: 'csv' | 'ndjson', entries: AuditLogDto[]): string {
+  if (format === 'ndjson') return entries.map((e) => JSON.stringify(e) + '\n').join('');
+  return entries
+    .map(
+      (e) =>
+        [e.id, e.seq, e.occurred_at, e.actor.type, e.actor.id, e.action, e.target?.type, e.target?.id, e.ip, e.user_agent, e.request_id, e.changes, e.hash]
+          .map(csvCell)
+          .join(',') + '\n',
+    )
+    .join('');
+}
+
+export class AuditService {
+  constructor(private readonly deps: Deps) {}
+
+  async list(ctx: Ctx, query: AuditLogFilter & { limit?: number; startingAfter?: string }): Promise<List<AuditLogDto>> {
+    const { tenantId } = authorize(ctx, 'audit_logs:read');
+    const page = pageParams(query.limit, query.startingAfter);
+    checkRange(query);
+    const { where, params } = filterSql(query);
+    if (page.startingAfter) {
+      where.push('id < ?');
+      params.push(page.startingAfter);
+    }
+    return inTenant(this.deps.orm, tenantId, async (em) => {
+      const rows = await em.execute<AuditLogRow[]>(
+        `select * from audit_logs ${where.length ? `where ${where.join(' and ')}` : ''} order by id desc limit ?`,
+        [...params, page.limit + 1],
+      );
+      const hasMore = rows.length > page.limit;
+      const data = (hasMore ? rows.slice(0, page.limit) : rows).map(toAuditDto);
+      return { object: 'list', data, has_more: hasMore, next_cursor: hasMore ? data[data.length - 1]!.id : null };
+    });
+  }
+
+  /** Recomputes the tenant's hash chain from its first retained entry to the chain head. */
+  async verify(ctx: Ctx): Promise<AuditLogVerification> {
+    const { tenantId } = authorize(ctx, 'audit_logs:read');
+    return inTenant(this.deps.orm, tenantId, (em) => verifyChain(em));
+  }
+
+  async createExport(ctx: Ctx, input: AuditExportCreate): Promise<AuditExportDto> {
+    const { tenantId } = authorize(ctx, 'audit_logs:read');
+    const filter = input.filter ?? {};
+    checkRange(filter);
+    return inTenant(this.deps.orm, tenantId, async (em) => {
+      const id = newId('auditExport');
+      await em.execute(`insert into audit_exports (id, tenant_id, status, format, filter, created_at) values (?, ?, 'pending', ?, ?::jsonb, now())`, [
+        id,
+        tenantId,
+        input.format,
+        JSON.stringify(filter),
+      ]);
+      await enqueue(em, tenantId, EXPORT_QUEUE, { exportId: id, tenantId });
+      await record(em, tenantId, originOf(ctx), [{ action: 'audit_log_export.created', target: { type: 'audit_log_export', id }, changes: { format: input.format, filter } }]);
+      return this.toExportDto(await this.findExport(em, id));
+    });
+  }
+
+  async getExport(ctx: Ctx, id: string): Promise<AuditExportDto> {
+    const { tenantId } = authorize(ctx, 'audit_logs:read');
+    return inTenant(this.deps.orm, tenantId, async (em) => this.toExportDto(await this.findExport(em, id)));
+  }
+
+  async download(ctx: Ctx, id: string): Promise<{ format: 'csv' | 'ndjson'; body: Readable }> {
+    const { tenantId } = authorize(ctx, 'audit_logs:read');
+    return inTenant(this.deps.orm, tenantId, async (em) => {
+      const row = await this.findExport(em, id);
+      if (row.status !== 'succeeded') throw conflict('export_not_ready', `This export is ${row.status}; download it once its status is succeeded.`);
+      const [file] = await em.execute<{ content: string | null }[]>(`select content from audit_exports where id = ?`, [id]);
+      if (file?.content === null || file?.content === undefined) throw notFound('audit_log_export file', id);
+      const header = row.format === 'csv' ? CSV_COLUMNS.join(',') + '\n' : '';
+      return { format: row.format, body: Readable.from([header + file.content]) };
+    });
+  }
+
+  /** The export job: pages through the matching entries in chunks, recording progress as it goes. */
+  async runExport(tenantId: string, id: string): Promise<void> {
+    const row = await inTenant(this.deps.orm, tenantId, (em) => this.findExport(em, id));
+    if (row.status === 'succeeded') return;
+    const { where, params } = filterSql(row.filter);
+    const clause = where.length ? `and ${where.join(' and ')}` : '';
+    await inTenant(this.deps.orm, tenantId, async (em) => {
+      const [{ count }] = (await em.execute<{ count: string }[]>(`select count(*) from audit_logs where true ${clause}`, params)) as [{ count: string }];
+      await em.execute(`update audit_exports set status = 'running', total_rows = ?, exported_rows = 0, content = '' where id = ?`, [Number(count), id]);
+    });
+    let afterSeq = 0;
+    for (;;) {
+      const done = await inTenant(this.deps.orm, tenantId, async (em) => {
+        const rows = await em.execute<AuditLogRow[]>(`select * from audit_logs where seq > ? ${clause} order by seq limit ?`, [afterSeq, ...params, EXPORT_CHUNK]);
+        if (!rows.length) return true;
+        afterSeq = Number(rows[rows.length - 1]!.seq);
+        await em.execute(`update audit_exports set content = content || ?, exported_rows = exported_rows + ? where id = ?`, [
+          formatEntries(row.format, rows.map(toAuditDto)),
+          rows.length,
+          id,
+        ]);
+        return rows.length < EXPORT_CHUNK;
+      });
+      if (done) break;
+    }
+    await inTenant(this.deps.orm, tenantId, (em) =>
+      em.execute(`update audit_exports set status = 'succeeded', completed_at = now(), expires_at = now() + make_interval(days => ?) where id = ?`, [
+        EXPORT_TTL_DAYS,
+        id,
+      ]),
+    );
+  }
+
+  async failExport(tenantId: string, id: string, reason: string): Promise<void> {
+    await inTenant(this.deps.orm, tenantId, (em) => em.execute(`update audit_exports set status = 'failed', error = ?, completed_at = now() where id = ?`, [reason, id]));
+  }
+
+  private async findExport(em: EntityManager, id: string): Promise<ExportRow> {
+    const [row] = isId('auditExport', id)
+      ? await em.execute<ExportRow[]>(
+          `select id, status, format, filter, total_rows, exported_rows, error, created_at, completed_at, expires_at from audit_exports where id = ?`,
+          [id],
+        )
+      : [];
+    if (!row) throw notFound('audit_log_export', id);
+    return row;
+  }
+
+  private toExportDto(r: ExportRow): AuditExportDto {
+    const base = this.deps.config.publicUrl ?? `http://localhost:${this.deps.config.port}`;
+    const total = r.total_rows;
+    return {
+      id: r.id,
+      object: 'audit_log_export',
+      status: r.status,
+      format: r.format,
+      filter: r.filter,
+      total_rows: total,
+      exported_rows: r.exported_rows,
+      progress: r.status === 'succeeded' ? 1 : total ? Math.min(1, r.exported_rows / total) : 0,
+      download_url: r.status === 'succeeded' ? `${base}/v1/audit-logs/exports/${r.id}/download` : null,
+      error: r.error,
+      created_at: new Date(r.created_at).toISOString(),
+      completed_at: r.completed_at ? new Date(r.completed_at).toISOString() : null,
+      expires_at: r.expires_at ? new Date(r.expires_at).toISOString() : null,
+    };
+  }
+}
+
+const VERIFY_CHUNK = 2000;
+
+/** Walks the chain in `seq` order inside the caller's tenant transaction. */
+export async function verifyChain(em: EntityManager): Promise<AuditLogVerification> {
+  const [head] = await em.execute<{ seq: string; hash: string }[]>(`select seq, hash from audit_chain_heads`);
+  let checked = 0;
+  let first: number | null = null;
+  let last: number | null = null;
+  let prevHash: string | null = null;
+  let broken: AuditChainBreak | null = null;
+  let afterSeq = 0;
+  outer: for (;;) {
+    const rows = await em.execute<AuditLogRow[]>(`select * from audit_logs where seq > ? order by seq limit ?`, [afterSeq, VERIFY_CHUNK]);
+    if (!rows.length) break;
+    for (const row of rows) {
+      const e = toAuditDto(row);
+      checked += 1;
+      if (first === null) {
+        first = e.seq;
+        // The oldest entries may have been removed by retention: the first retained one anchors the walk.
+        prevHash = e.seq === 1 ? GENESIS_HASH : e.prev_hash;
+      } else if (e.seq !== last! + 1) {
+        broken = { seq: last! + 1, id: null, reason: 'sequence_gap', detail: `entries ${last! + 1} to ${e.seq - 1} are missing` };
+        break outer;
+      }
+      if (e.prev_hash !== prevHash) {
+        broken = { seq: e.seq, id: e.id, reason: 'prev_hash_mismatch', detail: 'this entry does not link to the entry before it' };
+        break outer;
+      }
+      const { object: _o, hash: _h, prev_hash: _p, ...content } = e;
+      if (auditHash(prevHash!, content) !== e.hash) {
+        broken = { seq: e.seq, id: e.id, reason: 'hash_mismatch', detail: 'the stored entry does not match its hash: it was altered' };
+        break outer;
+      }
+      prevHash = e.hash;
+      last = e.seq;
+    }
+    afterSeq = last!;
+  }
+  if (!broken && head && (Number(head.seq) !== (last ?? 0) || (last !== null && head.hash !== prevHash))) {
+    broken = { seq: Number(head.seq), id: null, reason: 'head_mismatch', detail: `the chain head is at ${head.seq} but the last entry found is ${last ?? 'none'}` };
+  }
+  return { object: 'audit_log_verification', intact: !broken, entries_checked: checked, first_seq: first, last_seq: last, break: broken };
+}

@@ -1,0 +1,99 @@
+import { authorize, type Ctx } from '../../core/auth/principal.js';
+import type { Deps } from '../../core/deps.js';
+import { inTenant } from '../../core/db/unit-of-work.js';
+import { badRequest, notFound } from '../../core/http/errors.js';
+import { pageParams, type List } from '../../core/http/pagination.js';
+import { isId } from '../../core/ids.js';
+import { resolvedSchema } from '../../core/spec.js';
+import { EVENT_CATALOGUE, EVENT_TYPES, type PlinthEvent } from './catalogue.js';
+
+export interface EventRow {
+  id: string;
+  tenant_id: string;
+  type: string;
+  created_at: Date | string;
+  data: unknown;
+  request_id: string | null;
+}
+
+/** The event as the API returns it and as webhooks carry it. */
+export function toEventDto(row: EventRow): PlinthEvent {
+  return {
+    id: row.id,
+    object: 'event',
+    type: row.type,
+    created_at: new Date(row.created_at).toISOString(),
+    tenant_id: row.tenant_id,
+    request: { id: row.request_id },
+    data: row.data,
+  } as PlinthEvent;
+}
+
+export interface EventTypeDto {
+  object: 'event_type';
+  /** @example "customer.created" */
+  type: string;
+  description: string;
+  /** The name of the event's schema in `openapi.json` `components.schemas`. */
+  schema_name: string;
+  /** The event's JSON Schema, with references inlined. */
+  schema: unknown;
+}
+
+export interface EventTypeList {
+  object: 'list';
+  data: EventTypeDto[];
+  has_more: false;
+  next_cursor: null;
+}
+
+export class EventsService {
+  constructor(private readonly deps: Deps) {}
+
+  async list(ctx: Ctx, query: { limit?: number; startingAfter?: string; type?: string; createdGte?: Date; createdLt?: Date }): Promise<List<PlinthEvent>> {
+    const { tenantId } = authorize(ctx, 'events:read');
+    const page = pageParams(query.limit, query.startingAfter);
+    if (query.createdGte && query.createdLt && query.createdGte >= query.createdLt) {
+      throw badRequest('invalid_range', 'created_gte must be earlier than created_lt.');
+    }
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (sql: string, value: unknown) => {
+      where.push(sql);
+      params.push(value);
+    };
+    if (page.startingAfter) add('id < ?', page.startingAfter);
+    if (query.type?.endsWith('.*')) add('type like ?', `${query.type.slice(0, -1).replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    else if (query.type) add('type = ?', query.type);
+    if (query.createdGte) add('created_at >= ?', query.createdGte.toISOString());
+    if (query.createdLt) add('created_at < ?', query.createdLt.toISOString());
+    return inTenant(this.deps.orm, tenantId, async (em) => {
+      const rows = await em.execute<EventRow[]>(
+        `select id, tenant_id, type, created_at, data, request_id from events ${where.length ? `where ${where.join(' and ')}` : ''} order by id desc limit ?`,
+        [...params, page.limit + 1],
+      );
+      const hasMore = rows.length > page.limit;
+      const data = (hasMore ? rows.slice(0, page.limit) : rows).map(toEventDto);
+      return { object: 'list', data, has_more: hasMore, next_cursor: hasMore ? data[data.length - 1]!.id : null };
+    });
+  }
+
+  async get(ctx: Ctx, id: string): Promise<PlinthEvent> {
+    const { tenantId } = authorize(ctx, 'events:read');
+    return inTenant(this.deps.orm, tenantId, async (em) => {
+      const [row] = isId('event', id) ? await em.execute<EventRow[]>(`select id, tenant_id, type, created_at, data, request_id from events where id = ?`, [id]) : [];
+      if (!row) throw notFound('event', id);
+      return toEventDto(row);
+    });
+  }
+
+  /** The catalogue, with each type's JSON Schema from the published contract. */
+  eventTypes(ctx: Ctx): EventTypeList {
+    authorize(ctx, 'events:read');
+    const data = EVENT_TYPES.map((type): EventTypeDto => {
+      const info = EVENT_CATALOGUE[type];
+      return { object: 'event_type', type, description: info.description, schema_name: info.schema, schema: resolvedSchema(info.schema) ?? null };
+    });
+    return { object: 'list', data, has_more: false, next_cursor: null };
+  }
+}

@@ -1,0 +1,142 @@
+import pg from 'pg';
+import { PgBoss } from 'pg-boss';
+import type { Logger } from 'pino';
+import type { Config } from './core/config.js';
+import type { Database } from './core/db/database.js';
+import { OUTBOX_CHANNEL } from './core/events/record.js';
+import { resolvedSchema, loadSpec } from './core/spec.js';
+import type { Deps } from './core/deps.js';
+import { AuditService, EXPORT_QUEUE } from './modules/audit/audit.service.js';
+import { EVENT_CATALOGUE } from './modules/events/catalogue.js';
+import { toEventDto, type EventRow } from './modules/events/events.service.js';
+import { Dispatcher, SVIX_QUEUE, type DeliverJob } from './modules/webhooks/dispatcher.js';
+import { SvixBackend } from './modules/webhooks/svix.js';
+import { DELIVER_QUEUE } from './modules/webhooks/webhooks.service.js';
+
+const RETENTION_QUEUE = 'retention';
+const RELAY_POLL_MS = 1000;
+
+export interface Worker {
+  /** Runs one relay pass immediately (tests, benchmarks). */
+  relayNow(): Promise<void>;
+  runRetention(): Promise<{ events: number; auditLogs: number; exports: number }>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The worker: relays the outbox into pg-boss, delivers webhooks (or publishes to Svix), runs audit
+ * exports and retention. It connects as the database owner, because the relay reads every
+ * tenant's outbox; tenant-scoped jobs (exports, disabling an endpoint) go through the app role and
+ * row-level security like the API.
+ */
+export async function startWorker(deps: Deps, database: Database): Promise<Worker> {
+  const { config, log } = deps;
+  const pool = new pg.Pool({ connectionString: database.ownerUrl, max: 6 });
+  const expireInSeconds = Math.ceil(config.webhooks.timeoutMs / 1000) * 2 + 5;
+  const boss = new PgBoss({
+    connectionString: database.ownerUrl,
+    max: 6,
+    useListenNotify: true,
+    superviseIntervalSeconds: 10,
+    schedule: true,
+  });
+  boss.on('error', (err) => log.error({ err: String(err) }, 'job runner error'));
+  await boss.start();
+  const queueDefaults = { retryLimit: 20, retryDelay: 5, retryBackoff: true, retryDelayMax: 3600, deleteAfterSeconds: 24 * 3600, notify: true };
+  for (const [name, options] of [
+    [DELIVER_QUEUE, { ...queueDefaults, expireInSeconds }],
+    [SVIX_QUEUE, { ...queueDefaults, expireInSeconds: 60 }],
+    [EXPORT_QUEUE, { ...queueDefaults, retryLimit: 3, expireInSeconds: 3600 }],
+    [RETENTION_QUEUE, { retryLimit: 1, expireInSeconds: 3600, deleteAfterSeconds: 24 * 3600 }],
+  ] as const) {
+    if (!(await boss.getQueue(name).catch(() => null))) await boss.createQueue(name, options);
+  }
+
+  const dispatcher = new Dispatcher(config, pool, boss, database.orm, log);
+  const svix = config.svix ? new SvixBackend(config.svix.apiKey, config.svix.serverUrl) : undefined;
+  const audit = new AuditService(deps);
+
+  // Relay: woken by the NOTIFY each committing transaction sends, with a poll as the backstop.
+  let relaying: Promise<void> | undefined;
+  let again = false;
+  let stopped = false;
+  const relay = (): Promise<void> => {
+    if (relaying) {
+      again = true;
+      return relaying;
+    }
+    relaying = (async () => {
+      try {
+        do {
+          again = false;
+          while (!stopped && (await dispatcher.relay()) > 0);
+        } while (again && !stopped);
+      } catch (err) {
+        log.error({ err: String(err) }, 'outbox relay failed; retrying on the next wake-up');
+      } finally {
+        relaying = undefined;
+      }
+    })();
+    return relaying;
+  };
+  const listener = new pg.Client({ connectionString: database.ownerUrl });
+  listener.on('notification', () => void relay());
+  listener.on('error', (err) => log.error({ err: String(err) }, 'outbox listener connection failed; polling continues'));
+  await listener.connect();
+  await listener.query(`listen ${OUTBOX_CHANNEL}`);
+  const poll = setInterval(() => void relay(), RELAY_POLL_MS);
+
+  await boss.work<DeliverJob>(
+    DELIVER_QUEUE,
+    { batchSize: 50, localConcurrency: 4, pollingIntervalSeconds: 0.5, notifyPollingIntervalSeconds: 1, burstWhenBatchFull: true },
+    async (jobs) => dispatcher.deliver(jobs.map((j) => j.data)),
+  );
+  if (svix) {
+    await svix.syncEventTypes(EVENT_CATALOGUE, Object.fromEntries(Object.values(EVENT_CATALOGUE).map((i) => [i.schema, resolvedSchema(i.schema, loadSpec())])));
+    await boss.work<{ eventId: string }>(SVIX_QUEUE, { batchSize: 20, pollingIntervalSeconds: 0.5 }, async (jobs) => {
+      const { rows } = await pool.query<EventRow>(`select id, tenant_id, type, created_at, data, request_id from events where id = any($1::text[])`, [
+        jobs.map((j) => j.data.eventId),
+      ]);
+      for (const row of rows) await svix.publish({ id: row.id, type: row.type, tenant_id: row.tenant_id, payload: toEventDto(row) });
+    });
+  }
+  await boss.work<{ exportId: string; tenantId: string }>(EXPORT_QUEUE, { pollingIntervalSeconds: 1 }, async ([job]) => {
+    try {
+      await audit.runExport(job!.data.tenantId, job!.data.exportId);
+    } catch (err) {
+      log.error({ err: String(err), export_id: job!.data.exportId }, 'audit export failed');
+      await audit.failExport(job!.data.tenantId, job!.data.exportId, 'The export failed; create a new one.');
+    }
+  });
+
+  const runRetention = async () => {
+    const events = await pool.query(`delete from events where created_at < now() - make_interval(days => $1)`, [config.eventRetentionDays]);
+    const auditLogs = await pool.query(
+      `delete from audit_logs a using tenants t where a.tenant_id = t.id and a.occurred_at < now() - make_interval(days => t.audit_retention_days)`,
+    );
+    const exports = await pool.query(`update audit_exports set content = null where expires_at < now() and content is not null`);
+    const result = { events: events.rowCount ?? 0, auditLogs: auditLogs.rowCount ?? 0, exports: exports.rowCount ?? 0 };
+    if (result.events || result.auditLogs || result.exports) log.info(result, 'retention applied');
+    return result;
+  };
+  await boss.work(RETENTION_QUEUE, { pollingIntervalSeconds: 30 }, async () => void (await runRetention()));
+  await boss.schedule(RETENTION_QUEUE, '17 * * * *');
+
+  void relay();
+  log.info({ backend: svix ? 'svix' : 'built-in' }, 'worker started');
+  return {
+    relayNow: relay,
+    runRetention,
+    async stop() {
+      stopped = true;
+      clearInterval(poll);
+      await listener.end().catch(() => {});
+      await relaying;
+      await boss.stop({ graceful: true, timeout: 10_000 });
+      dispatcher.close();
+      await pool.end();
+    },
+  };
+}
+
+export type { Config };
