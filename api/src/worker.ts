@@ -1,7 +1,5 @@
 import pg from 'pg';
 import { PgBoss } from 'pg-boss';
-import type { Logger } from 'pino';
-import type { Config } from './core/config.js';
 import type { Database } from './core/db/database.js';
 import { OUTBOX_CHANNEL } from './core/events/record.js';
 import { resolvedSchema, loadSpec } from './core/spec.js';
@@ -138,5 +136,3 @@ export async function startWorker(deps: Deps, database: Database): Promise<Worke
     },
   };
 }
-
-export type { Config };

@@ -3,7 +3,8 @@ import type { Express } from 'express';
 import pino from 'pino';
 import request from 'supertest';
 import { createApp } from '../src/app';
-import { loadConfig } from '../src/core/config';
+import { loadConfig, type Config } from '../src/core/config';
+import { startWorker, type Worker } from '../src/worker';
 import type { Mail, Mailer } from '../src/core/mailer';
 import { startRuntime, type Runtime } from '../src/core/runtime';
 
@@ -13,6 +14,8 @@ export const TEST_SECRET = 'test-secret-0123456789abcdefghijklmnopqrstuvwxyz';
 export interface TestApp {
   app: Express;
   runtime: Runtime;
+  /** Present when the app was built with `worker: true`. */
+  worker?: Worker;
   http: ReturnType<typeof request>;
   outbox: Mail[];
   /** The last email sent to `to`, and the token in it. */
@@ -24,20 +27,36 @@ let counter = 0;
 
 /** Builds a whole Plinth (migrations, bootstrap, app) on the run's test database, with a capturing mailer. */
 export async function createTestApp(
-  overrides: { apiKeyRateLimit?: number; tenantRateLimit?: number; rateLimitStore?: 'memory' | 'redis' | 'postgres'; redisUrl?: string } = {},
+  options: {
+    apiKeyRateLimit?: number;
+    tenantRateLimit?: number;
+    rateLimitStore?: 'memory' | 'redis' | 'postgres';
+    redisUrl?: string;
+    /** Also run the worker (outbox relay, deliveries, jobs) in this process. */
+    worker?: boolean;
+    webhooks?: Partial<Config['webhooks']>;
+    svix?: Config['svix'];
+    /**
+     * A database of this test file's own, beside the run's: a worker relays every tenant's outbox, so
+     * files that run workers with different settings must not share a database.
+     */
+    ownDatabase?: string;
+  } = {},
 ): Promise<TestApp> {
-  const url = process.env.PLINTH_TEST_DATABASE_URL;
-  if (!url) throw new Error('PLINTH_TEST_DATABASE_URL is unset: run the tests with npm test');
-  process.env.DATABASE_URL = url;
-  const config = loadConfig({ secret: TEST_SECRET, rootKey: ROOT_KEY, databaseUrl: url, rateLimitStore: 'memory', ...overrides });
+  const { worker: withWorker, webhooks, ownDatabase, ...overrides } = options;
+  const url = testDatabaseUrl(ownDatabase);
+  const base = loadConfig({ secret: TEST_SECRET, rootKey: ROOT_KEY, databaseUrl: url, rateLimitStore: 'memory' });
+  const config = { ...base, ...overrides, webhooks: { ...base.webhooks, allowPrivateNetworks: true, ...webhooks } };
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const outbox: Mail[] = [];
   const mailer: Mailer = { send: async (mail) => void outbox.push(mail) };
   const runtime = await startRuntime(config, log, { mailer, rateLimitPrefix: `t${process.pid}_${++counter}` });
+  const worker = withWorker ? await startWorker(runtime.deps, runtime.database) : undefined;
   const { app } = createApp(runtime.deps);
   return {
     app,
     runtime,
+    worker,
     http: request(app),
     outbox,
     lastTokenFor(to) {
@@ -46,8 +65,21 @@ export async function createTestApp(
       if (!token) throw new Error(`no token mailed to ${to}`);
       return token;
     },
-    close: () => runtime.close(),
+    close: async () => {
+      await worker?.stop();
+      await runtime.close();
+    },
   };
+}
+
+/** The run's test database, or (with a tag) a database beside it that only this test file uses. */
+export function testDatabaseUrl(tag?: string): string {
+  const url = process.env.PLINTH_TEST_DATABASE_URL;
+  if (!url) throw new Error('PLINTH_TEST_DATABASE_URL is unset: run the tests with npm test');
+  if (!tag) return url;
+  const own = new URL(url);
+  own.pathname = `${own.pathname}_${tag}`;
+  return own.toString();
 }
 
 export interface TestTenant {

@@ -108,11 +108,21 @@ const foreign: Record<string, (t: TestApp, b: TestTenant) => Promise<Foreign>> =
     return { id, read: async () => (await t.http.get(`/v1/events/${id}`).set(b.auth)).body };
   },
   '/v1/webhook-endpoints/{id}': async (t, b) => {
-    const id = (await t.http.post('/v1/webhook-endpoints').set(b.auth).send({ url: PUBLIC_URL, event_types: ['customer.*'] })).body.id;
+    const id = (
+      await t.http
+        .post('/v1/webhook-endpoints')
+        .set(b.auth)
+        .send({ url: PUBLIC_URL, event_types: ['customer.*'] })
+    ).body.id;
     return { id, read: async () => (await t.http.get(`/v1/webhook-endpoints/${id}`).set(b.auth)).body };
   },
   '/v1/webhook-deliveries/{id}': async (t, b) => {
-    const endpoint = (await t.http.post('/v1/webhook-endpoints').set(b.auth).send({ url: PUBLIC_URL, event_types: ['customer.*'] })).body.id;
+    const endpoint = (
+      await t.http
+        .post('/v1/webhook-endpoints')
+        .set(b.auth)
+        .send({ url: PUBLIC_URL, event_types: ['customer.*'] })
+    ).body.id;
     const id = (await t.http.post(`/v1/webhook-endpoints/${endpoint}/test`).set(b.auth)).body.id;
     return { id, read: async () => (await t.http.get(`/v1/webhook-endpoints/${endpoint}/deliveries`).set(b.auth)).body.data };
   },

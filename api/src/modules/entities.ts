@@ -9,4 +9,18 @@ import { Tenant } from './tenants/tenants.entity.js';
 import { WebhookDelivery, WebhookEndpoint } from './webhooks/webhooks.entity.js';
 
 /** Every entity, for the ORM. Each module owns its own. */
-export const entities = [Tenant, User, Session, RefreshToken, EmailToken, Role, Membership, Invitation, ApiKey, Customer, IdempotencyKey, WebhookEndpoint, WebhookDelivery];
+export const entities = [
+  Tenant,
+  User,
+  Session,
+  RefreshToken,
+  EmailToken,
+  Role,
+  Membership,
+  Invitation,
+  ApiKey,
+  Customer,
+  IdempotencyKey,
+  WebhookEndpoint,
+  WebhookDelivery,
+];

@@ -58,7 +58,21 @@ interface ExportRow {
   expires_at: Date | null;
 }
 
-const CSV_COLUMNS = ['id', 'seq', 'occurred_at', 'actor_type', 'actor_id', 'action', 'target_type', 'target_id', 'ip', 'user_agent', 'request_id', 'changes', 'hash'];
+const CSV_COLUMNS = [
+  'id',
+  'seq',
+  'occurred_at',
+  'actor_type',
+  'actor_id',
+  'action',
+  'target_type',
+  'target_id',
+  'ip',
+  'user_agent',
+  'request_id',
+  'changes',
+  'hash',
+];
 
 function csvCell(value: unknown): string {
   const text = value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
@@ -92,10 +106,10 @@ export class AuditService {
       params.push(page.startingAfter);
     }
     return inTenant(this.deps.orm, tenantId, async (em) => {
-      const rows = await em.execute<AuditLogRow[]>(
-        `select * from audit_logs ${where.length ? `where ${where.join(' and ')}` : ''} order by id desc limit ?`,
-        [...params, page.limit + 1],
-      );
+      const rows = await em.execute<AuditLogRow[]>(`select * from audit_logs ${where.length ? `where ${where.join(' and ')}` : ''} order by id desc limit ?`, [
+        ...params,
+        page.limit + 1,
+      ]);
       const hasMore = rows.length > page.limit;
       const data = (hasMore ? rows.slice(0, page.limit) : rows).map(toAuditDto);
       return { object: 'list', data, has_more: hasMore, next_cursor: hasMore ? data[data.length - 1]!.id : null };
@@ -121,7 +135,9 @@ export class AuditService {
         JSON.stringify(filter),
       ]);
       await enqueue(em, tenantId, EXPORT_QUEUE, { exportId: id, tenantId });
-      await record(em, tenantId, originOf(ctx), [{ action: 'audit_log_export.created', target: { type: 'audit_log_export', id }, changes: { format: input.format, filter } }]);
+      await record(em, tenantId, originOf(ctx), [
+        { action: 'audit_log_export.created', target: { type: 'audit_log_export', id }, changes: { format: input.format, filter } },
+      ]);
       return this.toExportDto(await this.findExport(em, id));
     });
   }
@@ -156,7 +172,11 @@ export class AuditService {
     let afterSeq = 0;
     for (;;) {
       const done = await inTenant(this.deps.orm, tenantId, async (em) => {
-        const rows = await em.execute<AuditLogRow[]>(`select * from audit_logs where seq > ? ${clause} order by seq limit ?`, [afterSeq, ...params, EXPORT_CHUNK]);
+        const rows = await em.execute<AuditLogRow[]>(`select * from audit_logs where seq > ? ${clause} order by seq limit ?`, [
+          afterSeq,
+          ...params,
+          EXPORT_CHUNK,
+        ]);
         if (!rows.length) return true;
         afterSeq = Number(rows[rows.length - 1]!.seq);
         await em.execute(`update audit_exports set content = content || ?, exported_rows = exported_rows + ? where id = ?`, [
@@ -177,7 +197,9 @@ export class AuditService {
   }
 
   async failExport(tenantId: string, id: string, reason: string): Promise<void> {
-    await inTenant(this.deps.orm, tenantId, (em) => em.execute(`update audit_exports set status = 'failed', error = ?, completed_at = now() where id = ?`, [reason, id]));
+    await inTenant(this.deps.orm, tenantId, (em) =>
+      em.execute(`update audit_exports set status = 'failed', error = ?, completed_at = now() where id = ?`, [reason, id]),
+    );
   }
 
   private async findExport(em: EntityManager, id: string): Promise<ExportRow> {
@@ -252,7 +274,12 @@ export async function verifyChain(em: EntityManager): Promise<AuditLogVerificati
     afterSeq = last!;
   }
   if (!broken && head && (Number(head.seq) !== (last ?? 0) || (last !== null && head.hash !== prevHash))) {
-    broken = { seq: Number(head.seq), id: null, reason: 'head_mismatch', detail: `the chain head is at ${head.seq} but the last entry found is ${last ?? 'none'}` };
+    broken = {
+      seq: Number(head.seq),
+      id: null,
+      reason: 'head_mismatch',
+      detail: `the chain head is at ${head.seq} but the last entry found is ${last ?? 'none'}`,
+    };
   }
   return { object: 'audit_log_verification', intact: !broken, entries_checked: checked, first_seq: first, last_seq: last, break: broken };
 }

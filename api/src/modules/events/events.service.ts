@@ -81,7 +81,9 @@ export class EventsService {
   async get(ctx: Ctx, id: string): Promise<PlinthEvent> {
     const { tenantId } = authorize(ctx, 'events:read');
     return inTenant(this.deps.orm, tenantId, async (em) => {
-      const [row] = isId('event', id) ? await em.execute<EventRow[]>(`select id, tenant_id, type, created_at, data, request_id from events where id = ?`, [id]) : [];
+      const [row] = isId('event', id)
+        ? await em.execute<EventRow[]>(`select id, tenant_id, type, created_at, data, request_id from events where id = ?`, [id])
+        : [];
       if (!row) throw notFound('event', id);
       return toEventDto(row);
     });

@@ -202,10 +202,10 @@ export class Dispatcher {
         // A stale job: the delivery was deleted, re-scheduled (retry, replay) or already settled.
         if (!row || row.job_token !== job.token || row.status !== 'pending') return;
         if (!row.enabled) {
-          await this.pool.query(`update webhook_deliveries set status = 'failed', job_token = null, next_attempt_at = null, last_error = $2, updated_at = now() where id = $1`, [
-            row.delivery_id,
-            'endpoint disabled',
-          ]);
+          await this.pool.query(
+            `update webhook_deliveries set status = 'failed', job_token = null, next_attempt_at = null, last_error = $2, updated_at = now() where id = $1`,
+            [row.delivery_id, 'endpoint disabled'],
+          );
           return;
         }
         let body = bodies.get(row.id);
@@ -275,7 +275,18 @@ export class Dispatcher {
                 last_status_code = $6, last_duration_ms = $7, last_response = $8, last_error = $9,
                 attempts = attempts || $10::jsonb, updated_at = now()
           where id = $1 and job_token = $2`,
-        [row.delivery_id, row.job_token, next ? 'pending' : 'failed', next, token, result.statusCode, result.durationMs, result.excerpt, result.error, this.attempt(result)],
+        [
+          row.delivery_id,
+          row.job_token,
+          next ? 'pending' : 'failed',
+          next,
+          token,
+          result.statusCode,
+          result.durationMs,
+          result.excerpt,
+          result.error,
+          this.attempt(result),
+        ],
       );
       if (!rowCount) return false;
       if (next) await this.boss.send(DELIVER_QUEUE, { deliveryId: row.delivery_id, token }, { startAfter: next, db: onClient(client) });

@@ -6,7 +6,8 @@ import { TenantScoped } from '../../core/db/tenant-filter.js';
 @Entity({ tableName: 'webhook_endpoints' })
 @TenantScoped()
 export class WebhookEndpoint {
-  [OptionalProps]?: 'createdAt' | 'updatedAt' | 'description' | 'enabled' | 'metadata' | 'previousSecretEnc' | 'previousSecretExpiresAt' | 'disabledReason' | 'failingSince';
+  [OptionalProps]?:
+    'createdAt' | 'updatedAt' | 'description' | 'enabled' | 'metadata' | 'previousSecretEnc' | 'previousSecretExpiresAt' | 'disabledReason' | 'failingSince';
   @PrimaryKey({ type: 'text' }) id!: string;
   @Property({ type: 'text' }) tenantId!: string;
   @Property({ type: 'text' }) url!: string;
@@ -36,16 +37,7 @@ export interface AttemptRecord {
 @TenantScoped()
 export class WebhookDelivery {
   [OptionalProps]?:
-    | 'createdAt'
-    | 'updatedAt'
-    | 'attemptCount'
-    | 'nextAttemptAt'
-    | 'jobToken'
-    | 'lastStatusCode'
-    | 'lastDurationMs'
-    | 'lastResponse'
-    | 'lastError'
-    | 'attempts';
+    'createdAt' | 'updatedAt' | 'attemptCount' | 'nextAttemptAt' | 'jobToken' | 'lastStatusCode' | 'lastDurationMs' | 'lastResponse' | 'lastError' | 'attempts';
   @PrimaryKey({ type: 'text' }) id!: string;
   @Property({ type: 'text' }) tenantId!: string;
   @Property({ type: 'text' }) endpointId!: string;

@@ -167,7 +167,9 @@ export class WebhooksService {
         ctx.requestId,
       ]);
       const delivery = await this.schedule(em, tenantId, endpoint.id, eventId);
-      await record(em, tenantId, originOf(ctx), [{ action: 'webhook_endpoint.tested', target: { type: 'webhook_endpoint', id }, changes: { event_id: eventId } }]);
+      await record(em, tenantId, originOf(ctx), [
+        { action: 'webhook_endpoint.tested', target: { type: 'webhook_endpoint', id }, changes: { event_id: eventId } },
+      ]);
       return toDeliveryDto(delivery, 'webhook_endpoint.test');
     });
   }
@@ -237,7 +239,10 @@ export class WebhooksService {
   async portalSession(ctx: Ctx): Promise<WebhookPortalSession> {
     const { tenantId } = authorize(ctx, 'webhooks:write');
     if (!this.svix) {
-      throw conflict('portal_unavailable', 'The webhook portal is served by Svix: set SVIX_API_KEY to use it. The built-in dispatcher is managed through this API.');
+      throw conflict(
+        'portal_unavailable',
+        'The webhook portal is served by Svix: set SVIX_API_KEY to use it. The built-in dispatcher is managed through this API.',
+      );
     }
     let url = '';
     await this.mirror(async () => {
@@ -255,7 +260,15 @@ export class WebhooksService {
       delivery.jobToken = token;
       delivery.nextAttemptAt = new Date();
     } else {
-      delivery = em.create(WebhookDelivery, { id: newId('webhookDelivery'), tenantId, endpointId, eventId, status: 'pending', jobToken: token, nextAttemptAt: new Date() });
+      delivery = em.create(WebhookDelivery, {
+        id: newId('webhookDelivery'),
+        tenantId,
+        endpointId,
+        eventId,
+        status: 'pending',
+        jobToken: token,
+        nextAttemptAt: new Date(),
+      });
       em.persist(delivery);
     }
     await em.flush();
@@ -265,7 +278,7 @@ export class WebhooksService {
 
   private async eventTypes(em: EntityManager, ids: string[]): Promise<Map<string, string>> {
     if (!ids.length) return new Map();
-    const rows = await em.execute<{ id: string; type: string }[]>(`select id, type from events where id = any(?::text[])`, [ids]);
+    const rows = await em.execute<{ id: string; type: string }[]>(`select id, type from events where id in (?)`, [ids]);
     return new Map(rows.map((r) => [r.id, r.type]));
   }
 
@@ -287,7 +300,8 @@ export class WebhooksService {
   }
 
   private requireBuiltIn(what: string): void {
-    if (this.svix) throw conflict('managed_by_svix', `With the Svix backend, ${what} are handled in the Svix app portal (POST /v1/webhook-endpoints/portal-session).`);
+    if (this.svix)
+      throw conflict('managed_by_svix', `With the Svix backend, ${what} are handled in the Svix app portal (POST /v1/webhook-endpoints/portal-session).`);
   }
 
   /** Runs a Svix call; a failure aborts the request (and rolls back its transaction) with a 502. */
