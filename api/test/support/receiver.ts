@@ -15,6 +15,8 @@ export interface Received {
 export class Receiver {
   readonly received: Received[] = [];
   respond: (r: Received, index: number) => number = () => 200;
+  /** How long each answer takes (a slow receiver keeps deliveries in flight). */
+  delayMs = 0;
   private server!: http.Server;
   url = '';
 
@@ -31,7 +33,9 @@ export class Receiver {
         };
         this.received.push(r);
         const status = this.respond(r, this.received.filter((x) => x.path === r.path).length - 1);
-        res.writeHead(status, { 'content-type': 'text/plain' }).end(status < 300 ? 'ok' : 'receiver says no');
+        const answer = () => res.writeHead(status, { 'content-type': 'text/plain' }).end(status < 300 ? 'ok' : 'receiver says no');
+        if (this.delayMs) setTimeout(answer, this.delayMs);
+        else answer();
       });
     });
     this.server.keepAliveTimeout = 30_000;
