@@ -37,7 +37,12 @@ afterAll(async () => {
 
 it('delivers all 500 events at least once across a SIGKILL of the worker, each verified by svix', async () => {
   const a = await newTenant(t);
-  const ep = (await t.http.post('/v1/webhook-endpoints').set(a.auth).send({ url: `${receiver.url}/sink`, event_types: ['customer.created'] })).body;
+  const ep = (
+    await t.http
+      .post('/v1/webhook-endpoints')
+      .set(a.auth)
+      .send({ url: `${receiver.url}/sink`, event_types: ['customer.created'] })
+  ).body;
   const verifier = new Webhook(ep.secret);
   receiver.delayMs = 40; // deliveries are in flight when the worker dies
   let badSignatures = 0;
@@ -55,7 +60,10 @@ it('delivers all 500 events at least once across a SIGKILL of the worker, each v
   worker = await startPlinth(env(), /worker is running/);
   const ids: string[] = [];
   const create = async (i: number) => {
-    const res = await t.http.post('/v1/customers').set(a.auth).send({ name: `Customer ${i}` });
+    const res = await t.http
+      .post('/v1/customers')
+      .set(a.auth)
+      .send({ name: `Customer ${i}` });
     if (res.status !== 201) throw new Error(`create failed: ${res.status}`);
     ids.push(res.body.id);
   };
