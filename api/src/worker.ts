@@ -130,7 +130,10 @@ export async function startWorker(deps: Deps, database: Database): Promise<Worke
       clearInterval(poll);
       await listener.end().catch(() => {});
       await relaying;
+      // stop() resolves before pg-boss has closed its pool; 'stopped' says it has.
+      const closed = new Promise<void>((resolve) => boss.once('stopped', () => resolve()));
       await boss.stop({ graceful: true, timeout: 10_000 });
+      await closed;
       dispatcher.close();
       await pool.end();
     },
