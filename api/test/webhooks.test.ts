@@ -3,10 +3,13 @@ import { Webhook } from 'svix';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { createTestApp, expectProblem, newTenant, testDatabaseUrl, type TestApp, type TestTenant } from './harness';
 import { Receiver, waitFor } from './support/receiver';
+import { isPrivateAddress } from '../src/core/net/ssrf';
+import { WebhookSender } from '../src/modules/webhooks/sender';
 
 // A compressed retry schedule (seconds) and disable threshold, so a day of failures takes seconds.
 const SCHEDULE = [0, 0.3, 0.3, 0.6, 0.6, 1, 1, 1];
-const DISABLE_AFTER = 4; // delayed retries are picked up by a 1 s poll: attempts land about 1 s apart
+const DISABLE_AFTER = 4;
+const CONCURRENCY = 3; // delayed retries are picked up by a 1 s poll: attempts land about 1 s apart
 
 let t: TestApp;
 let receiver: Receiver;
@@ -15,7 +18,7 @@ beforeAll(async () => {
   t = await createTestApp({
     worker: true,
     ownDatabase: 'webhooks',
-    webhooks: { retrySchedule: SCHEDULE, disableAfterSeconds: DISABLE_AFTER, timeoutMs: 2000 },
+    webhooks: { retrySchedule: SCHEDULE, disableAfterSeconds: DISABLE_AFTER, timeoutMs: 2000, endpointConcurrency: CONCURRENCY },
   });
   receiver = await new Receiver().start();
   owner = new pg.Client({ connectionString: testDatabaseUrl('webhooks') });
@@ -145,28 +148,92 @@ describe('webhook delivery', () => {
     expect(receiver.at('/filtered').map((r) => JSON.parse(r.body).type)).toEqual(['role.created']);
   });
 
-  it('retries a failing receiver on the schedule with the same webhook-id until it recovers', async () => {
+  it('retries a receiver that fails for a while on the schedule, same webhook-id each time, and it gets everything', async () => {
     const a = await newTenant(t);
-    receiver.respond = (r, i) => (r.path === '/flaky' && i < 3 ? 503 : 200);
+    const recoverAt = Date.now() + 1500;
+    receiver.respond = (r) => (r.path === '/flaky' && Date.now() < recoverAt ? 503 : 200);
     const ep = await endpoint(a, '/flaky');
-    await t.http.post('/v1/customers').set(a.auth).send({ name: 'Eventually' });
-    await waitFor(() => receiver.at('/flaky').length >= 4, 15_000, 'four attempts').catch(async (err) => {
-      console.log(receiver.at('/flaky').length, JSON.stringify((await t.http.get(`/v1/webhook-endpoints/${ep.id}/deliveries`).set(a.auth)).body));
-      throw err;
-    });
+    const customers: string[] = [];
+    for (let i = 0; i < 5; i++)
+      customers.push(
+        (
+          await t.http
+            .post('/v1/customers')
+            .set(a.auth)
+            .send({ name: `Eventually ${i}` })
+        ).body.id,
+      );
+    const deliveries = await waitFor(
+      async () => {
+        const res = await t.http.get(`/v1/webhook-endpoints/${ep.id}/deliveries`).set(a.auth);
+        return res.body.data.length === 5 && res.body.data.every((d: { status: string }) => d.status === 'succeeded') && res.body.data;
+      },
+      15_000,
+      'every delivery to succeed',
+    );
     const hits = receiver.at('/flaky');
-    expect(new Set(hits.map((h) => h.headers['webhook-id'])).size).toBe(1);
-    const gaps = hits.slice(1).map((h, i) => h.at - hits[i]!.at);
-    expect(gaps[0]).toBeGreaterThanOrEqual(250);
-    expect(gaps[2]).toBeGreaterThanOrEqual(550);
-    const delivery = await waitFor(async () => {
-      const res = await t.http.get(`/v1/webhook-endpoints/${ep.id}/deliveries`).set(a.auth);
-      return res.body.data[0]?.status === 'succeeded' && res.body.data[0];
-    });
-    expect(delivery.attempt_count).toBe(4);
-    expect(delivery.attempts.map((x: { status_code: number }) => x.status_code)).toEqual([503, 503, 503, 200]);
+    const ok = hits.filter((h) => h.at >= recoverAt);
+    expect(new Set(ok.map((h) => JSON.parse(h.body).data.object.id))).toEqual(new Set(customers));
+    for (const d of deliveries) {
+      const attempts = d.attempts as { status_code: number; attempted_at: string }[];
+      expect(attempts.length).toBeGreaterThanOrEqual(2);
+      expect(attempts.slice(0, -1).every((x) => x.status_code === 503)).toBe(true);
+      expect(attempts[attempts.length - 1]!.status_code).toBe(200);
+      // The second attempt waited at least the schedule's second delay.
+      expect(Date.parse(attempts[1]!.attempted_at) - Date.parse(attempts[0]!.attempted_at)).toBeGreaterThanOrEqual(SCHEDULE[1]! * 1000 - 50);
+      const copies = hits.filter((h) => h.headers['webhook-id'] === d.event_id);
+      expect(copies.length).toBe(attempts.length);
+      expect(new Set(copies.map((h) => h.body)).size).toBe(1);
+    }
     expect((await t.http.get(`/v1/webhook-endpoints/${ep.id}`).set(a.auth)).body.enabled).toBe(true);
     receiver.respond = () => 200;
+  });
+
+  it('treats a redirect as a failure and never follows it', async () => {
+    const a = await newTenant(t);
+    receiver.respond = (r) => (r.path === '/moved' ? 302 : 200);
+    const ep = await endpoint(a, '/moved');
+    await t.http.post('/v1/customers').set(a.auth).send({ name: 'Redirected' });
+    const delivery = await waitFor(async () => {
+      const res = await t.http.get(`/v1/webhook-endpoints/${ep.id}/deliveries`).set(a.auth);
+      return res.body.data[0]?.attempt_count >= 1 && res.body.data[0];
+    });
+    expect(delivery).toMatchObject({ status: 'pending', last_status_code: 302 });
+    expect(delivery.next_attempt_at).not.toBeNull();
+    await t.http.delete(`/v1/webhook-endpoints/${ep.id}`).set(a.auth);
+    receiver.respond = () => 200;
+  });
+
+  it('keeps at most WEBHOOK_ENDPOINT_CONCURRENCY deliveries in flight to one endpoint', async () => {
+    const a = await newTenant(t);
+    const ep = await endpoint(a, '/slow');
+    let inFlight = 0;
+    let peak = 0;
+    const slow = await new Receiver().start();
+    const original = slow.respond;
+    slow.delayMs = 150;
+    slow.respond = (r, i) => {
+      inFlight += 1;
+      peak = Math.max(peak, inFlight);
+      setTimeout(() => (inFlight -= 1), 150);
+      return original(r, i);
+    };
+    await t.http
+      .patch(`/v1/webhook-endpoints/${ep.id}`)
+      .set(a.auth)
+      .send({ url: `${slow.url}/slow` });
+    await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        t.http
+          .post('/v1/customers')
+          .set(a.auth)
+          .send({ name: `Burst ${i}` }),
+      ),
+    );
+    await waitFor(() => slow.at('/slow').length >= 12, 15_000, 'twelve deliveries');
+    await slow.stop();
+    expect(peak).toBeLessThanOrEqual(CONCURRENCY);
+    expect(peak).toBeGreaterThan(1);
   });
 
   it('disables an endpoint that keeps failing past the limit and emits webhook_endpoint.disabled', async () => {
@@ -286,6 +353,21 @@ describe('webhook delivery', () => {
 });
 
 describe('SSRF guard', () => {
+  it('refuses private addresses again at delivery time, after DNS resolution', async () => {
+    const sender = new WebhookSender(2000, false);
+    try {
+      const literal = await sender.send(`${receiver.url}/ssrf`, {}, '{}');
+      expect(literal).toMatchObject({ statusCode: null, error: expect.stringMatching(/private or reserved/) });
+      const named = await sender.send(receiver.url.replace('127.0.0.1', 'localhost') + '/ssrf', {}, '{}');
+      expect(named).toMatchObject({ statusCode: null, error: expect.stringMatching(/resolves to .* private or reserved/) });
+      expect(receiver.at('/ssrf')).toEqual([]);
+    } finally {
+      sender.close();
+    }
+    expect(isPrivateAddress('93.184.215.14')).toBe(false);
+    expect(isPrivateAddress('64:ff9b::a9fe:a9fe')).toBe(true); // NAT64 form of 169.254.169.254
+  });
+
   let strict: TestApp;
   beforeAll(async () => {
     strict = await createTestApp({ ownDatabase: 'webhooks', webhooks: { allowPrivateNetworks: false } });
