@@ -30,6 +30,8 @@ export interface Worker {
 export async function startWorker(deps: Deps, database: Database): Promise<Worker> {
   const { config, log } = deps;
   const pool = new pg.Pool({ connectionString: database.ownerUrl, max: 6 });
+  // An idle connection dropped by the server (restart, shutdown) must not crash the process.
+  pool.on('error', (err) => log.warn({ err: String(err) }, 'worker database connection lost'));
   const expireInSeconds = Math.ceil(config.webhooks.timeoutMs / 1000) * 2 + 5;
   const boss = new PgBoss({
     connectionString: database.ownerUrl,

@@ -27,6 +27,7 @@ export async function startRuntime(config: Config, log: Logger, overrides: { mai
     closeStore = async () => void (await client.quit());
   } else if (config.rateLimitStore === 'postgres') {
     const pool = new pg.Pool({ connectionString: database.ownerUrl, max: 4 });
+    pool.on('error', (err) => log.warn({ err: String(err) }, 'rate-limit store connection lost'));
     store = { kind: 'postgres', pool };
     closeStore = () => pool.end();
   }

@@ -79,8 +79,12 @@ export async function migrate(ownerUrl: string, secret: string, log: Logger): Pr
     extensions: [Migrator],
     migrations: { migrationsList: migrations, transactional: true, allOrNothing: true, snapshot: false, silent: true },
   });
-  // Several processes (replicas, test workers) may start together: one migrates at a time.
-  const lock = new pg.Client({ connectionString: ownerUrl });
+  // Several processes (replicas, test workers) may start together: one migrates at a time. The lock is
+  // taken in the `postgres` database because advisory locks are per database while the app role is
+  // per cluster: two databases on one server (tests, staging beside production) must not race on it.
+  const lockUrl = new URL(ownerUrl);
+  lockUrl.pathname = '/postgres';
+  const lock = new pg.Client({ connectionString: lockUrl.toString() });
   await lock.connect();
   try {
     await lock.query('select pg_advisory_lock(74230001)');
