@@ -1,26 +1,27 @@
-// Quickstart: sign up, create an API key, then create and list customers with it.
-// Run Plinth (npm start), then: PLINTH_URL=http://localhost:3000 node --experimental-strip-types examples/quickstart.ts
-import { createApiKey, createCustomer, createPlinthClient, listCustomers, signup } from '@plinth/sdk';
+// Quickstart: sign up, create an API key, create customers, then list them all with auto-pagination.
+// Run Plinth (npm start), then: npm run example -w @plinth/examples -- quickstart
+import { Plinth } from '@plinth/sdk';
 
 const baseUrl = process.env.PLINTH_URL ?? 'http://localhost:3000';
 
 async function main(): Promise<void> {
-  const anonymous = createPlinthClient({ baseUrl });
-  const { data: session } = await signup({
-    client: anonymous,
-    body: { email: `dev+${Date.now()}@example.com`, password: 'correct horse battery staple', name: 'Dev', tenant_name: 'Quickstart Inc.' },
-    throwOnError: true,
+  const anonymous = new Plinth({ baseUrl });
+  const session = await anonymous.auth.signup({
+    email: `dev+${Date.now()}@example.com`,
+    password: 'correct horse battery staple',
+    name: 'Dev',
+    tenant_name: 'Quickstart Inc.',
   });
-  const asUser = createPlinthClient({ baseUrl, accessToken: session.access_token });
-  const { data: key } = await createApiKey({ client: asUser, body: { name: 'quickstart', scopes: ['customers:read', 'customers:write'] }, throwOnError: true });
+  const asUser = new Plinth({ baseUrl, accessToken: session.access_token });
+  const key = await asUser.apiKeys.create({ name: 'quickstart', scopes: ['customers:read', 'customers:write'] });
 
-  const plinth = createPlinthClient({ baseUrl, apiKey: key.secret });
-  await createCustomer({ client: plinth, body: { name: 'Ada Lovelace', email: 'ada@example.com' }, throwOnError: true });
-  const { data: customers } = await listCustomers({ client: plinth, throwOnError: true });
-  console.log(
-    `tenant ${session.tenant_id} has ${customers.data.length} customer(s):`,
-    customers.data.map((c) => c.name),
-  );
+  const plinth = new Plinth({ baseUrl, apiKey: key.secret });
+  for (const name of ['Ada Lovelace', 'Grace Hopper', 'Katherine Johnson', 'Margaret Hamilton', 'Radia Perlman']) {
+    await plinth.customers.create({ name });
+  }
+  const names: string[] = [];
+  for await (const customer of plinth.customers.list({ limit: 2 })) names.push(customer.name ?? customer.id);
+  console.log(`tenant ${session.tenant_id} has ${names.length} customers: ${names.join(', ')}`);
 }
 
 main().catch((err) => {

@@ -1,23 +1,38 @@
 // Hand-written entry point of @plinth/sdk. The operations and types in ./generated are generated from
-// openapi/openapi.json (npm run generate) and never edited; helpers live here, beside them.
+// openapi/openapi.json (npm run generate) and never edited; the client, errors, pagination and
+// webhook verification live here, beside them.
 import { createClient, createConfig, type Client } from './generated/client/index.js';
 
+export { Plinth, type PlinthOptions, type RequestOptions } from './plinth.js';
+export {
+  PlinthError,
+  InvalidRequestError,
+  AuthenticationError,
+  PermissionError,
+  NotFoundError,
+  ConflictError,
+  RateLimitError,
+  ApiError,
+  ConnectionError,
+  type FieldError,
+  type ProblemBody,
+} from './errors.js';
+export { PagePromise, type Page } from './pagination.js';
+export { verifyWebhook, WebhookVerificationError } from './webhooks.js';
 export * from './generated/sdk.gen.js';
 export type * from './generated/types.gen.js';
 export type { Client } from './generated/client/index.js';
 
-export interface PlinthOptions {
-  /** Where Plinth runs, e.g. `http://localhost:3000`. */
+/** Options for the low-level client (the `Plinth` class is the usual entry point). */
+export interface PlinthClientOptions {
   baseUrl: string;
-  /** A secret API key (`sk_live_...`) or a session access token. */
   apiKey?: string;
   accessToken?: string;
-  /** Act inside a descendant tenant (sent as `Plinth-Tenant`). */
   tenant?: string;
 }
 
-/** A configured client to pass as `{ client }` to any operation. */
-export function createPlinthClient(options: PlinthOptions): Client {
+/** A configured low-level client to pass as `{ client }` to any generated operation. */
+export function createPlinthClient(options: PlinthClientOptions): Client {
   const token = options.apiKey ?? options.accessToken;
   return createClient(
     createConfig({
