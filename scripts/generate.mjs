@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 // Rebuilds the contract and everything derived from it, in order:
-//   1. tsoa: api/src/generated/routes.ts and openapi/openapi.json (from the controllers)
+//   1. tsoa: api/src/generated/routes.ts and openapi/openapi.json (from the controllers), then
+//      scripts/refine-spec.mjs adds what tsoa cannot express (problem+json, shared middleware responses)
 //   2. @hey-api/openapi-ts: sdks/typescript/src/generated (the SDK's client and operations)
 //   3. openapi-typescript: sdks/typescript/src/openapi-types.ts (path-level types)
 // With --check it regenerates and fails if any committed generated file changed (CI runs this).
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { refineSpec } from './refine-spec.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const check = process.argv.includes('--check');
@@ -31,6 +33,7 @@ const run = (cmd, args, cwd = root) => execFileSync(cmd, args, { cwd, stdio: ['i
 const before = check ? snapshot() : undefined;
 
 run(bin('tsoa'), ['spec-and-routes'], join(root, 'api'));
+refineSpec(join(root, 'openapi/openapi.json'));
 run(bin('openapi-ts'), ['-i', './openapi/openapi.json', '-o', 'sdks/typescript/src/generated', '-c', '@hey-api/client-fetch', '-s']);
 run(bin('openapi-typescript'), ['./openapi/openapi.json', '-o', 'sdks/typescript/src/openapi-types.ts', '--silent']);
 const typesFile = join(root, 'sdks/typescript/src/openapi-types.ts');

@@ -1,10 +1,12 @@
 import 'reflect-metadata';
-import type { Express } from 'express';
+import express, { type Express } from 'express';
 import pino from 'pino';
 import request from 'supertest';
 import { createApp } from '../src/app';
 import { loadConfig, type Config } from '../src/core/config';
 import { startWorker, type Worker } from '../src/worker';
+import { loadSpec } from '../src/core/spec';
+import { ContractValidator } from './support/contract';
 import type { Mail, Mailer } from '../src/core/mailer';
 import { startRuntime, type Runtime } from '../src/core/runtime';
 
@@ -14,6 +16,7 @@ export const TEST_SECRET = 'test-secret-0123456789abcdefghijklmnopqrstuvwxyz';
 export interface TestApp {
   app: Express;
   runtime: Runtime;
+  contract: ContractValidator;
   /** Present when the app was built with `worker: true`. */
   worker?: Worker;
   http: ReturnType<typeof request>;
@@ -52,9 +55,15 @@ export async function createTestApp(
   const mailer: Mailer = { send: async (mail) => void outbox.push(mail) };
   const runtime = await startRuntime(config, log, { mailer, rateLimitPrefix: `t${process.pid}_${++counter}` });
   const worker = withWorker ? await startWorker(runtime.deps, runtime.database) : undefined;
-  const { app } = createApp(runtime.deps);
+  const { app: plinth } = createApp(runtime.deps);
+  // Every response the tests produce is checked against the contract (see support/contract.ts).
+  const contract = new ContractValidator(loadSpec());
+  const app = express();
+  app.use(contract.middleware());
+  app.use(plinth);
   return {
     app,
+    contract,
     runtime,
     worker,
     http: request(app),
@@ -68,6 +77,12 @@ export async function createTestApp(
     close: async () => {
       await worker?.stop();
       await runtime.close();
+      if (process.env.PLINTH_CONTRACT_REPORT) {
+        process.stdout.write(`contract: ${contract.responses} responses over ${contract.checked.size} operations, ${contract.mismatches.length} mismatches\n`);
+      }
+      if (contract.mismatches.length) {
+        throw new Error(`${contract.mismatches.length} response(s) differ from openapi/openapi.json:\n  ${[...new Set(contract.mismatches)].join('\n  ')}`);
+      }
     },
   };
 }

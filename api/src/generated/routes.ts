@@ -515,9 +515,11 @@ const models: TsoaRoute.Models = {
         "additionalProperties": false,
     },
     // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
-    "Partial_TenantDto_": {
-        "dataType": "refAlias",
-        "type": {"dataType":"nestedObjectLiteral","nestedProperties":{"id":{"dataType":"string"},"object":{"dataType":"enum","enums":["tenant"]},"name":{"dataType":"string"},"kind":{"ref":"TenantKind"},"parent_id":{"dataType":"string"},"status":{"ref":"TenantStatus"},"audit_log_retention_days":{"dataType":"integer"},"metadata":{"ref":"Metadata"},"created_at":{"dataType":"string"},"updated_at":{"dataType":"string"}},"validators":{}},
+    "PreviousAttributes": {
+        "dataType": "refObject",
+        "properties": {
+        },
+        "additionalProperties": {"dataType":"any"},
     },
     // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
     "TenantUpdatedEvent": {
@@ -529,7 +531,7 @@ const models: TsoaRoute.Models = {
             "tenant_id": {"dataType":"string","required":true},
             "request": {"dataType":"nestedObjectLiteral","nestedProperties":{"id":{"dataType":"union","subSchemas":[{"dataType":"string"},{"dataType":"enum","enums":[null]}],"required":true}},"required":true},
             "type": {"dataType":"enum","enums":["tenant.updated"],"required":true},
-            "data": {"dataType":"nestedObjectLiteral","nestedProperties":{"previous_attributes":{"ref":"Partial_TenantDto_","required":true},"object":{"ref":"TenantDto","required":true}},"required":true},
+            "data": {"dataType":"nestedObjectLiteral","nestedProperties":{"previous_attributes":{"ref":"PreviousAttributes","required":true},"object":{"ref":"TenantDto","required":true}},"required":true},
         },
         "additionalProperties": false,
     },
@@ -543,7 +545,7 @@ const models: TsoaRoute.Models = {
             "tenant_id": {"dataType":"string","required":true},
             "request": {"dataType":"nestedObjectLiteral","nestedProperties":{"id":{"dataType":"union","subSchemas":[{"dataType":"string"},{"dataType":"enum","enums":[null]}],"required":true}},"required":true},
             "type": {"dataType":"enum","enums":["tenant.suspended"],"required":true},
-            "data": {"dataType":"nestedObjectLiteral","nestedProperties":{"previous_attributes":{"ref":"Partial_TenantDto_","required":true},"object":{"ref":"TenantDto","required":true}},"required":true},
+            "data": {"dataType":"nestedObjectLiteral","nestedProperties":{"previous_attributes":{"ref":"PreviousAttributes","required":true},"object":{"ref":"TenantDto","required":true}},"required":true},
         },
         "additionalProperties": false,
     },
@@ -557,7 +559,7 @@ const models: TsoaRoute.Models = {
             "tenant_id": {"dataType":"string","required":true},
             "request": {"dataType":"nestedObjectLiteral","nestedProperties":{"id":{"dataType":"union","subSchemas":[{"dataType":"string"},{"dataType":"enum","enums":[null]}],"required":true}},"required":true},
             "type": {"dataType":"enum","enums":["tenant.resumed"],"required":true},
-            "data": {"dataType":"nestedObjectLiteral","nestedProperties":{"previous_attributes":{"ref":"Partial_TenantDto_","required":true},"object":{"ref":"TenantDto","required":true}},"required":true},
+            "data": {"dataType":"nestedObjectLiteral","nestedProperties":{"previous_attributes":{"ref":"PreviousAttributes","required":true},"object":{"ref":"TenantDto","required":true}},"required":true},
         },
         "additionalProperties": false,
     },
@@ -581,11 +583,6 @@ const models: TsoaRoute.Models = {
         "additionalProperties": false,
     },
     // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
-    "Partial_UserDto_": {
-        "dataType": "refAlias",
-        "type": {"dataType":"nestedObjectLiteral","nestedProperties":{"id":{"dataType":"string"},"object":{"dataType":"enum","enums":["user"]},"email":{"dataType":"string"},"name":{"dataType":"string"},"email_verified":{"dataType":"boolean"},"created_at":{"dataType":"string"}},"validators":{}},
-    },
-    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
     "UserEmailVerifiedEvent": {
         "dataType": "refObject",
         "properties": {
@@ -595,7 +592,7 @@ const models: TsoaRoute.Models = {
             "tenant_id": {"dataType":"string","required":true},
             "request": {"dataType":"nestedObjectLiteral","nestedProperties":{"id":{"dataType":"union","subSchemas":[{"dataType":"string"},{"dataType":"enum","enums":[null]}],"required":true}},"required":true},
             "type": {"dataType":"enum","enums":["user.email_verified"],"required":true},
-            "data": {"dataType":"nestedObjectLiteral","nestedProperties":{"previous_attributes":{"ref":"Partial_UserDto_","required":true},"object":{"ref":"UserDto","required":true}},"required":true},
+            "data": {"dataType":"nestedObjectLiteral","nestedProperties":{"previous_attributes":{"ref":"PreviousAttributes","required":true},"object":{"ref":"UserDto","required":true}},"required":true},
         },
         "additionalProperties": false,
     },
@@ -633,11 +630,6 @@ const models: TsoaRoute.Models = {
         "additionalProperties": false,
     },
     // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
-    "Partial_MemberDto_": {
-        "dataType": "refAlias",
-        "type": {"dataType":"nestedObjectLiteral","nestedProperties":{"id":{"dataType":"string"},"object":{"dataType":"enum","enums":["member"]},"user":{"ref":"MemberUser"},"role":{"dataType":"string"},"created_at":{"dataType":"string"},"updated_at":{"dataType":"string"}},"validators":{}},
-    },
-    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
     "MemberUpdatedEvent": {
         "dataType": "refObject",
         "properties": {
@@ -647,7 +639,7 @@ const models: TsoaRoute.Models = {
             "tenant_id": {"dataType":"string","required":true},
             "request": {"dataType":"nestedObjectLiteral","nestedProperties":{"id":{"dataType":"union","subSchemas":[{"dataType":"string"},{"dataType":"enum","enums":[null]}],"required":true}},"required":true},
             "type": {"dataType":"enum","enums":["member.updated"],"required":true},
-            "data": {"dataType":"nestedObjectLiteral","nestedProperties":{"previous_attributes":{"ref":"Partial_MemberDto_","required":true},"object":{"ref":"MemberDto","required":true}},"required":true},
+            "data": {"dataType":"nestedObjectLiteral","nestedProperties":{"previous_attributes":{"ref":"PreviousAttributes","required":true},"object":{"ref":"MemberDto","required":true}},"required":true},
         },
         "additionalProperties": false,
     },
@@ -685,11 +677,6 @@ const models: TsoaRoute.Models = {
         "additionalProperties": false,
     },
     // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
-    "Partial_InvitationDto_": {
-        "dataType": "refAlias",
-        "type": {"dataType":"nestedObjectLiteral","nestedProperties":{"id":{"dataType":"string"},"object":{"dataType":"enum","enums":["invitation"]},"email":{"dataType":"string"},"role":{"dataType":"string"},"status":{"dataType":"union","subSchemas":[{"dataType":"enum","enums":["pending"]},{"dataType":"enum","enums":["accepted"]},{"dataType":"enum","enums":["revoked"]},{"dataType":"enum","enums":["expired"]}]},"invited_by":{"dataType":"string"},"expires_at":{"dataType":"string"},"accepted_at":{"dataType":"string"},"created_at":{"dataType":"string"}},"validators":{}},
-    },
-    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
     "InvitationAcceptedEvent": {
         "dataType": "refObject",
         "properties": {
@@ -699,7 +686,7 @@ const models: TsoaRoute.Models = {
             "tenant_id": {"dataType":"string","required":true},
             "request": {"dataType":"nestedObjectLiteral","nestedProperties":{"id":{"dataType":"union","subSchemas":[{"dataType":"string"},{"dataType":"enum","enums":[null]}],"required":true}},"required":true},
             "type": {"dataType":"enum","enums":["invitation.accepted"],"required":true},
-            "data": {"dataType":"nestedObjectLiteral","nestedProperties":{"previous_attributes":{"ref":"Partial_InvitationDto_","required":true},"object":{"ref":"InvitationDto","required":true}},"required":true},
+            "data": {"dataType":"nestedObjectLiteral","nestedProperties":{"previous_attributes":{"ref":"PreviousAttributes","required":true},"object":{"ref":"InvitationDto","required":true}},"required":true},
         },
         "additionalProperties": false,
     },
@@ -713,7 +700,7 @@ const models: TsoaRoute.Models = {
             "tenant_id": {"dataType":"string","required":true},
             "request": {"dataType":"nestedObjectLiteral","nestedProperties":{"id":{"dataType":"union","subSchemas":[{"dataType":"string"},{"dataType":"enum","enums":[null]}],"required":true}},"required":true},
             "type": {"dataType":"enum","enums":["invitation.revoked"],"required":true},
-            "data": {"dataType":"nestedObjectLiteral","nestedProperties":{"previous_attributes":{"ref":"Partial_InvitationDto_","required":true},"object":{"ref":"InvitationDto","required":true}},"required":true},
+            "data": {"dataType":"nestedObjectLiteral","nestedProperties":{"previous_attributes":{"ref":"PreviousAttributes","required":true},"object":{"ref":"InvitationDto","required":true}},"required":true},
         },
         "additionalProperties": false,
     },
@@ -737,11 +724,6 @@ const models: TsoaRoute.Models = {
         "additionalProperties": false,
     },
     // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
-    "Partial_RoleDto_": {
-        "dataType": "refAlias",
-        "type": {"dataType":"nestedObjectLiteral","nestedProperties":{"id":{"dataType":"string"},"object":{"dataType":"enum","enums":["role"]},"key":{"dataType":"string"},"name":{"dataType":"string"},"description":{"dataType":"string"},"permissions":{"dataType":"array","array":{"dataType":"string"}},"system":{"dataType":"boolean"},"created_at":{"dataType":"string"},"updated_at":{"dataType":"string"}},"validators":{}},
-    },
-    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
     "RoleUpdatedEvent": {
         "dataType": "refObject",
         "properties": {
@@ -751,7 +733,7 @@ const models: TsoaRoute.Models = {
             "tenant_id": {"dataType":"string","required":true},
             "request": {"dataType":"nestedObjectLiteral","nestedProperties":{"id":{"dataType":"union","subSchemas":[{"dataType":"string"},{"dataType":"enum","enums":[null]}],"required":true}},"required":true},
             "type": {"dataType":"enum","enums":["role.updated"],"required":true},
-            "data": {"dataType":"nestedObjectLiteral","nestedProperties":{"previous_attributes":{"ref":"Partial_RoleDto_","required":true},"object":{"ref":"RoleDto","required":true}},"required":true},
+            "data": {"dataType":"nestedObjectLiteral","nestedProperties":{"previous_attributes":{"ref":"PreviousAttributes","required":true},"object":{"ref":"RoleDto","required":true}},"required":true},
         },
         "additionalProperties": false,
     },
@@ -808,11 +790,6 @@ const models: TsoaRoute.Models = {
         "additionalProperties": false,
     },
     // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
-    "Partial_ApiKeyDto_": {
-        "dataType": "refAlias",
-        "type": {"dataType":"nestedObjectLiteral","nestedProperties":{"id":{"dataType":"string"},"object":{"dataType":"enum","enums":["api_key"]},"name":{"dataType":"string"},"mode":{"dataType":"union","subSchemas":[{"dataType":"enum","enums":["live"]},{"dataType":"enum","enums":["test"]}]},"prefix":{"dataType":"string"},"last4":{"dataType":"string"},"scopes":{"dataType":"array","array":{"dataType":"string"}},"rate_limit":{"dataType":"integer"},"expires_at":{"dataType":"string"},"last_used_at":{"dataType":"string"},"previous_secret_expires_at":{"dataType":"string"},"created_at":{"dataType":"string"}},"validators":{}},
-    },
-    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
     "ApiKeyRolledEvent": {
         "dataType": "refObject",
         "properties": {
@@ -822,7 +799,7 @@ const models: TsoaRoute.Models = {
             "tenant_id": {"dataType":"string","required":true},
             "request": {"dataType":"nestedObjectLiteral","nestedProperties":{"id":{"dataType":"union","subSchemas":[{"dataType":"string"},{"dataType":"enum","enums":[null]}],"required":true}},"required":true},
             "type": {"dataType":"enum","enums":["api_key.rolled"],"required":true},
-            "data": {"dataType":"nestedObjectLiteral","nestedProperties":{"previous_attributes":{"ref":"Partial_ApiKeyDto_","required":true},"object":{"ref":"ApiKeyDto","required":true}},"required":true},
+            "data": {"dataType":"nestedObjectLiteral","nestedProperties":{"previous_attributes":{"ref":"PreviousAttributes","required":true},"object":{"ref":"ApiKeyDto","required":true}},"required":true},
         },
         "additionalProperties": false,
     },
@@ -876,11 +853,6 @@ const models: TsoaRoute.Models = {
         "additionalProperties": false,
     },
     // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
-    "Partial_CustomerDto_": {
-        "dataType": "refAlias",
-        "type": {"dataType":"nestedObjectLiteral","nestedProperties":{"id":{"dataType":"string"},"object":{"dataType":"enum","enums":["customer"]},"name":{"dataType":"string"},"email":{"dataType":"string"},"phone":{"dataType":"string"},"company":{"dataType":"string"},"metadata":{"ref":"Metadata"},"created_at":{"dataType":"string"},"updated_at":{"dataType":"string"}},"validators":{}},
-    },
-    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
     "CustomerUpdatedEvent": {
         "dataType": "refObject",
         "properties": {
@@ -890,7 +862,7 @@ const models: TsoaRoute.Models = {
             "tenant_id": {"dataType":"string","required":true},
             "request": {"dataType":"nestedObjectLiteral","nestedProperties":{"id":{"dataType":"union","subSchemas":[{"dataType":"string"},{"dataType":"enum","enums":[null]}],"required":true}},"required":true},
             "type": {"dataType":"enum","enums":["customer.updated"],"required":true},
-            "data": {"dataType":"nestedObjectLiteral","nestedProperties":{"previous_attributes":{"ref":"Partial_CustomerDto_","required":true},"object":{"ref":"CustomerDto","required":true}},"required":true},
+            "data": {"dataType":"nestedObjectLiteral","nestedProperties":{"previous_attributes":{"ref":"PreviousAttributes","required":true},"object":{"ref":"CustomerDto","required":true}},"required":true},
         },
         "additionalProperties": false,
     },
@@ -928,11 +900,6 @@ const models: TsoaRoute.Models = {
         "additionalProperties": false,
     },
     // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
-    "Partial_WebhookEndpointDto_": {
-        "dataType": "refAlias",
-        "type": {"dataType":"nestedObjectLiteral","nestedProperties":{"id":{"dataType":"string"},"object":{"dataType":"enum","enums":["webhook_endpoint"]},"url":{"dataType":"string"},"description":{"dataType":"string"},"enabled":{"dataType":"boolean"},"disabled_reason":{"dataType":"string"},"event_types":{"dataType":"array","array":{"dataType":"string"}},"metadata":{"ref":"Metadata"},"created_at":{"dataType":"string"},"updated_at":{"dataType":"string"}},"validators":{}},
-    },
-    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
     "WebhookEndpointUpdatedEvent": {
         "dataType": "refObject",
         "properties": {
@@ -942,7 +909,7 @@ const models: TsoaRoute.Models = {
             "tenant_id": {"dataType":"string","required":true},
             "request": {"dataType":"nestedObjectLiteral","nestedProperties":{"id":{"dataType":"union","subSchemas":[{"dataType":"string"},{"dataType":"enum","enums":[null]}],"required":true}},"required":true},
             "type": {"dataType":"enum","enums":["webhook_endpoint.updated"],"required":true},
-            "data": {"dataType":"nestedObjectLiteral","nestedProperties":{"previous_attributes":{"ref":"Partial_WebhookEndpointDto_","required":true},"object":{"ref":"WebhookEndpointDto","required":true}},"required":true},
+            "data": {"dataType":"nestedObjectLiteral","nestedProperties":{"previous_attributes":{"ref":"PreviousAttributes","required":true},"object":{"ref":"WebhookEndpointDto","required":true}},"required":true},
         },
         "additionalProperties": false,
     },
@@ -984,7 +951,7 @@ const models: TsoaRoute.Models = {
             "tenant_id": {"dataType":"string","required":true},
             "request": {"dataType":"nestedObjectLiteral","nestedProperties":{"id":{"dataType":"union","subSchemas":[{"dataType":"string"},{"dataType":"enum","enums":[null]}],"required":true}},"required":true},
             "type": {"dataType":"enum","enums":["webhook_endpoint.disabled"],"required":true},
-            "data": {"dataType":"nestedObjectLiteral","nestedProperties":{"previous_attributes":{"ref":"Partial_WebhookEndpointDto_","required":true},"object":{"ref":"WebhookEndpointDto","required":true}},"required":true},
+            "data": {"dataType":"nestedObjectLiteral","nestedProperties":{"previous_attributes":{"ref":"PreviousAttributes","required":true},"object":{"ref":"WebhookEndpointDto","required":true}},"required":true},
         },
         "additionalProperties": false,
     },

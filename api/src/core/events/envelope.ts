@@ -19,3 +19,11 @@ export interface EventTypeInfo {
 
 /** A module's event types: the compiler checks it names every member of the module's event union. */
 export type EventCatalogue<E extends { type: string }> = { [K in E['type']]: EventTypeInfo };
+
+/**
+ * For updates: the changed fields' values before the change (fields of `data.object`).
+ * @example { "name": "Ada", "email": null }
+ */
+export interface PreviousAttributes {
+  [field: string]: unknown;
+}

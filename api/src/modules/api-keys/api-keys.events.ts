@@ -1,4 +1,4 @@
-import type { EventCatalogue, EventEnvelope } from '../../core/events/envelope.js';
+import type { EventCatalogue, EventEnvelope, PreviousAttributes } from '../../core/events/envelope.js';
 import type { ApiKeyDto } from './api-keys.dto.js';
 
 /** Occurs when an API key is created. */
@@ -9,7 +9,7 @@ export interface ApiKeyCreatedEvent extends EventEnvelope {
 /** Occurs when an API key is given a new secret. */
 export interface ApiKeyRolledEvent extends EventEnvelope {
   type: 'api_key.rolled';
-  data: { object: ApiKeyDto; previous_attributes: Partial<ApiKeyDto> };
+  data: { object: ApiKeyDto; previous_attributes: PreviousAttributes };
 }
 /** Occurs when an API key is revoked. */
 export interface ApiKeyRevokedEvent extends EventEnvelope {

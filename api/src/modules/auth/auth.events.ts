@@ -1,4 +1,4 @@
-import type { EventCatalogue, EventEnvelope } from '../../core/events/envelope.js';
+import type { EventCatalogue, EventEnvelope, PreviousAttributes } from '../../core/events/envelope.js';
 import type { UserDto } from './auth.dto.js';
 
 /** Occurs when a user signs up or is created by accepting an invitation. */
@@ -9,7 +9,7 @@ export interface UserCreatedEvent extends EventEnvelope {
 /** Occurs when a user confirms their email address. Sent to every tenant the user belongs to. */
 export interface UserEmailVerifiedEvent extends EventEnvelope {
   type: 'user.email_verified';
-  data: { object: UserDto; previous_attributes: Partial<UserDto> };
+  data: { object: UserDto; previous_attributes: PreviousAttributes };
 }
 /** Occurs when a user sets a new password through a reset; every session of theirs is revoked. */
 export interface UserPasswordChangedEvent extends EventEnvelope {

@@ -1,4 +1,4 @@
-import type { EventCatalogue, EventEnvelope } from '../../core/events/envelope.js';
+import type { EventCatalogue, EventEnvelope, PreviousAttributes } from '../../core/events/envelope.js';
 import type { CustomerDto } from './customers.dto.js';
 
 /** Occurs when a customer is created. */
@@ -9,7 +9,7 @@ export interface CustomerCreatedEvent extends EventEnvelope {
 /** Occurs when a customer is updated. */
 export interface CustomerUpdatedEvent extends EventEnvelope {
   type: 'customer.updated';
-  data: { object: CustomerDto; previous_attributes: Partial<CustomerDto> };
+  data: { object: CustomerDto; previous_attributes: PreviousAttributes };
 }
 /** Occurs when a customer is deleted. */
 export interface CustomerDeletedEvent extends EventEnvelope {

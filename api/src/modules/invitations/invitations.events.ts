@@ -1,4 +1,4 @@
-import type { EventCatalogue, EventEnvelope } from '../../core/events/envelope.js';
+import type { EventCatalogue, EventEnvelope, PreviousAttributes } from '../../core/events/envelope.js';
 import type { InvitationDto } from './invitations.dto.js';
 
 /** Occurs when an invitation is sent. */
@@ -9,12 +9,12 @@ export interface InvitationCreatedEvent extends EventEnvelope {
 /** Occurs when an invitation is accepted. */
 export interface InvitationAcceptedEvent extends EventEnvelope {
   type: 'invitation.accepted';
-  data: { object: InvitationDto; previous_attributes: Partial<InvitationDto> };
+  data: { object: InvitationDto; previous_attributes: PreviousAttributes };
 }
 /** Occurs when a pending invitation is revoked. */
 export interface InvitationRevokedEvent extends EventEnvelope {
   type: 'invitation.revoked';
-  data: { object: InvitationDto; previous_attributes: Partial<InvitationDto> };
+  data: { object: InvitationDto; previous_attributes: PreviousAttributes };
 }
 
 export type InvitationEvent = InvitationCreatedEvent | InvitationAcceptedEvent | InvitationRevokedEvent;

@@ -1,4 +1,4 @@
-import type { EventCatalogue, EventEnvelope } from '../../core/events/envelope.js';
+import type { EventCatalogue, EventEnvelope, PreviousAttributes } from '../../core/events/envelope.js';
 import type { MemberDto } from './members.dto.js';
 
 /** Occurs when a user joins the tenant (sign-up or an accepted invitation). */
@@ -9,7 +9,7 @@ export interface MemberCreatedEvent extends EventEnvelope {
 /** Occurs when a member's role changes. */
 export interface MemberUpdatedEvent extends EventEnvelope {
   type: 'member.updated';
-  data: { object: MemberDto; previous_attributes: Partial<MemberDto> };
+  data: { object: MemberDto; previous_attributes: PreviousAttributes };
 }
 /** Occurs when a member is removed from the tenant. */
 export interface MemberDeletedEvent extends EventEnvelope {

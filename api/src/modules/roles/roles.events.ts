@@ -1,4 +1,4 @@
-import type { EventCatalogue, EventEnvelope } from '../../core/events/envelope.js';
+import type { EventCatalogue, EventEnvelope, PreviousAttributes } from '../../core/events/envelope.js';
 import type { RoleDto } from './roles.dto.js';
 
 /** Occurs when a custom role is created. */
@@ -9,7 +9,7 @@ export interface RoleCreatedEvent extends EventEnvelope {
 /** Occurs when a custom role's name, description or permissions changed. */
 export interface RoleUpdatedEvent extends EventEnvelope {
   type: 'role.updated';
-  data: { object: RoleDto; previous_attributes: Partial<RoleDto> };
+  data: { object: RoleDto; previous_attributes: PreviousAttributes };
 }
 /** Occurs when a custom role is deleted. */
 export interface RoleDeletedEvent extends EventEnvelope {

@@ -1,4 +1,4 @@
-import type { EventCatalogue, EventEnvelope } from '../../core/events/envelope.js';
+import type { EventCatalogue, EventEnvelope, PreviousAttributes } from '../../core/events/envelope.js';
 import type { TenantDto } from './tenants.dto.js';
 
 /** Occurs when a tenant is created below the acting tenant. */
@@ -9,17 +9,17 @@ export interface TenantCreatedEvent extends EventEnvelope {
 /** Occurs when a tenant's name, settings or metadata change. */
 export interface TenantUpdatedEvent extends EventEnvelope {
   type: 'tenant.updated';
-  data: { object: TenantDto; previous_attributes: Partial<TenantDto> };
+  data: { object: TenantDto; previous_attributes: PreviousAttributes };
 }
 /** Occurs when a tenant is suspended by its parent. */
 export interface TenantSuspendedEvent extends EventEnvelope {
   type: 'tenant.suspended';
-  data: { object: TenantDto; previous_attributes: Partial<TenantDto> };
+  data: { object: TenantDto; previous_attributes: PreviousAttributes };
 }
 /** Occurs when a suspended tenant is resumed. */
 export interface TenantResumedEvent extends EventEnvelope {
   type: 'tenant.resumed';
-  data: { object: TenantDto; previous_attributes: Partial<TenantDto> };
+  data: { object: TenantDto; previous_attributes: PreviousAttributes };
 }
 
 export type TenantEvent = TenantCreatedEvent | TenantUpdatedEvent | TenantSuspendedEvent | TenantResumedEvent;

@@ -1,4 +1,4 @@
-import type { EventCatalogue, EventEnvelope } from '../../core/events/envelope.js';
+import type { EventCatalogue, EventEnvelope, PreviousAttributes } from '../../core/events/envelope.js';
 import type { WebhookEndpointDto } from './webhooks.dto.js';
 
 /** Occurs when a webhook endpoint is created. */
@@ -9,7 +9,7 @@ export interface WebhookEndpointCreatedEvent extends EventEnvelope {
 /** Occurs when a webhook endpoint's URL, filter, description, metadata or enabled flag changes. */
 export interface WebhookEndpointUpdatedEvent extends EventEnvelope {
   type: 'webhook_endpoint.updated';
-  data: { object: WebhookEndpointDto; previous_attributes: Partial<WebhookEndpointDto> };
+  data: { object: WebhookEndpointDto; previous_attributes: PreviousAttributes };
 }
 /** Occurs when a webhook endpoint is deleted. */
 export interface WebhookEndpointDeletedEvent extends EventEnvelope {
@@ -24,7 +24,7 @@ export interface WebhookEndpointSecretRotatedEvent extends EventEnvelope {
 /** Occurs when Plinth disables an endpoint that kept failing. */
 export interface WebhookEndpointDisabledEvent extends EventEnvelope {
   type: 'webhook_endpoint.disabled';
-  data: { object: WebhookEndpointDto; previous_attributes: Partial<WebhookEndpointDto> };
+  data: { object: WebhookEndpointDto; previous_attributes: PreviousAttributes };
 }
 /** Sent to one endpoint by `POST /v1/webhook-endpoints/{id}/test`. */
 export interface WebhookEndpointTestEvent extends EventEnvelope {

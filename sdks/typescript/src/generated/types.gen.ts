@@ -517,25 +517,10 @@ export type TenantCreatedEvent = {
 };
 
 /**
- * Make all properties in T optional
+ * For updates: the changed fields' values before the change (fields of `data.object`).
  */
-export type PartialTenantDto = {
-    id?: string;
-    object?: 'tenant';
-    name?: string;
-    kind?: TenantKind;
-    /**
-     * The tenant directly above this one; null for the platform.
-     */
-    parent_id?: string;
-    status?: TenantStatus;
-    /**
-     * Audit log entries older than this many days are deleted.
-     */
-    audit_log_retention_days?: number;
-    metadata?: Metadata;
-    created_at?: string;
-    updated_at?: string;
+export type PreviousAttributes = {
+    [key: string]: unknown;
 };
 
 /**
@@ -554,7 +539,7 @@ export type TenantUpdatedEvent = {
     };
     type: 'tenant.updated';
     data: {
-        previous_attributes: PartialTenantDto;
+        previous_attributes: PreviousAttributes;
         object: TenantDto;
     };
 };
@@ -575,7 +560,7 @@ export type TenantSuspendedEvent = {
     };
     type: 'tenant.suspended';
     data: {
-        previous_attributes: PartialTenantDto;
+        previous_attributes: PreviousAttributes;
         object: TenantDto;
     };
 };
@@ -596,7 +581,7 @@ export type TenantResumedEvent = {
     };
     type: 'tenant.resumed';
     data: {
-        previous_attributes: PartialTenantDto;
+        previous_attributes: PreviousAttributes;
         object: TenantDto;
     };
 };
@@ -624,18 +609,6 @@ export type UserCreatedEvent = {
 };
 
 /**
- * Make all properties in T optional
- */
-export type PartialUserDto = {
-    id?: string;
-    object?: 'user';
-    email?: string;
-    name?: string;
-    email_verified?: boolean;
-    created_at?: string;
-};
-
-/**
  * Occurs when a user confirms their email address. Sent to every tenant the user belongs to.
  */
 export type UserEmailVerifiedEvent = {
@@ -651,7 +624,7 @@ export type UserEmailVerifiedEvent = {
     };
     type: 'user.email_verified';
     data: {
-        previous_attributes: PartialUserDto;
+        previous_attributes: PreviousAttributes;
         object: UserDto;
     };
 };
@@ -699,21 +672,6 @@ export type MemberCreatedEvent = {
 };
 
 /**
- * Make all properties in T optional
- */
-export type PartialMemberDto = {
-    id?: string;
-    object?: 'member';
-    user?: MemberUser;
-    /**
-     * A system role key or a custom role key.
-     */
-    role?: string;
-    created_at?: string;
-    updated_at?: string;
-};
-
-/**
  * Occurs when a member's role changes.
  */
 export type MemberUpdatedEvent = {
@@ -729,7 +687,7 @@ export type MemberUpdatedEvent = {
     };
     type: 'member.updated';
     data: {
-        previous_attributes: PartialMemberDto;
+        previous_attributes: PreviousAttributes;
         object: MemberDto;
     };
 };
@@ -777,24 +735,6 @@ export type InvitationCreatedEvent = {
 };
 
 /**
- * Make all properties in T optional
- */
-export type PartialInvitationDto = {
-    id?: string;
-    object?: 'invitation';
-    email?: string;
-    role?: string;
-    /**
-     * `expired` once `expires_at` has passed while pending.
-     */
-    status?: 'pending' | 'accepted' | 'revoked' | 'expired';
-    invited_by?: string;
-    expires_at?: string;
-    accepted_at?: string;
-    created_at?: string;
-};
-
-/**
  * Occurs when an invitation is accepted.
  */
 export type InvitationAcceptedEvent = {
@@ -810,7 +750,7 @@ export type InvitationAcceptedEvent = {
     };
     type: 'invitation.accepted';
     data: {
-        previous_attributes: PartialInvitationDto;
+        previous_attributes: PreviousAttributes;
         object: InvitationDto;
     };
 };
@@ -831,7 +771,7 @@ export type InvitationRevokedEvent = {
     };
     type: 'invitation.revoked';
     data: {
-        previous_attributes: PartialInvitationDto;
+        previous_attributes: PreviousAttributes;
         object: InvitationDto;
     };
 };
@@ -859,30 +799,6 @@ export type RoleCreatedEvent = {
 };
 
 /**
- * Make all properties in T optional
- */
-export type PartialRoleDto = {
-    /**
-     * System roles have fixed ids such as `role_admin`.
-     */
-    id?: string;
-    object?: 'role';
-    /**
-     * What memberships and invitations name.
-     */
-    key?: string;
-    name?: string;
-    description?: string;
-    permissions?: Array<string>;
-    /**
-     * System roles are the same in every tenant and cannot be changed.
-     */
-    system?: boolean;
-    created_at?: string;
-    updated_at?: string;
-};
-
-/**
  * Occurs when a custom role's name, description or permissions changed.
  */
 export type RoleUpdatedEvent = {
@@ -898,7 +814,7 @@ export type RoleUpdatedEvent = {
     };
     type: 'role.updated';
     data: {
-        previous_attributes: PartialRoleDto;
+        previous_attributes: PreviousAttributes;
         object: RoleDto;
     };
 };
@@ -970,33 +886,6 @@ export type ApiKeyCreatedEvent = {
 };
 
 /**
- * Make all properties in T optional
- */
-export type PartialApiKeyDto = {
-    id?: string;
-    object?: 'api_key';
-    name?: string;
-    mode?: 'live' | 'test';
-    /**
-     * What the secret starts with; shown with `last4` so people can recognise a key.
-     */
-    prefix?: string;
-    last4?: string;
-    scopes?: Array<string>;
-    /**
-     * Requests per minute for this key; null uses the default.
-     */
-    rate_limit?: number;
-    expires_at?: string;
-    last_used_at?: string;
-    /**
-     * When a roll's grace period ends for the previous secret.
-     */
-    previous_secret_expires_at?: string;
-    created_at?: string;
-};
-
-/**
  * Occurs when an API key is given a new secret.
  */
 export type ApiKeyRolledEvent = {
@@ -1012,7 +901,7 @@ export type ApiKeyRolledEvent = {
     };
     type: 'api_key.rolled';
     data: {
-        previous_attributes: PartialApiKeyDto;
+        previous_attributes: PreviousAttributes;
         object: ApiKeyDto;
     };
 };
@@ -1072,21 +961,6 @@ export type CustomerCreatedEvent = {
 };
 
 /**
- * Make all properties in T optional
- */
-export type PartialCustomerDto = {
-    id?: string;
-    object?: 'customer';
-    name?: string;
-    email?: string;
-    phone?: string;
-    company?: string;
-    metadata?: Metadata;
-    created_at?: string;
-    updated_at?: string;
-};
-
-/**
  * Occurs when a customer is updated.
  */
 export type CustomerUpdatedEvent = {
@@ -1102,7 +976,7 @@ export type CustomerUpdatedEvent = {
     };
     type: 'customer.updated';
     data: {
-        previous_attributes: PartialCustomerDto;
+        previous_attributes: PreviousAttributes;
         object: CustomerDto;
     };
 };
@@ -1150,31 +1024,6 @@ export type WebhookEndpointCreatedEvent = {
 };
 
 /**
- * Make all properties in T optional
- */
-export type PartialWebhookEndpointDto = {
-    id?: string;
-    object?: 'webhook_endpoint';
-    url?: string;
-    description?: string;
-    /**
-     * Disabled endpoints receive nothing; Plinth disables an endpoint that keeps failing (see `disabled_reason`).
-     */
-    enabled?: boolean;
-    /**
-     * Why Plinth disabled the endpoint, when it did.
-     */
-    disabled_reason?: string;
-    /**
-     * Event types sent to this endpoint: exact types, wildcards such as `customer.*`, or `*` for all.
-     */
-    event_types?: Array<string>;
-    metadata?: Metadata;
-    created_at?: string;
-    updated_at?: string;
-};
-
-/**
  * Occurs when a webhook endpoint's URL, filter, description, metadata or enabled flag changes.
  */
 export type WebhookEndpointUpdatedEvent = {
@@ -1190,7 +1039,7 @@ export type WebhookEndpointUpdatedEvent = {
     };
     type: 'webhook_endpoint.updated';
     data: {
-        previous_attributes: PartialWebhookEndpointDto;
+        previous_attributes: PreviousAttributes;
         object: WebhookEndpointDto;
     };
 };
@@ -1251,7 +1100,7 @@ export type WebhookEndpointDisabledEvent = {
     };
     type: 'webhook_endpoint.disabled';
     data: {
-        previous_attributes: PartialWebhookEndpointDto;
+        previous_attributes: PreviousAttributes;
         object: WebhookEndpointDto;
     };
 };
@@ -1717,6 +1566,10 @@ export type ListWebhookEndpointsErrors = {
      */
     403: Problem;
     /**
+     * No such object, or Plinth-Tenant names a tenant outside yours
+     */
+    404: Problem;
+    /**
      * Invalid fields
      */
     422: Problem;
@@ -1758,9 +1611,21 @@ export type CreateWebhookEndpointErrors = {
      */
     403: Problem;
     /**
+     * No such object, or Plinth-Tenant names a tenant outside yours
+     */
+    404: Problem;
+    /**
      * A request with the same Idempotency-Key is in progress
      */
     409: Problem;
+    /**
+     * The body is larger than BODY_LIMIT
+     */
+    413: Problem;
+    /**
+     * The body is not application/json
+     */
+    415: Problem;
     /**
      * Invalid fields
      */
@@ -1806,6 +1671,10 @@ export type CreateWebhookPortalSessionErrors = {
      * Missing permission or tenant suspended
      */
     403: Problem;
+    /**
+     * No such object, or Plinth-Tenant names a tenant outside yours
+     */
+    404: Problem;
     /**
      * The built-in dispatcher has no hosted portal
      */
@@ -1959,6 +1828,14 @@ export type UpdateWebhookEndpointErrors = {
      * No such webhook endpoint
      */
     404: Problem;
+    /**
+     * The body is larger than BODY_LIMIT
+     */
+    413: Problem;
+    /**
+     * The body is not application/json
+     */
+    415: Problem;
     /**
      * Invalid fields
      */
@@ -2177,6 +2054,14 @@ export type ReplayWebhookEndpointErrors = {
      */
     409: Problem;
     /**
+     * The body is larger than BODY_LIMIT
+     */
+    413: Problem;
+    /**
+     * The body is not application/json
+     */
+    415: Problem;
+    /**
      * Invalid fields
      */
     422: Problem;
@@ -2282,6 +2167,10 @@ export type ListTenantsErrors = {
      */
     403: Problem;
     /**
+     * No such object, or Plinth-Tenant names a tenant outside yours
+     */
+    404: Problem;
+    /**
      * Invalid fields
      */
     422: Problem;
@@ -2322,6 +2211,18 @@ export type CreateTenantErrors = {
      * Missing permission or tenant suspended
      */
     403: Problem;
+    /**
+     * No such object, or Plinth-Tenant names a tenant outside yours
+     */
+    404: Problem;
+    /**
+     * The body is larger than BODY_LIMIT
+     */
+    413: Problem;
+    /**
+     * The body is not application/json
+     */
+    415: Problem;
     /**
      * Invalid fields
      */
@@ -2416,6 +2317,14 @@ export type UpdateTenantErrors = {
      * No such tenant in your subtree
      */
     404: Problem;
+    /**
+     * The body is larger than BODY_LIMIT
+     */
+    413: Problem;
+    /**
+     * The body is not application/json
+     */
+    415: Problem;
     /**
      * Invalid fields
      */
@@ -2552,6 +2461,10 @@ export type ListPermissionsErrors = {
      */
     403: Problem;
     /**
+     * No such object, or Plinth-Tenant names a tenant outside yours
+     */
+    404: Problem;
+    /**
      * Invalid fields
      */
     422: Problem;
@@ -2592,6 +2505,10 @@ export type ListRolesErrors = {
      * Missing permission or tenant suspended
      */
     403: Problem;
+    /**
+     * No such object, or Plinth-Tenant names a tenant outside yours
+     */
+    404: Problem;
     /**
      * Invalid fields
      */
@@ -2634,9 +2551,21 @@ export type CreateRoleErrors = {
      */
     403: Problem;
     /**
+     * No such object, or Plinth-Tenant names a tenant outside yours
+     */
+    404: Problem;
+    /**
      * A role with this key exists
      */
     409: Problem;
+    /**
+     * The body is larger than BODY_LIMIT
+     */
+    413: Problem;
+    /**
+     * The body is not application/json
+     */
+    415: Problem;
     /**
      * Invalid fields
      */
@@ -2783,6 +2712,14 @@ export type UpdateRoleErrors = {
      */
     404: Problem;
     /**
+     * The body is larger than BODY_LIMIT
+     */
+    413: Problem;
+    /**
+     * The body is not application/json
+     */
+    415: Problem;
+    /**
      * Invalid fields
      */
     422: Problem;
@@ -2832,6 +2769,10 @@ export type ListMembersErrors = {
      * Missing permission or tenant suspended
      */
     403: Problem;
+    /**
+     * No such object, or Plinth-Tenant names a tenant outside yours
+     */
+    404: Problem;
     /**
      * Invalid fields
      */
@@ -2974,6 +2915,14 @@ export type UpdateMemberErrors = {
      */
     404: Problem;
     /**
+     * The body is larger than BODY_LIMIT
+     */
+    413: Problem;
+    /**
+     * The body is not application/json
+     */
+    415: Problem;
+    /**
      * Invalid fields
      */
     422: Problem;
@@ -3024,6 +2973,10 @@ export type ListInvitationsErrors = {
      */
     403: Problem;
     /**
+     * No such object, or Plinth-Tenant names a tenant outside yours
+     */
+    404: Problem;
+    /**
      * Invalid fields
      */
     422: Problem;
@@ -3065,9 +3018,21 @@ export type CreateInvitationErrors = {
      */
     403: Problem;
     /**
+     * No such object, or Plinth-Tenant names a tenant outside yours
+     */
+    404: Problem;
+    /**
      * Already a member or already invited
      */
     409: Problem;
+    /**
+     * The body is larger than BODY_LIMIT
+     */
+    413: Problem;
+    /**
+     * The body is not application/json
+     */
+    415: Problem;
     /**
      * Invalid fields
      */
@@ -3173,6 +3138,14 @@ export type AcceptInvitationErrors = {
      */
     410: Problem;
     /**
+     * The body is larger than BODY_LIMIT
+     */
+    413: Problem;
+    /**
+     * The body is not application/json
+     */
+    415: Problem;
+    /**
      * Invalid fields
      */
     422: Problem;
@@ -3234,6 +3207,10 @@ export type ListEventsErrors = {
      * Missing permission or tenant suspended
      */
     403: Problem;
+    /**
+     * No such object, or Plinth-Tenant names a tenant outside yours
+     */
+    404: Problem;
     /**
      * Invalid fields
      */
@@ -3323,6 +3300,10 @@ export type ListEventTypesErrors = {
      */
     403: Problem;
     /**
+     * No such object, or Plinth-Tenant names a tenant outside yours
+     */
+    404: Problem;
+    /**
      * Invalid fields
      */
     422: Problem;
@@ -3385,6 +3366,10 @@ export type ListCustomersErrors = {
      */
     403: Problem;
     /**
+     * No such object, or Plinth-Tenant names a tenant outside yours
+     */
+    404: Problem;
+    /**
      * Invalid fields
      */
     422: Problem;
@@ -3426,9 +3411,21 @@ export type CreateCustomerErrors = {
      */
     403: Problem;
     /**
+     * No such object, or Plinth-Tenant names a tenant outside yours
+     */
+    404: Problem;
+    /**
      * A request with the same Idempotency-Key is in progress
      */
     409: Problem;
+    /**
+     * The body is larger than BODY_LIMIT
+     */
+    413: Problem;
+    /**
+     * The body is not application/json
+     */
+    415: Problem;
     /**
      * Invalid fields
      */
@@ -3571,6 +3568,14 @@ export type UpdateCustomerErrors = {
      */
     404: Problem;
     /**
+     * The body is larger than BODY_LIMIT
+     */
+    413: Problem;
+    /**
+     * The body is not application/json
+     */
+    415: Problem;
+    /**
      * Invalid fields
      */
     422: Problem;
@@ -3607,6 +3612,14 @@ export type SignupErrors = {
      * An account with this email exists
      */
     409: Problem;
+    /**
+     * The body is larger than BODY_LIMIT
+     */
+    413: Problem;
+    /**
+     * The body is not application/json
+     */
+    415: Problem;
     /**
      * Invalid fields
      */
@@ -3649,6 +3662,14 @@ export type LoginErrors = {
      */
     403: Problem;
     /**
+     * The body is larger than BODY_LIMIT
+     */
+    413: Problem;
+    /**
+     * The body is not application/json
+     */
+    415: Problem;
+    /**
      * Invalid fields
      */
     422: Problem;
@@ -3690,6 +3711,14 @@ export type RefreshSessionErrors = {
      */
     403: Problem;
     /**
+     * The body is larger than BODY_LIMIT
+     */
+    413: Problem;
+    /**
+     * The body is not application/json
+     */
+    415: Problem;
+    /**
      * Invalid fields
      */
     422: Problem;
@@ -3726,6 +3755,14 @@ export type LogoutErrors = {
      * Missing or invalid session
      */
     401: Problem;
+    /**
+     * Missing permission, or the tenant is suspended
+     */
+    403: Problem;
+    /**
+     * No such object, or Plinth-Tenant names a tenant outside yours
+     */
+    404: Problem;
     /**
      * Invalid fields
      */
@@ -3764,6 +3801,14 @@ export type RequestEmailVerificationErrors = {
      */
     401: Problem;
     /**
+     * Missing permission, or the tenant is suspended
+     */
+    403: Problem;
+    /**
+     * No such object, or Plinth-Tenant names a tenant outside yours
+     */
+    404: Problem;
+    /**
      * Already verified
      */
     409: Problem;
@@ -3801,6 +3846,14 @@ export type ConfirmEmailVerificationErrors = {
      */
     400: Problem;
     /**
+     * The body is larger than BODY_LIMIT
+     */
+    413: Problem;
+    /**
+     * The body is not application/json
+     */
+    415: Problem;
+    /**
      * Invalid fields
      */
     422: Problem;
@@ -3834,6 +3887,14 @@ export type RequestPasswordResetErrors = {
      */
     400: Problem;
     /**
+     * The body is larger than BODY_LIMIT
+     */
+    413: Problem;
+    /**
+     * The body is not application/json
+     */
+    415: Problem;
+    /**
      * Invalid fields
      */
     422: Problem;
@@ -3866,6 +3927,14 @@ export type ConfirmPasswordResetErrors = {
      * Malformed request
      */
     400: Problem;
+    /**
+     * The body is larger than BODY_LIMIT
+     */
+    413: Problem;
+    /**
+     * The body is not application/json
+     */
+    415: Problem;
     /**
      * Invalid fields
      */
@@ -3904,6 +3973,14 @@ export type GetMeErrors = {
      */
     401: Problem;
     /**
+     * Missing permission, or the tenant is suspended
+     */
+    403: Problem;
+    /**
+     * No such object, or Plinth-Tenant names a tenant outside yours
+     */
+    404: Problem;
+    /**
      * Invalid fields
      */
     422: Problem;
@@ -3940,6 +4017,14 @@ export type ListSessionsErrors = {
      * Missing or invalid session
      */
     401: Problem;
+    /**
+     * Missing permission, or the tenant is suspended
+     */
+    403: Problem;
+    /**
+     * No such object, or Plinth-Tenant names a tenant outside yours
+     */
+    404: Problem;
     /**
      * Invalid fields
      */
@@ -3979,6 +4064,10 @@ export type DeleteSessionErrors = {
      * Missing or invalid session
      */
     401: Problem;
+    /**
+     * Missing permission, or the tenant is suspended
+     */
+    403: Problem;
     /**
      * No such session
      */
@@ -4054,6 +4143,10 @@ export type ListAuditLogsErrors = {
      */
     403: Problem;
     /**
+     * No such object, or Plinth-Tenant names a tenant outside yours
+     */
+    404: Problem;
+    /**
      * Invalid fields
      */
     422: Problem;
@@ -4094,6 +4187,10 @@ export type VerifyAuditLogsErrors = {
      * Missing permission or tenant suspended
      */
     403: Problem;
+    /**
+     * No such object, or Plinth-Tenant names a tenant outside yours
+     */
+    404: Problem;
     /**
      * Invalid fields
      */
@@ -4136,9 +4233,21 @@ export type CreateAuditLogExportErrors = {
      */
     403: Problem;
     /**
+     * No such object, or Plinth-Tenant names a tenant outside yours
+     */
+    404: Problem;
+    /**
      * A request with the same Idempotency-Key is in progress
      */
     409: Problem;
+    /**
+     * The body is larger than BODY_LIMIT
+     */
+    413: Problem;
+    /**
+     * The body is not application/json
+     */
+    415: Problem;
     /**
      * Invalid fields
      */
@@ -4288,6 +4397,10 @@ export type ListApiKeysErrors = {
      */
     403: Problem;
     /**
+     * No such object, or Plinth-Tenant names a tenant outside yours
+     */
+    404: Problem;
+    /**
      * Invalid fields
      */
     422: Problem;
@@ -4328,6 +4441,18 @@ export type CreateApiKeyErrors = {
      * Missing permission or tenant suspended
      */
     403: Problem;
+    /**
+     * No such object, or Plinth-Tenant names a tenant outside yours
+     */
+    404: Problem;
+    /**
+     * The body is larger than BODY_LIMIT
+     */
+    413: Problem;
+    /**
+     * The body is not application/json
+     */
+    415: Problem;
     /**
      * Invalid fields
      */
@@ -4469,6 +4594,14 @@ export type RollApiKeyErrors = {
      * No such API key
      */
     404: Problem;
+    /**
+     * The body is larger than BODY_LIMIT
+     */
+    413: Problem;
+    /**
+     * The body is not application/json
+     */
+    415: Problem;
     /**
      * Invalid fields
      */
