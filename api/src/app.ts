@@ -5,6 +5,7 @@ import type { Deps } from './core/deps.js';
 import { idempotency } from './core/http/idempotency.js';
 import { errorHandler, notFoundHandler, requireJson } from './core/http/problem.js';
 import { requestContext, securityHeaders } from './core/http/request-context.js';
+import { apiVersion } from './core/http/versioning.js';
 import { RegisterRoutes } from './generated/routes.js';
 import { createServices, type Services } from './modules/services.js';
 import { loadSpec } from './core/spec.js';
@@ -58,6 +59,7 @@ export function createApp(deps: Deps): { app: Express; services: Services } {
   });
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(spec, { customSiteTitle: 'Plinth API reference' }));
 
+  app.use('/v1', apiVersion);
   app.use(requireJson);
   app.use(express.json({ limit: deps.config.bodyLimit, strict: true }));
   app.use(authenticate(services.resolveCredential, deps.limits, deps.config.tenantRateLimit));

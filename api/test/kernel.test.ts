@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { createTestApp, expectProblem, newTenant, rootAuth, type TestApp } from './harness';
+import { CURRENT_API_VERSION } from '../src/core/http/versioning';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -189,5 +190,19 @@ describe('shared rate-limit stores', () => {
     } finally {
       await app.close();
     }
+  });
+});
+
+describe('API versions', () => {
+  it('echoes the version used, defaults to the current one, and refuses an unknown one', async () => {
+    const a = await newTenant(t);
+    const plain = await t.http.get('/v1/customers').set(a.auth);
+    expect(plain.headers['plinth-version']).toBe(CURRENT_API_VERSION);
+    const pinned = await t.http.get('/v1/customers').set(a.auth).set('Plinth-Version', CURRENT_API_VERSION);
+    expect(pinned.status).toBe(200);
+    expect(pinned.headers['plinth-version']).toBe(CURRENT_API_VERSION);
+    const unknown = await t.http.get('/v1/customers').set(a.auth).set('Plinth-Version', '2019-01-01');
+    expectProblem(unknown, 400, 'invalid_api_version');
+    expect(unknown.body.detail).toContain(CURRENT_API_VERSION);
   });
 });

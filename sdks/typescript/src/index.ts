@@ -4,6 +4,7 @@
 import { createClient, createConfig, type Client } from './generated/client/index.js';
 
 export { Plinth, type PlinthOptions, type RequestOptions } from './plinth.js';
+export { API_VERSION } from './api-version.js';
 export {
   PlinthError,
   InvalidRequestError,

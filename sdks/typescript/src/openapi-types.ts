@@ -2518,9 +2518,17 @@ export interface components {
         };
     };
     responses: never;
-    parameters: never;
+    parameters: {
+        /** @description The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400. */
+        PlinthVersion: "2026-11-22";
+    };
     requestBodies: never;
-    headers: never;
+    headers: {
+        /** @description The API version that answered. */
+        PlinthVersion: string;
+        /** @description Quote it to support. */
+        RequestId: string;
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
@@ -2533,7 +2541,10 @@ export interface operations {
                 /** @description The `next_cursor` of the previous page. */
                 starting_after?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400. */
+                "Plinth-Version"?: components["parameters"]["PlinthVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -2542,6 +2553,8 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2551,6 +2564,8 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2560,6 +2575,8 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2569,6 +2586,8 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2578,6 +2597,8 @@ export interface operations {
             /** @description No such object, or Plinth-Tenant names a tenant outside yours */
             404: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2587,6 +2608,8 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2596,6 +2619,8 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2607,7 +2632,10 @@ export interface operations {
     createWebhookEndpoint: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400. */
+                "Plinth-Version"?: components["parameters"]["PlinthVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -2620,6 +2648,8 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2629,6 +2659,8 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2638,6 +2670,8 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2647,6 +2681,8 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2656,6 +2692,8 @@ export interface operations {
             /** @description No such object, or Plinth-Tenant names a tenant outside yours */
             404: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2665,6 +2703,8 @@ export interface operations {
             /** @description A request with the same Idempotency-Key is in progress */
             409: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2674,6 +2714,8 @@ export interface operations {
             /** @description The body is larger than BODY_LIMIT */
             413: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2683,6 +2725,8 @@ export interface operations {
             /** @description The body is not application/json */
             415: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2692,6 +2736,8 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2701,6 +2747,8 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2710,6 +2758,8 @@ export interface operations {
             /** @description The Svix backend did not accept the change */
             502: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2721,7 +2771,10 @@ export interface operations {
     createWebhookPortalSession: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400. */
+                "Plinth-Version"?: components["parameters"]["PlinthVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -2730,6 +2783,8 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2739,6 +2794,8 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2748,6 +2805,8 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2757,6 +2816,8 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2766,6 +2827,8 @@ export interface operations {
             /** @description No such object, or Plinth-Tenant names a tenant outside yours */
             404: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2775,6 +2838,8 @@ export interface operations {
             /** @description The built-in dispatcher has no hosted portal */
             409: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2784,6 +2849,8 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2793,6 +2860,8 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2802,6 +2871,8 @@ export interface operations {
             /** @description Svix is unavailable */
             502: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2813,7 +2884,10 @@ export interface operations {
     getWebhookEndpoint: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400. */
+                "Plinth-Version"?: components["parameters"]["PlinthVersion"];
+            };
             path: {
                 id: string;
             };
@@ -2824,6 +2898,8 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2833,6 +2909,8 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2842,6 +2920,8 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2851,6 +2931,8 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2860,6 +2942,8 @@ export interface operations {
             /** @description No such webhook endpoint */
             404: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2869,6 +2953,8 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2878,6 +2964,8 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2889,7 +2977,10 @@ export interface operations {
     deleteWebhookEndpoint: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400. */
+                "Plinth-Version"?: components["parameters"]["PlinthVersion"];
+            };
             path: {
                 id: string;
             };
@@ -2900,6 +2991,8 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2909,6 +3002,8 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2918,6 +3013,8 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2927,6 +3024,8 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2936,6 +3035,8 @@ export interface operations {
             /** @description No such webhook endpoint */
             404: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2945,6 +3046,8 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2954,6 +3057,8 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2963,6 +3068,8 @@ export interface operations {
             /** @description The Svix backend did not accept the change */
             502: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2974,7 +3081,10 @@ export interface operations {
     updateWebhookEndpoint: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400. */
+                "Plinth-Version"?: components["parameters"]["PlinthVersion"];
+            };
             path: {
                 id: string;
             };
@@ -2989,6 +3099,8 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2998,6 +3110,8 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3007,6 +3121,8 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3016,6 +3132,8 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3025,6 +3143,8 @@ export interface operations {
             /** @description No such webhook endpoint */
             404: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3034,6 +3154,8 @@ export interface operations {
             /** @description The body is larger than BODY_LIMIT */
             413: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3043,6 +3165,8 @@ export interface operations {
             /** @description The body is not application/json */
             415: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3052,6 +3176,8 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3061,6 +3187,8 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3070,6 +3198,8 @@ export interface operations {
             /** @description The Svix backend did not accept the change */
             502: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3081,7 +3211,10 @@ export interface operations {
     rotateWebhookEndpointSecret: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400. */
+                "Plinth-Version"?: components["parameters"]["PlinthVersion"];
+            };
             path: {
                 id: string;
             };
@@ -3092,6 +3225,8 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3101,6 +3236,8 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3110,6 +3247,8 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3119,6 +3258,8 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3128,6 +3269,8 @@ export interface operations {
             /** @description No such webhook endpoint */
             404: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3137,6 +3280,8 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3146,6 +3291,8 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3155,6 +3302,8 @@ export interface operations {
             /** @description The Svix backend did not accept the change */
             502: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3166,7 +3315,10 @@ export interface operations {
     testWebhookEndpoint: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400. */
+                "Plinth-Version"?: components["parameters"]["PlinthVersion"];
+            };
             path: {
                 id: string;
             };
@@ -3177,6 +3329,8 @@ export interface operations {
             /** @description Queued */
             202: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3186,6 +3340,8 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3195,6 +3351,8 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3204,6 +3362,8 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3213,6 +3373,8 @@ export interface operations {
             /** @description No such webhook endpoint */
             404: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3222,6 +3384,8 @@ export interface operations {
             /** @description The endpoint is disabled, or deliveries are managed by Svix */
             409: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3231,6 +3395,8 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3240,6 +3406,8 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3258,7 +3426,10 @@ export interface operations {
                 /** @description Only deliveries with this status. */
                 status?: "pending" | "succeeded" | "failed";
             };
-            header?: never;
+            header?: {
+                /** @description The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400. */
+                "Plinth-Version"?: components["parameters"]["PlinthVersion"];
+            };
             path: {
                 id: string;
             };
@@ -3269,6 +3440,8 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3278,6 +3451,8 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3287,6 +3462,8 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3296,6 +3473,8 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3305,6 +3484,8 @@ export interface operations {
             /** @description No such webhook endpoint */
             404: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3314,6 +3495,8 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3323,6 +3506,8 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3334,7 +3519,10 @@ export interface operations {
     replayWebhookEndpoint: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400. */
+                "Plinth-Version"?: components["parameters"]["PlinthVersion"];
+            };
             path: {
                 id: string;
             };
@@ -3349,6 +3537,8 @@ export interface operations {
             /** @description Queued */
             202: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3358,6 +3548,8 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3367,6 +3559,8 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3376,6 +3570,8 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3385,6 +3581,8 @@ export interface operations {
             /** @description No such webhook endpoint */
             404: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3394,6 +3592,8 @@ export interface operations {
             /** @description The endpoint is disabled */
             409: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3403,6 +3603,8 @@ export interface operations {
             /** @description The body is larger than BODY_LIMIT */
             413: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3412,6 +3614,8 @@ export interface operations {
             /** @description The body is not application/json */
             415: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3421,6 +3625,8 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3430,6 +3636,8 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3441,7 +3649,10 @@ export interface operations {
     retryWebhookDelivery: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400. */
+                "Plinth-Version"?: components["parameters"]["PlinthVersion"];
+            };
             path: {
                 id: string;
             };
@@ -3452,6 +3663,8 @@ export interface operations {
             /** @description Queued */
             202: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3461,6 +3674,8 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3470,6 +3685,8 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3479,6 +3696,8 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3488,6 +3707,8 @@ export interface operations {
             /** @description No such delivery */
             404: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3497,6 +3718,8 @@ export interface operations {
             /** @description The endpoint is disabled, or deliveries are managed by Svix */
             409: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3506,6 +3729,8 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3515,6 +3740,8 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3533,7 +3760,10 @@ export interface operations {
                 /** @description Only the direct children of this tenant. */
                 parent_id?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400. */
+                "Plinth-Version"?: components["parameters"]["PlinthVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -3542,6 +3772,8 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3551,6 +3783,8 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3560,6 +3794,8 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3569,6 +3805,8 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3578,6 +3816,8 @@ export interface operations {
             /** @description No such object, or Plinth-Tenant names a tenant outside yours */
             404: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3587,6 +3827,8 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3596,6 +3838,8 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3607,7 +3851,10 @@ export interface operations {
     createTenant: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400. */
+                "Plinth-Version"?: components["parameters"]["PlinthVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -3620,6 +3867,8 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3629,6 +3878,8 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3638,6 +3889,8 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3647,6 +3900,8 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3656,6 +3911,8 @@ export interface operations {
             /** @description No such object, or Plinth-Tenant names a tenant outside yours */
             404: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3665,6 +3922,8 @@ export interface operations {
             /** @description The body is larger than BODY_LIMIT */
             413: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3674,6 +3933,8 @@ export interface operations {
             /** @description The body is not application/json */
             415: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3683,6 +3944,8 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3692,6 +3955,8 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3703,7 +3968,10 @@ export interface operations {
     getTenant: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400. */
+                "Plinth-Version"?: components["parameters"]["PlinthVersion"];
+            };
             path: {
                 id: string;
             };
@@ -3714,6 +3982,8 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3723,6 +3993,8 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3732,6 +4004,8 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3741,6 +4015,8 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3750,6 +4026,8 @@ export interface operations {
             /** @description No such tenant in your subtree */
             404: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3759,6 +4037,8 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3768,6 +4048,8 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3779,7 +4061,10 @@ export interface operations {
     updateTenant: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400. */
+                "Plinth-Version"?: components["parameters"]["PlinthVersion"];
+            };
             path: {
                 id: string;
             };
@@ -3794,6 +4079,8 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3803,6 +4090,8 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3812,6 +4101,8 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3821,6 +4112,8 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3830,6 +4123,8 @@ export interface operations {
             /** @description No such tenant in your subtree */
             404: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3839,6 +4134,8 @@ export interface operations {
             /** @description The body is larger than BODY_LIMIT */
             413: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3848,6 +4145,8 @@ export interface operations {
             /** @description The body is not application/json */
             415: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3857,6 +4156,8 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3866,6 +4167,8 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3877,7 +4180,10 @@ export interface operations {
     suspendTenant: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400. */
+                "Plinth-Version"?: components["parameters"]["PlinthVersion"];
+            };
             path: {
                 id: string;
             };
@@ -3888,6 +4194,8 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3897,6 +4205,8 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3906,6 +4216,8 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3915,6 +4227,8 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3924,6 +4238,8 @@ export interface operations {
             /** @description No such tenant in your subtree */
             404: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3933,6 +4249,8 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3942,6 +4260,8 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3953,7 +4273,10 @@ export interface operations {
     resumeTenant: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400. */
+                "Plinth-Version"?: components["parameters"]["PlinthVersion"];
+            };
             path: {
                 id: string;
             };
@@ -3964,6 +4287,8 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3973,6 +4298,8 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3982,6 +4309,8 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3991,6 +4320,8 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4000,6 +4331,8 @@ export interface operations {
             /** @description No such tenant in your subtree */
             404: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4009,6 +4342,8 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4018,6 +4353,8 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4029,7 +4366,10 @@ export interface operations {
     listPermissions: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400. */
+                "Plinth-Version"?: components["parameters"]["PlinthVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -4038,6 +4378,8 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4047,6 +4389,8 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4056,6 +4400,8 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4065,6 +4411,8 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4074,6 +4422,8 @@ export interface operations {
             /** @description No such object, or Plinth-Tenant names a tenant outside yours */
             404: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4083,6 +4433,8 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4092,6 +4444,8 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4103,7 +4457,10 @@ export interface operations {
     listRoles: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400. */
+                "Plinth-Version"?: components["parameters"]["PlinthVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -4112,6 +4469,8 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4121,6 +4480,8 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4130,6 +4491,8 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4139,6 +4502,8 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4148,6 +4513,8 @@ export interface operations {
             /** @description No such object, or Plinth-Tenant names a tenant outside yours */
             404: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4157,6 +4524,8 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4166,6 +4535,8 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4177,7 +4548,10 @@ export interface operations {
     createRole: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400. */
+                "Plinth-Version"?: components["parameters"]["PlinthVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -4190,6 +4564,8 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4199,6 +4575,8 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4208,6 +4586,8 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4217,6 +4597,8 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4226,6 +4608,8 @@ export interface operations {
             /** @description No such object, or Plinth-Tenant names a tenant outside yours */
             404: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4235,6 +4619,8 @@ export interface operations {
             /** @description A role with this key exists */
             409: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4244,6 +4630,8 @@ export interface operations {
             /** @description The body is larger than BODY_LIMIT */
             413: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4253,6 +4641,8 @@ export interface operations {
             /** @description The body is not application/json */
             415: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4262,6 +4652,8 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4271,6 +4663,8 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4282,7 +4676,10 @@ export interface operations {
     getRole: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400. */
+                "Plinth-Version"?: components["parameters"]["PlinthVersion"];
+            };
             path: {
                 id: string;
             };
@@ -4293,6 +4690,8 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4302,6 +4701,8 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4311,6 +4712,8 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4320,6 +4723,8 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4329,6 +4734,8 @@ export interface operations {
             /** @description No such role */
             404: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4338,6 +4745,8 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4347,6 +4756,8 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4358,7 +4769,10 @@ export interface operations {
     deleteRole: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400. */
+                "Plinth-Version"?: components["parameters"]["PlinthVersion"];
+            };
             path: {
                 id: string;
             };
@@ -4369,6 +4783,8 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4378,6 +4794,8 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4387,6 +4805,8 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4396,6 +4816,8 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4405,6 +4827,8 @@ export interface operations {
             /** @description No such role */
             404: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4414,6 +4838,8 @@ export interface operations {
             /** @description Members still hold the role */
             409: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4423,6 +4849,8 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4432,6 +4860,8 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4443,7 +4873,10 @@ export interface operations {
     updateRole: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400. */
+                "Plinth-Version"?: components["parameters"]["PlinthVersion"];
+            };
             path: {
                 id: string;
             };
@@ -4458,6 +4891,8 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4467,6 +4902,8 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4476,6 +4913,8 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4485,6 +4924,8 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4494,6 +4935,8 @@ export interface operations {
             /** @description No such role */
             404: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4503,6 +4946,8 @@ export interface operations {
             /** @description The body is larger than BODY_LIMIT */
             413: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4512,6 +4957,8 @@ export interface operations {
             /** @description The body is not application/json */
             415: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4521,6 +4968,8 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4530,6 +4979,8 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4546,7 +4997,10 @@ export interface operations {
                 /** @description The `next_cursor` of the previous page. */
                 starting_after?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400. */
+                "Plinth-Version"?: components["parameters"]["PlinthVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -4555,6 +5009,8 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4564,6 +5020,8 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4573,6 +5031,8 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4582,6 +5042,8 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4591,6 +5053,8 @@ export interface operations {
             /** @description No such object, or Plinth-Tenant names a tenant outside yours */
             404: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4600,6 +5064,8 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4609,6 +5075,8 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4620,7 +5088,10 @@ export interface operations {
     getMember: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400. */
+                "Plinth-Version"?: components["parameters"]["PlinthVersion"];
+            };
             path: {
                 id: string;
             };
@@ -4631,6 +5102,8 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4640,6 +5113,8 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4649,6 +5124,8 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4658,6 +5135,8 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4667,6 +5146,8 @@ export interface operations {
             /** @description No such member */
             404: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4676,6 +5157,8 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4685,6 +5168,8 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4696,7 +5181,10 @@ export interface operations {
     deleteMember: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400. */
+                "Plinth-Version"?: components["parameters"]["PlinthVersion"];
+            };
             path: {
                 id: string;
             };
@@ -4707,6 +5195,8 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4716,6 +5206,8 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4725,6 +5217,8 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4734,6 +5228,8 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4743,6 +5239,8 @@ export interface operations {
             /** @description No such member */
             404: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4752,6 +5250,8 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4761,6 +5261,8 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4772,7 +5274,10 @@ export interface operations {
     updateMember: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400. */
+                "Plinth-Version"?: components["parameters"]["PlinthVersion"];
+            };
             path: {
                 id: string;
             };
@@ -4787,6 +5292,8 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4796,6 +5303,8 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4805,6 +5314,8 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4814,6 +5325,8 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4823,6 +5336,8 @@ export interface operations {
             /** @description No such member */
             404: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4832,6 +5347,8 @@ export interface operations {
             /** @description The body is larger than BODY_LIMIT */
             413: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4841,6 +5358,8 @@ export interface operations {
             /** @description The body is not application/json */
             415: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4850,6 +5369,8 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4859,6 +5380,8 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4875,7 +5398,10 @@ export interface operations {
                 /** @description The `next_cursor` of the previous page. */
                 starting_after?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400. */
+                "Plinth-Version"?: components["parameters"]["PlinthVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -4884,6 +5410,8 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4893,6 +5421,8 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4902,6 +5432,8 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4911,6 +5443,8 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4920,6 +5454,8 @@ export interface operations {
             /** @description No such object, or Plinth-Tenant names a tenant outside yours */
             404: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4929,6 +5465,8 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4938,6 +5476,8 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4949,7 +5489,10 @@ export interface operations {
     createInvitation: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400. */
+                "Plinth-Version"?: components["parameters"]["PlinthVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -4962,6 +5505,8 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4971,6 +5516,8 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4980,6 +5527,8 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4989,6 +5538,8 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4998,6 +5549,8 @@ export interface operations {
             /** @description No such object, or Plinth-Tenant names a tenant outside yours */
             404: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5007,6 +5560,8 @@ export interface operations {
             /** @description Already a member or already invited */
             409: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5016,6 +5571,8 @@ export interface operations {
             /** @description The body is larger than BODY_LIMIT */
             413: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5025,6 +5582,8 @@ export interface operations {
             /** @description The body is not application/json */
             415: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5034,6 +5593,8 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5043,6 +5604,8 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5054,7 +5617,10 @@ export interface operations {
     deleteInvitation: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400. */
+                "Plinth-Version"?: components["parameters"]["PlinthVersion"];
+            };
             path: {
                 id: string;
             };
@@ -5065,6 +5631,8 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5074,6 +5642,8 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5083,6 +5653,8 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5092,6 +5664,8 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5101,6 +5675,8 @@ export interface operations {
             /** @description No such invitation */
             404: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5110,6 +5686,8 @@ export interface operations {
             /** @description The invitation is not pending */
             409: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5119,6 +5697,8 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5128,6 +5708,8 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5139,7 +5721,10 @@ export interface operations {
     acceptInvitation: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400. */
+                "Plinth-Version"?: components["parameters"]["PlinthVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -5152,6 +5737,8 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5161,6 +5748,8 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5170,6 +5759,8 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5179,6 +5770,8 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5188,6 +5781,8 @@ export interface operations {
             /** @description No such invitation */
             404: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5197,6 +5792,8 @@ export interface operations {
             /** @description Already a member */
             409: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5206,6 +5803,8 @@ export interface operations {
             /** @description The invitation expired or was used */
             410: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5215,6 +5814,8 @@ export interface operations {
             /** @description The body is larger than BODY_LIMIT */
             413: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5224,6 +5825,8 @@ export interface operations {
             /** @description The body is not application/json */
             415: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5233,6 +5836,8 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5242,6 +5847,8 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5264,7 +5871,10 @@ export interface operations {
                 /** @description Only events created before this time. */
                 created_lt?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400. */
+                "Plinth-Version"?: components["parameters"]["PlinthVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -5273,6 +5883,8 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5282,6 +5894,8 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5291,6 +5905,8 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5300,6 +5916,8 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5309,6 +5927,8 @@ export interface operations {
             /** @description No such object, or Plinth-Tenant names a tenant outside yours */
             404: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5318,6 +5938,8 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5327,6 +5949,8 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5338,7 +5962,10 @@ export interface operations {
     getEvent: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400. */
+                "Plinth-Version"?: components["parameters"]["PlinthVersion"];
+            };
             path: {
                 id: string;
             };
@@ -5349,6 +5976,8 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5358,6 +5987,8 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5367,6 +5998,8 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5376,6 +6009,8 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5385,6 +6020,8 @@ export interface operations {
             /** @description No such event */
             404: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5394,6 +6031,8 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5403,6 +6042,8 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5414,7 +6055,10 @@ export interface operations {
     listEventTypes: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400. */
+                "Plinth-Version"?: components["parameters"]["PlinthVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -5423,6 +6067,8 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5432,6 +6078,8 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5441,6 +6089,8 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5450,6 +6100,8 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5459,6 +6111,8 @@ export interface operations {
             /** @description No such object, or Plinth-Tenant names a tenant outside yours */
             404: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5468,6 +6122,8 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5477,6 +6133,8 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5499,7 +6157,10 @@ export interface operations {
                 /** @description Only customers created before this time. */
                 created_lt?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400. */
+                "Plinth-Version"?: components["parameters"]["PlinthVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -5508,6 +6169,8 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5517,6 +6180,8 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5526,6 +6191,8 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5535,6 +6202,8 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5544,6 +6213,8 @@ export interface operations {
             /** @description No such object, or Plinth-Tenant names a tenant outside yours */
             404: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5553,6 +6224,8 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5562,6 +6235,8 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5573,7 +6248,10 @@ export interface operations {
     createCustomer: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400. */
+                "Plinth-Version"?: components["parameters"]["PlinthVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -5586,6 +6264,8 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5595,6 +6275,8 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5604,6 +6286,8 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5613,6 +6297,8 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5622,6 +6308,8 @@ export interface operations {
             /** @description No such object, or Plinth-Tenant names a tenant outside yours */
             404: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5631,6 +6319,8 @@ export interface operations {
             /** @description A request with the same Idempotency-Key is in progress */
             409: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5640,6 +6330,8 @@ export interface operations {
             /** @description The body is larger than BODY_LIMIT */
             413: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5649,6 +6341,8 @@ export interface operations {
             /** @description The body is not application/json */
             415: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5658,6 +6352,8 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5667,6 +6363,8 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5678,7 +6376,10 @@ export interface operations {
     getCustomer: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400. */
+                "Plinth-Version"?: components["parameters"]["PlinthVersion"];
+            };
             path: {
                 id: string;
             };
@@ -5689,6 +6390,8 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5698,6 +6401,8 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5707,6 +6412,8 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5716,6 +6423,8 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5725,6 +6434,8 @@ export interface operations {
             /** @description No such customer */
             404: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5734,6 +6445,8 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5743,6 +6456,8 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5754,7 +6469,10 @@ export interface operations {
     deleteCustomer: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400. */
+                "Plinth-Version"?: components["parameters"]["PlinthVersion"];
+            };
             path: {
                 id: string;
             };
@@ -5765,6 +6483,8 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5774,6 +6494,8 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5783,6 +6505,8 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5792,6 +6516,8 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5801,6 +6527,8 @@ export interface operations {
             /** @description No such customer */
             404: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5810,6 +6538,8 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5819,6 +6549,8 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5830,7 +6562,10 @@ export interface operations {
     updateCustomer: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400. */
+                "Plinth-Version"?: components["parameters"]["PlinthVersion"];
+            };
             path: {
                 id: string;
             };
@@ -5845,6 +6580,8 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5854,6 +6591,8 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5863,6 +6602,8 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5872,6 +6613,8 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5881,6 +6624,8 @@ export interface operations {
             /** @description No such customer */
             404: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5890,6 +6635,8 @@ export interface operations {
             /** @description The body is larger than BODY_LIMIT */
             413: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5899,6 +6646,8 @@ export interface operations {
             /** @description The body is not application/json */
             415: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5908,6 +6657,8 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5917,6 +6668,8 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5928,7 +6681,10 @@ export interface operations {
     signup: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400. */
+                "Plinth-Version"?: components["parameters"]["PlinthVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -5941,6 +6697,8 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5950,6 +6708,8 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5959,6 +6719,8 @@ export interface operations {
             /** @description An account with this email exists */
             409: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5968,6 +6730,8 @@ export interface operations {
             /** @description The body is larger than BODY_LIMIT */
             413: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5977,6 +6741,8 @@ export interface operations {
             /** @description The body is not application/json */
             415: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5986,6 +6752,8 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5995,6 +6763,8 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6006,7 +6776,10 @@ export interface operations {
     login: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400. */
+                "Plinth-Version"?: components["parameters"]["PlinthVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -6019,6 +6792,8 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6028,6 +6803,8 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6037,6 +6814,8 @@ export interface operations {
             /** @description Wrong email or password */
             401: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6046,6 +6825,8 @@ export interface operations {
             /** @description Not a member of the tenant, or tenant suspended */
             403: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6055,6 +6836,8 @@ export interface operations {
             /** @description The body is larger than BODY_LIMIT */
             413: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6064,6 +6847,8 @@ export interface operations {
             /** @description The body is not application/json */
             415: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6073,6 +6858,8 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6082,6 +6869,8 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6093,7 +6882,10 @@ export interface operations {
     refreshSession: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400. */
+                "Plinth-Version"?: components["parameters"]["PlinthVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -6106,6 +6898,8 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6115,6 +6909,8 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6124,6 +6920,8 @@ export interface operations {
             /** @description Invalid, expired or reused refresh token */
             401: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6133,6 +6931,8 @@ export interface operations {
             /** @description Not a member of the tenant, or tenant suspended */
             403: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6142,6 +6942,8 @@ export interface operations {
             /** @description The body is larger than BODY_LIMIT */
             413: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6151,6 +6953,8 @@ export interface operations {
             /** @description The body is not application/json */
             415: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6160,6 +6964,8 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6169,6 +6975,8 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6180,7 +6988,10 @@ export interface operations {
     logout: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400. */
+                "Plinth-Version"?: components["parameters"]["PlinthVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -6189,6 +7000,8 @@ export interface operations {
             /** @description Logged out */
             204: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -6196,6 +7009,8 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6205,6 +7020,8 @@ export interface operations {
             /** @description Missing or invalid session */
             401: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6214,6 +7031,8 @@ export interface operations {
             /** @description Missing permission, or the tenant is suspended */
             403: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6223,6 +7042,8 @@ export interface operations {
             /** @description No such object, or Plinth-Tenant names a tenant outside yours */
             404: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6232,6 +7053,8 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6241,6 +7064,8 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6252,7 +7077,10 @@ export interface operations {
     requestEmailVerification: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400. */
+                "Plinth-Version"?: components["parameters"]["PlinthVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -6261,6 +7089,8 @@ export interface operations {
             /** @description Sent */
             202: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6270,6 +7100,8 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6279,6 +7111,8 @@ export interface operations {
             /** @description Missing or invalid session */
             401: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6288,6 +7122,8 @@ export interface operations {
             /** @description Missing permission, or the tenant is suspended */
             403: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6297,6 +7133,8 @@ export interface operations {
             /** @description No such object, or Plinth-Tenant names a tenant outside yours */
             404: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6306,6 +7144,8 @@ export interface operations {
             /** @description Already verified */
             409: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6315,6 +7155,8 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6324,6 +7166,8 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6335,7 +7179,10 @@ export interface operations {
     confirmEmailVerification: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400. */
+                "Plinth-Version"?: components["parameters"]["PlinthVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -6348,6 +7195,8 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6357,6 +7206,8 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6366,6 +7217,8 @@ export interface operations {
             /** @description The body is larger than BODY_LIMIT */
             413: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6375,6 +7228,8 @@ export interface operations {
             /** @description The body is not application/json */
             415: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6384,6 +7239,8 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6393,6 +7250,8 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6404,7 +7263,10 @@ export interface operations {
     requestPasswordReset: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400. */
+                "Plinth-Version"?: components["parameters"]["PlinthVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -6417,6 +7279,8 @@ export interface operations {
             /** @description Accepted */
             202: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6426,6 +7290,8 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6435,6 +7301,8 @@ export interface operations {
             /** @description The body is larger than BODY_LIMIT */
             413: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6444,6 +7312,8 @@ export interface operations {
             /** @description The body is not application/json */
             415: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6453,6 +7323,8 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6462,6 +7334,8 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6473,7 +7347,10 @@ export interface operations {
     confirmPasswordReset: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400. */
+                "Plinth-Version"?: components["parameters"]["PlinthVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -6486,6 +7363,8 @@ export interface operations {
             /** @description Password changed */
             204: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -6493,6 +7372,8 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6502,6 +7383,8 @@ export interface operations {
             /** @description The body is larger than BODY_LIMIT */
             413: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6511,6 +7394,8 @@ export interface operations {
             /** @description The body is not application/json */
             415: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6520,6 +7405,8 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6529,6 +7416,8 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6540,7 +7429,10 @@ export interface operations {
     getMe: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400. */
+                "Plinth-Version"?: components["parameters"]["PlinthVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -6549,6 +7441,8 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6558,6 +7452,8 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6567,6 +7463,8 @@ export interface operations {
             /** @description Missing or invalid session */
             401: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6576,6 +7474,8 @@ export interface operations {
             /** @description Missing permission, or the tenant is suspended */
             403: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6585,6 +7485,8 @@ export interface operations {
             /** @description No such object, or Plinth-Tenant names a tenant outside yours */
             404: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6594,6 +7496,8 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6603,6 +7507,8 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6614,7 +7520,10 @@ export interface operations {
     listSessions: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400. */
+                "Plinth-Version"?: components["parameters"]["PlinthVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -6623,6 +7532,8 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6632,6 +7543,8 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6641,6 +7554,8 @@ export interface operations {
             /** @description Missing or invalid session */
             401: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6650,6 +7565,8 @@ export interface operations {
             /** @description Missing permission, or the tenant is suspended */
             403: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6659,6 +7576,8 @@ export interface operations {
             /** @description No such object, or Plinth-Tenant names a tenant outside yours */
             404: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6668,6 +7587,8 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6677,6 +7598,8 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6688,7 +7611,10 @@ export interface operations {
     deleteSession: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400. */
+                "Plinth-Version"?: components["parameters"]["PlinthVersion"];
+            };
             path: {
                 id: string;
             };
@@ -6699,6 +7625,8 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6708,6 +7636,8 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6717,6 +7647,8 @@ export interface operations {
             /** @description Missing or invalid session */
             401: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6726,6 +7658,8 @@ export interface operations {
             /** @description Missing permission, or the tenant is suspended */
             403: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6735,6 +7669,8 @@ export interface operations {
             /** @description No such session */
             404: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6744,6 +7680,8 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6753,6 +7691,8 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6779,7 +7719,10 @@ export interface operations {
                 /** @description Only entries before this time. */
                 created_lt?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400. */
+                "Plinth-Version"?: components["parameters"]["PlinthVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -6788,6 +7731,8 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6797,6 +7742,8 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6806,6 +7753,8 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6815,6 +7764,8 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6824,6 +7775,8 @@ export interface operations {
             /** @description No such object, or Plinth-Tenant names a tenant outside yours */
             404: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6833,6 +7786,8 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6842,6 +7797,8 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6853,7 +7810,10 @@ export interface operations {
     verifyAuditLogs: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400. */
+                "Plinth-Version"?: components["parameters"]["PlinthVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -6862,6 +7822,8 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6871,6 +7833,8 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6880,6 +7844,8 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6889,6 +7855,8 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6898,6 +7866,8 @@ export interface operations {
             /** @description No such object, or Plinth-Tenant names a tenant outside yours */
             404: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6907,6 +7877,8 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6916,6 +7888,8 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6927,7 +7901,10 @@ export interface operations {
     createAuditLogExport: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400. */
+                "Plinth-Version"?: components["parameters"]["PlinthVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -6940,6 +7917,8 @@ export interface operations {
             /** @description Queued */
             202: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6949,6 +7928,8 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6958,6 +7939,8 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6967,6 +7950,8 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6976,6 +7961,8 @@ export interface operations {
             /** @description No such object, or Plinth-Tenant names a tenant outside yours */
             404: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6985,6 +7972,8 @@ export interface operations {
             /** @description A request with the same Idempotency-Key is in progress */
             409: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6994,6 +7983,8 @@ export interface operations {
             /** @description The body is larger than BODY_LIMIT */
             413: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7003,6 +7994,8 @@ export interface operations {
             /** @description The body is not application/json */
             415: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7012,6 +8005,8 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7021,6 +8016,8 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7032,7 +8029,10 @@ export interface operations {
     getAuditLogExport: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400. */
+                "Plinth-Version"?: components["parameters"]["PlinthVersion"];
+            };
             path: {
                 id: string;
             };
@@ -7043,6 +8043,8 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7052,6 +8054,8 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7061,6 +8065,8 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7070,6 +8076,8 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7079,6 +8087,8 @@ export interface operations {
             /** @description No such export */
             404: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7088,6 +8098,8 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7097,6 +8109,8 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7108,7 +8122,10 @@ export interface operations {
     downloadAuditLogExport: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400. */
+                "Plinth-Version"?: components["parameters"]["PlinthVersion"];
+            };
             path: {
                 id: string;
             };
@@ -7119,6 +8136,8 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7129,6 +8148,8 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7138,6 +8159,8 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7147,6 +8170,8 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7156,6 +8181,8 @@ export interface operations {
             /** @description No such export */
             404: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7165,6 +8192,8 @@ export interface operations {
             /** @description The export has not finished */
             409: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7174,6 +8203,8 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7183,6 +8214,8 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7199,7 +8232,10 @@ export interface operations {
                 /** @description The `next_cursor` of the previous page. */
                 starting_after?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400. */
+                "Plinth-Version"?: components["parameters"]["PlinthVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -7208,6 +8244,8 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7217,6 +8255,8 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7226,6 +8266,8 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7235,6 +8277,8 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7244,6 +8288,8 @@ export interface operations {
             /** @description No such object, or Plinth-Tenant names a tenant outside yours */
             404: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7253,6 +8299,8 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7262,6 +8310,8 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7273,7 +8323,10 @@ export interface operations {
     createApiKey: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400. */
+                "Plinth-Version"?: components["parameters"]["PlinthVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -7286,6 +8339,8 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7295,6 +8350,8 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7304,6 +8361,8 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7313,6 +8372,8 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7322,6 +8383,8 @@ export interface operations {
             /** @description No such object, or Plinth-Tenant names a tenant outside yours */
             404: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7331,6 +8394,8 @@ export interface operations {
             /** @description The body is larger than BODY_LIMIT */
             413: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7340,6 +8405,8 @@ export interface operations {
             /** @description The body is not application/json */
             415: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7349,6 +8416,8 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7358,6 +8427,8 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7369,7 +8440,10 @@ export interface operations {
     getApiKey: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400. */
+                "Plinth-Version"?: components["parameters"]["PlinthVersion"];
+            };
             path: {
                 id: string;
             };
@@ -7380,6 +8454,8 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7389,6 +8465,8 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7398,6 +8476,8 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7407,6 +8487,8 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7416,6 +8498,8 @@ export interface operations {
             /** @description No such API key */
             404: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7425,6 +8509,8 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7434,6 +8520,8 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7445,7 +8533,10 @@ export interface operations {
     deleteApiKey: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400. */
+                "Plinth-Version"?: components["parameters"]["PlinthVersion"];
+            };
             path: {
                 id: string;
             };
@@ -7456,6 +8547,8 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7465,6 +8558,8 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7474,6 +8569,8 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7483,6 +8580,8 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7492,6 +8591,8 @@ export interface operations {
             /** @description No such API key */
             404: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7501,6 +8602,8 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7510,6 +8613,8 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7521,7 +8626,10 @@ export interface operations {
     rollApiKey: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400. */
+                "Plinth-Version"?: components["parameters"]["PlinthVersion"];
+            };
             path: {
                 id: string;
             };
@@ -7536,6 +8644,8 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7545,6 +8655,8 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7554,6 +8666,8 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7563,6 +8677,8 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7572,6 +8688,8 @@ export interface operations {
             /** @description No such API key */
             404: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7581,6 +8699,8 @@ export interface operations {
             /** @description The body is larger than BODY_LIMIT */
             413: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7590,6 +8710,8 @@ export interface operations {
             /** @description The body is not application/json */
             415: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7599,6 +8721,8 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7608,6 +8732,8 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
+                    "Plinth-Version": components["headers"]["PlinthVersion"];
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {

@@ -1,3 +1,4 @@
+import { API_VERSION } from './api-version.js';
 import { createClient, createConfig, type Client } from './generated/client/index.js';
 import * as api from './generated/sdk.gen.js';
 import { ConnectionError, errorFromResponse, PlinthError } from './errors.js';
@@ -20,6 +21,8 @@ export interface PlinthOptions {
   maxRetries?: number;
   /** A fetch to use instead of the global one (tests, proxies, instrumentation). */
   fetch?: typeof globalThis.fetch;
+  /** The API version to send as `Plinth-Version`; default: the version this SDK was generated against. */
+  apiVersion?: string;
 }
 
 /** Per-call overrides. */
@@ -62,7 +65,7 @@ export class Plinth {
       createConfig({
         baseUrl: options.baseUrl.replace(/\/$/, ''),
         ...(token ? { auth: () => token } : {}),
-        headers: options.tenant ? { 'Plinth-Tenant': options.tenant } : undefined,
+        headers: { 'Plinth-Version': options.apiVersion ?? API_VERSION, ...(options.tenant ? { 'Plinth-Tenant': options.tenant } : {}) },
         fetch: retryingFetch({
           maxRetries: options.maxRetries ?? 2,
           timeoutMs: options.timeoutMs ?? 30_000,

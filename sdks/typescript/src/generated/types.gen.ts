@@ -1536,8 +1536,19 @@ export type DeletedApiKey = {
     deleted: true;
 };
 
+/**
+ * The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400.
+ */
+export type PlinthVersion = '2026-11-22';
+
 export type ListWebhookEndpointsData = {
     body?: never;
+    headers?: {
+        /**
+         * The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400.
+         */
+        'Plinth-Version'?: '2026-11-22';
+    };
     path?: never;
     query?: {
         /**
@@ -1592,6 +1603,12 @@ export type ListWebhookEndpointsResponse = ListWebhookEndpointsResponses[keyof L
 
 export type CreateWebhookEndpointData = {
     body: WebhookEndpointCreate;
+    headers?: {
+        /**
+         * The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400.
+         */
+        'Plinth-Version'?: '2026-11-22';
+    };
     path?: never;
     query?: never;
     url: '/v1/webhook-endpoints';
@@ -1653,6 +1670,12 @@ export type CreateWebhookEndpointResponse = CreateWebhookEndpointResponses[keyof
 
 export type CreateWebhookPortalSessionData = {
     body?: never;
+    headers?: {
+        /**
+         * The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400.
+         */
+        'Plinth-Version'?: '2026-11-22';
+    };
     path?: never;
     query?: never;
     url: '/v1/webhook-endpoints/portal-session';
@@ -1706,6 +1729,12 @@ export type CreateWebhookPortalSessionResponse = CreateWebhookPortalSessionRespo
 
 export type DeleteWebhookEndpointData = {
     body?: never;
+    headers?: {
+        /**
+         * The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400.
+         */
+        'Plinth-Version'?: '2026-11-22';
+    };
     path: {
         id: string;
     };
@@ -1757,6 +1786,12 @@ export type DeleteWebhookEndpointResponse = DeleteWebhookEndpointResponses[keyof
 
 export type GetWebhookEndpointData = {
     body?: never;
+    headers?: {
+        /**
+         * The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400.
+         */
+        'Plinth-Version'?: '2026-11-22';
+    };
     path: {
         id: string;
     };
@@ -1804,6 +1839,12 @@ export type GetWebhookEndpointResponse = GetWebhookEndpointResponses[keyof GetWe
 
 export type UpdateWebhookEndpointData = {
     body: WebhookEndpointUpdate;
+    headers?: {
+        /**
+         * The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400.
+         */
+        'Plinth-Version'?: '2026-11-22';
+    };
     path: {
         id: string;
     };
@@ -1863,6 +1904,12 @@ export type UpdateWebhookEndpointResponse = UpdateWebhookEndpointResponses[keyof
 
 export type RotateWebhookEndpointSecretData = {
     body?: never;
+    headers?: {
+        /**
+         * The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400.
+         */
+        'Plinth-Version'?: '2026-11-22';
+    };
     path: {
         id: string;
     };
@@ -1914,6 +1961,12 @@ export type RotateWebhookEndpointSecretResponse = RotateWebhookEndpointSecretRes
 
 export type TestWebhookEndpointData = {
     body?: never;
+    headers?: {
+        /**
+         * The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400.
+         */
+        'Plinth-Version'?: '2026-11-22';
+    };
     path: {
         id: string;
     };
@@ -1965,6 +2018,12 @@ export type TestWebhookEndpointResponse = TestWebhookEndpointResponses[keyof Tes
 
 export type ListWebhookDeliveriesData = {
     body?: never;
+    headers?: {
+        /**
+         * The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400.
+         */
+        'Plinth-Version'?: '2026-11-22';
+    };
     path: {
         id: string;
     };
@@ -2025,6 +2084,12 @@ export type ListWebhookDeliveriesResponse = ListWebhookDeliveriesResponses[keyof
 
 export type ReplayWebhookEndpointData = {
     body: WebhookReplay;
+    headers?: {
+        /**
+         * The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400.
+         */
+        'Plinth-Version'?: '2026-11-22';
+    };
     path: {
         id: string;
     };
@@ -2084,6 +2149,12 @@ export type ReplayWebhookEndpointResponse = ReplayWebhookEndpointResponses[keyof
 
 export type RetryWebhookDeliveryData = {
     body?: never;
+    headers?: {
+        /**
+         * The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400.
+         */
+        'Plinth-Version'?: '2026-11-22';
+    };
     path: {
         id: string;
     };
@@ -2135,6 +2206,12 @@ export type RetryWebhookDeliveryResponse = RetryWebhookDeliveryResponses[keyof R
 
 export type ListTenantsData = {
     body?: never;
+    headers?: {
+        /**
+         * The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400.
+         */
+        'Plinth-Version'?: '2026-11-22';
+    };
     path?: never;
     query?: {
         /**
@@ -2193,6 +2270,12 @@ export type ListTenantsResponse = ListTenantsResponses[keyof ListTenantsResponse
 
 export type CreateTenantData = {
     body: TenantCreate;
+    headers?: {
+        /**
+         * The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400.
+         */
+        'Plinth-Version'?: '2026-11-22';
+    };
     path?: never;
     query?: never;
     url: '/v1/tenants';
@@ -2246,6 +2329,12 @@ export type CreateTenantResponse = CreateTenantResponses[keyof CreateTenantRespo
 
 export type GetTenantData = {
     body?: never;
+    headers?: {
+        /**
+         * The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400.
+         */
+        'Plinth-Version'?: '2026-11-22';
+    };
     path: {
         id: string;
     };
@@ -2293,6 +2382,12 @@ export type GetTenantResponse = GetTenantResponses[keyof GetTenantResponses];
 
 export type UpdateTenantData = {
     body: TenantUpdate;
+    headers?: {
+        /**
+         * The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400.
+         */
+        'Plinth-Version'?: '2026-11-22';
+    };
     path: {
         id: string;
     };
@@ -2348,6 +2443,12 @@ export type UpdateTenantResponse = UpdateTenantResponses[keyof UpdateTenantRespo
 
 export type SuspendTenantData = {
     body?: never;
+    headers?: {
+        /**
+         * The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400.
+         */
+        'Plinth-Version'?: '2026-11-22';
+    };
     path: {
         id: string;
     };
@@ -2395,6 +2496,12 @@ export type SuspendTenantResponse = SuspendTenantResponses[keyof SuspendTenantRe
 
 export type ResumeTenantData = {
     body?: never;
+    headers?: {
+        /**
+         * The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400.
+         */
+        'Plinth-Version'?: '2026-11-22';
+    };
     path: {
         id: string;
     };
@@ -2442,6 +2549,12 @@ export type ResumeTenantResponse = ResumeTenantResponses[keyof ResumeTenantRespo
 
 export type ListPermissionsData = {
     body?: never;
+    headers?: {
+        /**
+         * The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400.
+         */
+        'Plinth-Version'?: '2026-11-22';
+    };
     path?: never;
     query?: never;
     url: '/v1/permissions';
@@ -2487,6 +2600,12 @@ export type ListPermissionsResponse = ListPermissionsResponses[keyof ListPermiss
 
 export type ListRolesData = {
     body?: never;
+    headers?: {
+        /**
+         * The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400.
+         */
+        'Plinth-Version'?: '2026-11-22';
+    };
     path?: never;
     query?: never;
     url: '/v1/roles';
@@ -2532,6 +2651,12 @@ export type ListRolesResponse = ListRolesResponses[keyof ListRolesResponses];
 
 export type CreateRoleData = {
     body: RoleCreate;
+    headers?: {
+        /**
+         * The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400.
+         */
+        'Plinth-Version'?: '2026-11-22';
+    };
     path?: never;
     query?: never;
     url: '/v1/roles';
@@ -2589,6 +2714,12 @@ export type CreateRoleResponse = CreateRoleResponses[keyof CreateRoleResponses];
 
 export type DeleteRoleData = {
     body?: never;
+    headers?: {
+        /**
+         * The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400.
+         */
+        'Plinth-Version'?: '2026-11-22';
+    };
     path: {
         id: string;
     };
@@ -2640,6 +2771,12 @@ export type DeleteRoleResponse = DeleteRoleResponses[keyof DeleteRoleResponses];
 
 export type GetRoleData = {
     body?: never;
+    headers?: {
+        /**
+         * The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400.
+         */
+        'Plinth-Version'?: '2026-11-22';
+    };
     path: {
         id: string;
     };
@@ -2687,6 +2824,12 @@ export type GetRoleResponse = GetRoleResponses[keyof GetRoleResponses];
 
 export type UpdateRoleData = {
     body: RoleUpdate;
+    headers?: {
+        /**
+         * The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400.
+         */
+        'Plinth-Version'?: '2026-11-22';
+    };
     path: {
         id: string;
     };
@@ -2742,6 +2885,12 @@ export type UpdateRoleResponse = UpdateRoleResponses[keyof UpdateRoleResponses];
 
 export type ListMembersData = {
     body?: never;
+    headers?: {
+        /**
+         * The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400.
+         */
+        'Plinth-Version'?: '2026-11-22';
+    };
     path?: never;
     query?: {
         /**
@@ -2796,6 +2945,12 @@ export type ListMembersResponse = ListMembersResponses[keyof ListMembersResponse
 
 export type DeleteMemberData = {
     body?: never;
+    headers?: {
+        /**
+         * The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400.
+         */
+        'Plinth-Version'?: '2026-11-22';
+    };
     path: {
         id: string;
     };
@@ -2843,6 +2998,12 @@ export type DeleteMemberResponse = DeleteMemberResponses[keyof DeleteMemberRespo
 
 export type GetMemberData = {
     body?: never;
+    headers?: {
+        /**
+         * The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400.
+         */
+        'Plinth-Version'?: '2026-11-22';
+    };
     path: {
         id: string;
     };
@@ -2890,6 +3051,12 @@ export type GetMemberResponse = GetMemberResponses[keyof GetMemberResponses];
 
 export type UpdateMemberData = {
     body: MemberUpdate;
+    headers?: {
+        /**
+         * The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400.
+         */
+        'Plinth-Version'?: '2026-11-22';
+    };
     path: {
         id: string;
     };
@@ -2945,6 +3112,12 @@ export type UpdateMemberResponse = UpdateMemberResponses[keyof UpdateMemberRespo
 
 export type ListInvitationsData = {
     body?: never;
+    headers?: {
+        /**
+         * The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400.
+         */
+        'Plinth-Version'?: '2026-11-22';
+    };
     path?: never;
     query?: {
         /**
@@ -2999,6 +3172,12 @@ export type ListInvitationsResponse = ListInvitationsResponses[keyof ListInvitat
 
 export type CreateInvitationData = {
     body: InvitationCreate;
+    headers?: {
+        /**
+         * The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400.
+         */
+        'Plinth-Version'?: '2026-11-22';
+    };
     path?: never;
     query?: never;
     url: '/v1/invitations';
@@ -3056,6 +3235,12 @@ export type CreateInvitationResponse = CreateInvitationResponses[keyof CreateInv
 
 export type DeleteInvitationData = {
     body?: never;
+    headers?: {
+        /**
+         * The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400.
+         */
+        'Plinth-Version'?: '2026-11-22';
+    };
     path: {
         id: string;
     };
@@ -3107,6 +3292,12 @@ export type DeleteInvitationResponse = DeleteInvitationResponses[keyof DeleteInv
 
 export type AcceptInvitationData = {
     body: InvitationAccept;
+    headers?: {
+        /**
+         * The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400.
+         */
+        'Plinth-Version'?: '2026-11-22';
+    };
     path?: never;
     query?: never;
     url: '/v1/invitations/accept';
@@ -3168,6 +3359,12 @@ export type AcceptInvitationResponse = AcceptInvitationResponses[keyof AcceptInv
 
 export type ListEventsData = {
     body?: never;
+    headers?: {
+        /**
+         * The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400.
+         */
+        'Plinth-Version'?: '2026-11-22';
+    };
     path?: never;
     query?: {
         /**
@@ -3234,6 +3431,12 @@ export type ListEventsResponse = ListEventsResponses[keyof ListEventsResponses];
 
 export type GetEventData = {
     body?: never;
+    headers?: {
+        /**
+         * The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400.
+         */
+        'Plinth-Version'?: '2026-11-22';
+    };
     path: {
         id: string;
     };
@@ -3281,6 +3484,12 @@ export type GetEventResponse = GetEventResponses[keyof GetEventResponses];
 
 export type ListEventTypesData = {
     body?: never;
+    headers?: {
+        /**
+         * The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400.
+         */
+        'Plinth-Version'?: '2026-11-22';
+    };
     path?: never;
     query?: never;
     url: '/v1/event-types';
@@ -3326,6 +3535,12 @@ export type ListEventTypesResponse = ListEventTypesResponses[keyof ListEventType
 
 export type ListCustomersData = {
     body?: never;
+    headers?: {
+        /**
+         * The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400.
+         */
+        'Plinth-Version'?: '2026-11-22';
+    };
     path?: never;
     query?: {
         /**
@@ -3392,6 +3607,12 @@ export type ListCustomersResponse = ListCustomersResponses[keyof ListCustomersRe
 
 export type CreateCustomerData = {
     body: CustomerCreate;
+    headers?: {
+        /**
+         * The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400.
+         */
+        'Plinth-Version'?: '2026-11-22';
+    };
     path?: never;
     query?: never;
     url: '/v1/customers';
@@ -3449,6 +3670,12 @@ export type CreateCustomerResponse = CreateCustomerResponses[keyof CreateCustome
 
 export type DeleteCustomerData = {
     body?: never;
+    headers?: {
+        /**
+         * The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400.
+         */
+        'Plinth-Version'?: '2026-11-22';
+    };
     path: {
         id: string;
     };
@@ -3496,6 +3723,12 @@ export type DeleteCustomerResponse = DeleteCustomerResponses[keyof DeleteCustome
 
 export type GetCustomerData = {
     body?: never;
+    headers?: {
+        /**
+         * The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400.
+         */
+        'Plinth-Version'?: '2026-11-22';
+    };
     path: {
         id: string;
     };
@@ -3543,6 +3776,12 @@ export type GetCustomerResponse = GetCustomerResponses[keyof GetCustomerResponse
 
 export type UpdateCustomerData = {
     body: CustomerUpdate;
+    headers?: {
+        /**
+         * The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400.
+         */
+        'Plinth-Version'?: '2026-11-22';
+    };
     path: {
         id: string;
     };
@@ -3598,6 +3837,12 @@ export type UpdateCustomerResponse = UpdateCustomerResponses[keyof UpdateCustome
 
 export type SignupData = {
     body: Signup;
+    headers?: {
+        /**
+         * The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400.
+         */
+        'Plinth-Version'?: '2026-11-22';
+    };
     path?: never;
     query?: never;
     url: '/v1/auth/signup';
@@ -3643,6 +3888,12 @@ export type SignupResponse = SignupResponses[keyof SignupResponses];
 
 export type LoginData = {
     body: Login;
+    headers?: {
+        /**
+         * The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400.
+         */
+        'Plinth-Version'?: '2026-11-22';
+    };
     path?: never;
     query?: never;
     url: '/v1/auth/login';
@@ -3692,6 +3943,12 @@ export type LoginResponse = LoginResponses[keyof LoginResponses];
 
 export type RefreshSessionData = {
     body: Refresh;
+    headers?: {
+        /**
+         * The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400.
+         */
+        'Plinth-Version'?: '2026-11-22';
+    };
     path?: never;
     query?: never;
     url: '/v1/auth/refresh';
@@ -3741,6 +3998,12 @@ export type RefreshSessionResponse = RefreshSessionResponses[keyof RefreshSessio
 
 export type LogoutData = {
     body?: never;
+    headers?: {
+        /**
+         * The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400.
+         */
+        'Plinth-Version'?: '2026-11-22';
+    };
     path?: never;
     query?: never;
     url: '/v1/auth/logout';
@@ -3786,6 +4049,12 @@ export type LogoutResponse = LogoutResponses[keyof LogoutResponses];
 
 export type RequestEmailVerificationData = {
     body?: never;
+    headers?: {
+        /**
+         * The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400.
+         */
+        'Plinth-Version'?: '2026-11-22';
+    };
     path?: never;
     query?: never;
     url: '/v1/auth/email-verification';
@@ -3835,6 +4104,12 @@ export type RequestEmailVerificationResponse = RequestEmailVerificationResponses
 
 export type ConfirmEmailVerificationData = {
     body: TokenConfirm;
+    headers?: {
+        /**
+         * The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400.
+         */
+        'Plinth-Version'?: '2026-11-22';
+    };
     path?: never;
     query?: never;
     url: '/v1/auth/email-verification/confirm';
@@ -3876,6 +4151,12 @@ export type ConfirmEmailVerificationResponse = ConfirmEmailVerificationResponses
 
 export type RequestPasswordResetData = {
     body: PasswordResetRequest;
+    headers?: {
+        /**
+         * The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400.
+         */
+        'Plinth-Version'?: '2026-11-22';
+    };
     path?: never;
     query?: never;
     url: '/v1/auth/password-reset';
@@ -3917,6 +4198,12 @@ export type RequestPasswordResetResponse = RequestPasswordResetResponses[keyof R
 
 export type ConfirmPasswordResetData = {
     body: PasswordResetConfirm;
+    headers?: {
+        /**
+         * The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400.
+         */
+        'Plinth-Version'?: '2026-11-22';
+    };
     path?: never;
     query?: never;
     url: '/v1/auth/password-reset/confirm';
@@ -3958,6 +4245,12 @@ export type ConfirmPasswordResetResponse = ConfirmPasswordResetResponses[keyof C
 
 export type GetMeData = {
     body?: never;
+    headers?: {
+        /**
+         * The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400.
+         */
+        'Plinth-Version'?: '2026-11-22';
+    };
     path?: never;
     query?: never;
     url: '/v1/me';
@@ -4003,6 +4296,12 @@ export type GetMeResponse = GetMeResponses[keyof GetMeResponses];
 
 export type ListSessionsData = {
     body?: never;
+    headers?: {
+        /**
+         * The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400.
+         */
+        'Plinth-Version'?: '2026-11-22';
+    };
     path?: never;
     query?: never;
     url: '/v1/sessions';
@@ -4048,6 +4347,12 @@ export type ListSessionsResponse = ListSessionsResponses[keyof ListSessionsRespo
 
 export type DeleteSessionData = {
     body?: never;
+    headers?: {
+        /**
+         * The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400.
+         */
+        'Plinth-Version'?: '2026-11-22';
+    };
     path: {
         id: string;
     };
@@ -4095,6 +4400,12 @@ export type DeleteSessionResponse = DeleteSessionResponses[keyof DeleteSessionRe
 
 export type ListAuditLogsData = {
     body?: never;
+    headers?: {
+        /**
+         * The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400.
+         */
+        'Plinth-Version'?: '2026-11-22';
+    };
     path?: never;
     query?: {
         /**
@@ -4169,6 +4480,12 @@ export type ListAuditLogsResponse = ListAuditLogsResponses[keyof ListAuditLogsRe
 
 export type VerifyAuditLogsData = {
     body?: never;
+    headers?: {
+        /**
+         * The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400.
+         */
+        'Plinth-Version'?: '2026-11-22';
+    };
     path?: never;
     query?: never;
     url: '/v1/audit-logs/verify';
@@ -4214,6 +4531,12 @@ export type VerifyAuditLogsResponse = VerifyAuditLogsResponses[keyof VerifyAudit
 
 export type CreateAuditLogExportData = {
     body: AuditExportCreate;
+    headers?: {
+        /**
+         * The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400.
+         */
+        'Plinth-Version'?: '2026-11-22';
+    };
     path?: never;
     query?: never;
     url: '/v1/audit-logs/exports';
@@ -4271,6 +4594,12 @@ export type CreateAuditLogExportResponse = CreateAuditLogExportResponses[keyof C
 
 export type GetAuditLogExportData = {
     body?: never;
+    headers?: {
+        /**
+         * The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400.
+         */
+        'Plinth-Version'?: '2026-11-22';
+    };
     path: {
         id: string;
     };
@@ -4318,6 +4647,12 @@ export type GetAuditLogExportResponse = GetAuditLogExportResponses[keyof GetAudi
 
 export type DownloadAuditLogExportData = {
     body?: never;
+    headers?: {
+        /**
+         * The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400.
+         */
+        'Plinth-Version'?: '2026-11-22';
+    };
     path: {
         id: string;
     };
@@ -4369,6 +4704,12 @@ export type DownloadAuditLogExportResponse = DownloadAuditLogExportResponses[key
 
 export type ListApiKeysData = {
     body?: never;
+    headers?: {
+        /**
+         * The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400.
+         */
+        'Plinth-Version'?: '2026-11-22';
+    };
     path?: never;
     query?: {
         /**
@@ -4423,6 +4764,12 @@ export type ListApiKeysResponse = ListApiKeysResponses[keyof ListApiKeysResponse
 
 export type CreateApiKeyData = {
     body: ApiKeyCreate;
+    headers?: {
+        /**
+         * The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400.
+         */
+        'Plinth-Version'?: '2026-11-22';
+    };
     path?: never;
     query?: never;
     url: '/v1/api-keys';
@@ -4476,6 +4823,12 @@ export type CreateApiKeyResponse = CreateApiKeyResponses[keyof CreateApiKeyRespo
 
 export type DeleteApiKeyData = {
     body?: never;
+    headers?: {
+        /**
+         * The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400.
+         */
+        'Plinth-Version'?: '2026-11-22';
+    };
     path: {
         id: string;
     };
@@ -4523,6 +4876,12 @@ export type DeleteApiKeyResponse = DeleteApiKeyResponses[keyof DeleteApiKeyRespo
 
 export type GetApiKeyData = {
     body?: never;
+    headers?: {
+        /**
+         * The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400.
+         */
+        'Plinth-Version'?: '2026-11-22';
+    };
     path: {
         id: string;
     };
@@ -4570,6 +4929,12 @@ export type GetApiKeyResponse = GetApiKeyResponses[keyof GetApiKeyResponses];
 
 export type RollApiKeyData = {
     body: ApiKeyRoll;
+    headers?: {
+        /**
+         * The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400.
+         */
+        'Plinth-Version'?: '2026-11-22';
+    };
     path: {
         id: string;
     };
