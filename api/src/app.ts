@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import express, { type Express } from 'express';
 import swaggerUi from 'swagger-ui-express';
 import { authenticate } from './core/auth/authentication.js';
@@ -8,7 +9,8 @@ import { requestContext, securityHeaders } from './core/http/request-context.js'
 import { apiVersion } from './core/http/versioning.js';
 import { RegisterRoutes } from './generated/routes.js';
 import { createServices, type Services } from './modules/services.js';
-import { loadSpec } from './core/spec.js';
+import { findInRepo, loadSpec } from './core/spec.js';
+import { notFound } from './core/http/errors.js';
 
 export { loadSpec };
 
@@ -58,6 +60,18 @@ export function createApp(deps: Deps): { app: Express; services: Services } {
     next();
   });
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(spec, { customSiteTitle: 'Plinth API reference' }));
+  const portal = findInRepo(join('developer-portal', 'dist'));
+  if (portal) {
+    app.use('/portal', (req, res, next) => {
+      // Relative links in the portal need the trailing slash.
+      if (req.originalUrl === '/portal') return res.redirect(301, '/portal/');
+      res.setHeader('Cache-Control', 'public, max-age=300');
+      next();
+    });
+    app.use('/portal', express.static(portal, { index: 'index.html', fallthrough: true }));
+  } else {
+    app.use('/portal', (req, _res, next) => next(notFound('developer portal (build it with npm run build:portal)')));
+  }
 
   app.use('/v1', apiVersion);
   app.use(requireJson);

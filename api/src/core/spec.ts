@@ -9,16 +9,23 @@ export interface OpenApiSpec {
 
 let cached: OpenApiSpec | undefined;
 
+/** A path under the repository root, found from the source tree (dev, tests) or the built tree (dist/, Docker). */
+export function findInRepo(relative: string): string | undefined {
+  let dir = __dirname;
+  for (let i = 0; i < 6; i++) {
+    const candidate = join(dir, relative);
+    if (existsSync(candidate)) return candidate;
+    dir = dirname(dir);
+  }
+  return undefined;
+}
+
 /** The committed contract, found from the source tree (dev, tests) or the built tree (dist/, Docker). */
 export function loadSpec(): OpenApiSpec {
   if (cached) return cached;
-  let dir = __dirname;
-  for (let i = 0; i < 6; i++) {
-    const candidate = join(dir, 'openapi', 'openapi.json');
-    if (existsSync(candidate)) return (cached = JSON.parse(readFileSync(candidate, 'utf8')) as OpenApiSpec);
-    dir = dirname(dir);
-  }
-  throw new Error('openapi/openapi.json not found; run npm run generate');
+  const file = findInRepo(join('openapi', 'openapi.json'));
+  if (!file) throw new Error('openapi/openapi.json not found; run npm run generate');
+  return (cached = JSON.parse(readFileSync(file, 'utf8')) as OpenApiSpec);
 }
 
 /** A component schema with every `$ref` inlined: a self-contained JSON Schema for one event type. */
