@@ -7,6 +7,7 @@ import { idempotency } from './core/http/idempotency.js';
 import { errorHandler, notFoundHandler, requireJson } from './core/http/problem.js';
 import { requestContext, securityHeaders } from './core/http/request-context.js';
 import { apiVersion } from './core/http/versioning.js';
+import { cors } from './core/http/cors.js';
 import { RegisterRoutes } from './generated/routes.js';
 import { createServices, type Services } from './modules/services.js';
 import { findInRepo, loadSpec } from './core/spec.js';
@@ -73,6 +74,7 @@ export function createApp(deps: Deps): { app: Express; services: Services } {
     app.use('/portal', (req, _res, next) => next(notFound('developer portal (build it with npm run build:portal)')));
   }
 
+  app.use('/v1', cors(deps.config.corsAllowedOrigins));
   app.use('/v1', apiVersion);
   app.use(requireJson);
   app.use(express.json({ limit: deps.config.bodyLimit, strict: true }));

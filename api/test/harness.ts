@@ -39,6 +39,7 @@ export async function createTestApp(
     worker?: boolean;
     webhooks?: Partial<Config['webhooks']>;
     svix?: Config['svix'];
+    corsAllowedOrigins?: string[];
     /**
      * A database of this test file's own, beside the run's: a worker relays every tenant's outbox, so
      * files that run workers with different settings must not share a database.

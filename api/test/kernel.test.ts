@@ -206,3 +206,29 @@ describe('API versions', () => {
     expect(unknown.body.detail).toContain(CURRENT_API_VERSION);
   });
 });
+
+describe('CORS', () => {
+  it('answers preflights and exposes headers only to configured origins', async () => {
+    const withCors = await createTestApp({ corsAllowedOrigins: ['https://app.example.com'] });
+    try {
+      const preflight = await withCors.http
+        .options('/v1/customers')
+        .set('Origin', 'https://app.example.com')
+        .set('Access-Control-Request-Method', 'POST')
+        .set('Access-Control-Request-Headers', 'authorization, content-type, idempotency-key');
+      expect(preflight.status).toBe(204);
+      expect(preflight.headers['access-control-allow-origin']).toBe('https://app.example.com');
+      expect(preflight.headers['access-control-allow-headers']).toContain('Idempotency-Key');
+      expect(preflight.headers['access-control-allow-credentials']).toBeUndefined();
+      const a = await newTenant(withCors);
+      const get = await withCors.http.get('/v1/customers').set(a.auth).set('Origin', 'https://app.example.com');
+      expect(get.headers['access-control-expose-headers']).toContain('Request-Id');
+      const other = await withCors.http.get('/v1/customers').set(a.auth).set('Origin', 'https://evil.example.com');
+      expect(other.headers['access-control-allow-origin']).toBeUndefined();
+    } finally {
+      await withCors.close();
+    }
+    const none = await t.http.get('/v1/customers').set('Origin', 'https://app.example.com');
+    expect(none.headers['access-control-allow-origin']).toBeUndefined();
+  });
+});

@@ -42,6 +42,8 @@ export interface Config {
     /** How long a rotated-out secret keeps signing. */
     previousSecretTtlSeconds: number;
   };
+  /** Browser origins allowed to call the API (CORS); `*` for any. None by default. */
+  corsAllowedOrigins: string[];
   /** With a key, webhooks are sent through Svix instead of the built-in dispatcher. */
   svix?: { apiKey: string; serverUrl?: string };
 }
@@ -116,6 +118,10 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
       allowPrivateNetworks: process.env.WEBHOOK_ALLOW_PRIVATE_NETWORKS === 'true',
       previousSecretTtlSeconds: int('WEBHOOK_PREVIOUS_SECRET_TTL_SECONDS', 24 * 3600),
     },
+    corsAllowedOrigins: (process.env.CORS_ALLOWED_ORIGINS ?? '')
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
     svix: process.env.SVIX_API_KEY ? { apiKey: process.env.SVIX_API_KEY, serverUrl: process.env.SVIX_SERVER_URL || undefined } : undefined,
     ...overrides,
   };
