@@ -12,7 +12,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['scripts/**/*.mjs', 'developer-portal/*.mjs', 'sdks/typescript/*.mjs'],
+    files: ['scripts/**/*.mjs', 'developer-portal/*.mjs', 'sdks/typescript/*.mjs', 'examples/**/*.mjs'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
   },
   {
