@@ -19,7 +19,87 @@ const AUTHENTICATED = {
   403: 'Missing permission, or the tenant is suspended',
   404: 'No such object, or Plinth-Tenant names a tenant outside yours',
 };
-const ALWAYS = { 429: 'Rate limited (see Retry-After)' };
+const ALWAYS = { 429: 'Rate limited (see Retry-After)', 500: 'Something went wrong on our side (quote the request id)' };
+
+// Bounds for strings in response-only schemas, by field name (the contract validation in the tests
+// checks every response against them). Request schemas are never touched here: their bounds are
+// tsoa annotations in the DTOs, enforced at run time.
+const STRING_BOUNDS = [
+  [/^(id|.*_id)$/, 64],
+  [/_at$|^(created|updated|occurred)$/, 40],
+  [/^(email)$/, 320],
+  [/(^|_)url$/, 2048],
+  [/^(access_token)$/, 1024],
+  [/^(secret|token|refresh_token)$/, 256],
+  [/^(hash|prev_hash)$/, 64],
+  [/^(prefix|last4|object|token_type|mode|kind|status|format)$/, 32],
+  [/^(ip)$/, 64],
+  [/^(user_agent)$/, 512],
+  [/excerpt$/, 1024],
+];
+const STRING_FALLBACK = 10_000;
+
+function boundResponseSchema(node, key = '') {
+  if (Array.isArray(node)) return node.forEach((n) => boundResponseSchema(n, key));
+  if (!node || typeof node !== 'object' || node.$ref) return;
+  if (node.type === 'string' && node.maxLength === undefined && !node.enum && node.const === undefined) {
+    node.maxLength = STRING_BOUNDS.find(([re]) => re.test(key))?.[1] ?? STRING_FALLBACK;
+  }
+  if (node.type === 'integer' && (node.minimum === undefined || node.maximum === undefined)) {
+    node.minimum ??= 0;
+    node.maximum ??= 2147483647;
+  }
+  if (node.type === 'array' && node.maxItems === undefined) node.maxItems = 1000;
+  for (const [k, v] of Object.entries(node.properties ?? {})) boundResponseSchema(v, k);
+  if (node.items) boundResponseSchema(node.items, key);
+  if (node.additionalProperties && typeof node.additionalProperties === 'object') boundResponseSchema(node.additionalProperties, key);
+  for (const list of ['allOf', 'anyOf', 'oneOf']) node[list]?.forEach((n) => boundResponseSchema(n, key));
+}
+
+/** `$ref` must stand alone in OpenAPI 3.0: siblings such as a description move beside an `allOf`. */
+function isolateRefs(node) {
+  if (Array.isArray(node)) return node.forEach(isolateRefs);
+  if (!node || typeof node !== 'object') return;
+  for (const value of Object.values(node)) isolateRefs(value);
+  if (node.$ref && Object.keys(node).length > 1) {
+    const ref = node.$ref;
+    delete node.$ref;
+    node.allOf = [{ $ref: ref }];
+  }
+}
+
+function requestSchemas(spec) {
+  const reach = new Set();
+  const visit = (n) => {
+    if (Array.isArray(n)) return n.forEach(visit);
+    if (!n || typeof n !== 'object') return;
+    if (typeof n.$ref === 'string' && n.$ref.startsWith('#/components/schemas/')) {
+      const name = n.$ref.split('/').pop();
+      if (!reach.has(name)) {
+        reach.add(name);
+        visit(spec.components.schemas[name]);
+      }
+    }
+    Object.values(n).forEach(visit);
+  };
+  for (const ops of Object.values(spec.paths)) for (const op of Object.values(ops)) if (op.requestBody) visit(op.requestBody);
+  return reach;
+}
+
+// The reference's sections, in reading order.
+const TAGS = [
+  ['Auth', 'Sign up, sign in, refresh sessions, verify email addresses and reset passwords.'],
+  ['Sessions', 'The signed-in user and their sessions.'],
+  ['Tenants', 'The tenant hierarchy: platform, resellers and their tenants; suspension.'],
+  ['Members', 'People in a tenant and their roles.'],
+  ['Invitations', 'Invite people by email with a role.'],
+  ['Roles', 'System and custom roles, and the permission catalogue.'],
+  ['API keys', 'Secret keys for servers: scoped, rollable, revocable.'],
+  ['Customers', "A tenant's customers (the first product domain)."],
+  ['Events', 'Every change as a typed event, and the event catalogue.'],
+  ['Webhooks', 'Endpoints that receive events, signed with Standard Webhooks; deliveries, retries and replays.'],
+  ['Audit logs', 'The tamper-evident record of every change: listing, verification and exports.'],
+];
 
 export function refineSpec(file, versionsFile) {
   const spec = JSON.parse(readFileSync(file, 'utf8'));
@@ -33,11 +113,29 @@ export function refineSpec(file, versionsFile) {
       schema: { type: 'string', enum: versions, default: current, example: current },
     },
   };
+  const str = (example, maxLength = 64) => ({ type: 'string', maxLength, example });
+  const int = (example) => ({ type: 'integer', format: 'int32', minimum: 0, maximum: 1000000, example });
   spec.components.headers = {
-    PlinthVersion: { description: 'The API version that answered.', schema: { type: 'string', example: current } },
-    RequestId: { description: 'Quote it to support.', schema: { type: 'string', example: 'req_01JDA4Y7Q5X3M8N2P6R9T0V1W2' } },
+    'Plinth-Version': { description: 'The API version that answered.', schema: str(current, 10) },
+    'Request-Id': { description: 'Quote it to support.', schema: str('req_01JDA4Y7Q5X3M8N2P6R9T0V1W2', 40) },
+    'Access-Control-Allow-Origin': { description: 'Sent when the Origin header is one of CORS_ALLOWED_ORIGINS.', schema: str('https://app.example.com', 2048) },
+    'RateLimit-Limit': { description: 'Requests per minute allowed for this credential (authenticated requests).', schema: int(1000) },
+    'RateLimit-Remaining': { description: 'Requests left in the current window.', schema: int(987) },
+    'RateLimit-Reset': { description: 'Seconds until the window resets.', schema: int(42) },
+    'Retry-After': { description: 'Seconds to wait before retrying.', schema: int(30) },
   };
   spec.info['x-plinth-api-versions'] = versions;
+  for (const server of spec.servers ?? []) server['x-internal'] = false;
+  spec.tags = TAGS.map(([name, description]) => ({ name, description }));
+  isolateRefs(spec.components.schemas);
+  // Metadata is checked by checkMetadata (core/http/validation.ts): at most 50 keys, values up to 500 characters.
+  const metadata = spec.components.schemas['Record_string.string_'];
+  if (metadata) {
+    metadata.maxProperties = 50;
+    metadata.additionalProperties = { ...metadata.additionalProperties, maxLength: 500 };
+  }
+  const requests = requestSchemas(spec);
+  for (const [name, schema] of Object.entries(spec.components.schemas)) if (!requests.has(name)) boundResponseSchema(schema);
   for (const ops of Object.values(spec.paths)) {
     for (const op of Object.values(ops)) {
       op.parameters = [
@@ -58,11 +156,19 @@ export function refineSpec(file, versionsFile) {
           response.content['application/problem+json'] = json;
         }
       }
-      for (const response of Object.values(responses)) {
-        response.headers = { 'Plinth-Version': { $ref: '#/components/headers/PlinthVersion' }, 'Request-Id': { $ref: '#/components/headers/RequestId' } };
+      for (const [status, response] of Object.entries(responses)) {
+        for (const media of Object.values(response.content ?? {})) {
+          if (media.schema && !media.schema.$ref) boundResponseSchema(media.schema);
+          // A file download: PostgreSQL's text type (where exports are kept) holds at most 1 GiB.
+          if (media.schema?.format === 'byte') media.schema.maxLength = 1073741824;
+        }
+        const header = (name) => ({ $ref: `#/components/headers/${name}` });
+        const names = ['Plinth-Version', 'Request-Id', 'Access-Control-Allow-Origin', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'];
+        if (status === '429') names.push('Retry-After');
+        response.headers = Object.fromEntries(names.map((n) => [n, header(n)]));
       }
       op.responses = Object.fromEntries(Object.entries(responses).sort(([a], [b]) => a.localeCompare(b)));
     }
   }
-  writeFileSync(file, JSON.stringify(spec, null, '\t') + '\n');
+  writeFileSync(file, JSON.stringify(spec, null, 2) + '\n');
 }

@@ -102,7 +102,7 @@ describe('events', () => {
 
   it('rejects bad filters and ids with problems', async () => {
     const a = await newTenant(t);
-    expectProblem(await t.http.get('/v1/events?limit=0').set(a.auth), 400, 'invalid_limit');
+    expectProblem(await t.http.get('/v1/events?limit=0').set(a.auth), 422, 'validation_failed');
     expectProblem(
       await t.http.get(`/v1/events?created_gte=${new Date().toISOString()}&created_lt=${new Date(Date.now() - 1000).toISOString()}`).set(a.auth),
       400,

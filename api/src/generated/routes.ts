@@ -86,12 +86,17 @@ const models: TsoaRoute.Models = {
         "additionalProperties": false,
     },
     // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+    "EventTypeFilter": {
+        "dataType": "refAlias",
+        "type": {"dataType":"string","validators":{"maxLength":{"value":100},"pattern":{"value":"^(\\*|[a-z_]+(\\.[a-z_]+)*(\\.\\*)?)$"}}},
+    },
+    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
     "WebhookEndpointCreate": {
         "dataType": "refObject",
         "properties": {
             "url": {"dataType":"string","required":true,"validators":{"pattern":{"value":"^https?://"},"maxLength":{"value":2048}}},
             "description": {"dataType":"string","validators":{"maxLength":{"value":500}}},
-            "event_types": {"dataType":"array","array":{"dataType":"string"},"required":true,"validators":{"minItems":{"value":1},"maxItems":{"value":100}}},
+            "event_types": {"dataType":"array","array":{"dataType":"refAlias","ref":"EventTypeFilter"},"required":true,"validators":{"minItems":{"value":1},"maxItems":{"value":100}}},
             "enabled": {"dataType":"boolean"},
             "metadata": {"ref":"Metadata"},
         },
@@ -140,7 +145,7 @@ const models: TsoaRoute.Models = {
         "properties": {
             "url": {"dataType":"string","validators":{"pattern":{"value":"^https?://"},"maxLength":{"value":2048}}},
             "description": {"dataType":"union","subSchemas":[{"dataType":"string"},{"dataType":"enum","enums":[null]}],"validators":{"maxLength":{"value":500}}},
-            "event_types": {"dataType":"array","array":{"dataType":"string"},"validators":{"minItems":{"value":1},"maxItems":{"value":100}}},
+            "event_types": {"dataType":"array","array":{"dataType":"refAlias","ref":"EventTypeFilter"},"validators":{"minItems":{"value":1},"maxItems":{"value":100}}},
             "enabled": {"dataType":"boolean"},
             "metadata": {"ref":"Metadata"},
         },
@@ -215,8 +220,8 @@ const models: TsoaRoute.Models = {
     "WebhookReplay": {
         "dataType": "refObject",
         "properties": {
-            "since": {"dataType":"datetime","required":true},
-            "until": {"dataType":"datetime"},
+            "since": {"dataType":"datetime","required":true,"validators":{"maxLength":{"value":40}}},
+            "until": {"dataType":"datetime","validators":{"maxLength":{"value":40}}},
         },
         "additionalProperties": false,
     },
@@ -327,13 +332,18 @@ const models: TsoaRoute.Models = {
         "additionalProperties": false,
     },
     // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+    "PermissionName": {
+        "dataType": "refAlias",
+        "type": {"dataType":"string","validators":{"maxLength":{"value":64},"pattern":{"value":"^[a-z_]+:[a-z_]+$"}}},
+    },
+    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
     "RoleCreate": {
         "dataType": "refObject",
         "properties": {
-            "key": {"dataType":"string","required":true,"validators":{"pattern":{"errorMsg":"must be 2-40 lower-case letters, digits, _ or -, starting with a letter","value":"^[a-z][a-z0-9_-]{1,39}$"}}},
+            "key": {"dataType":"string","required":true,"validators":{"pattern":{"errorMsg":"must be 2-40 lower-case letters, digits, _ or -, starting with a letter","value":"^[a-z][a-z0-9_-]{1,39}$"},"maxLength":{"value":40}}},
             "name": {"dataType":"string","required":true,"validators":{"minLength":{"value":1},"maxLength":{"value":100}}},
             "description": {"dataType":"string","validators":{"maxLength":{"value":500}}},
-            "permissions": {"dataType":"array","array":{"dataType":"string"},"required":true},
+            "permissions": {"dataType":"array","array":{"dataType":"refAlias","ref":"PermissionName"},"required":true,"validators":{"maxItems":{"value":100}}},
         },
         "additionalProperties": false,
     },
@@ -343,7 +353,7 @@ const models: TsoaRoute.Models = {
         "properties": {
             "name": {"dataType":"string","validators":{"minLength":{"value":1},"maxLength":{"value":100}}},
             "description": {"dataType":"union","subSchemas":[{"dataType":"string"},{"dataType":"enum","enums":[null]}],"validators":{"maxLength":{"value":500}}},
-            "permissions": {"dataType":"array","array":{"dataType":"string"}},
+            "permissions": {"dataType":"array","array":{"dataType":"refAlias","ref":"PermissionName"},"validators":{"maxItems":{"value":100}}},
         },
         "additionalProperties": false,
     },
@@ -395,7 +405,7 @@ const models: TsoaRoute.Models = {
     "MemberUpdate": {
         "dataType": "refObject",
         "properties": {
-            "role": {"dataType":"string","required":true},
+            "role": {"dataType":"string","required":true,"validators":{"maxLength":{"value":40}}},
         },
         "additionalProperties": false,
     },
@@ -431,7 +441,7 @@ const models: TsoaRoute.Models = {
         "dataType": "refObject",
         "properties": {
             "email": {"dataType":"string","required":true,"validators":{"pattern":{"value":"^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$"},"maxLength":{"value":320}}},
-            "role": {"dataType":"string","required":true},
+            "role": {"dataType":"string","required":true,"validators":{"maxLength":{"value":40}}},
         },
         "additionalProperties": false,
     },
@@ -1074,7 +1084,7 @@ const models: TsoaRoute.Models = {
         "properties": {
             "name": {"dataType":"string","validators":{"minLength":{"value":1},"maxLength":{"value":200}}},
             "email": {"dataType":"string","validators":{"pattern":{"value":"^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$"},"maxLength":{"value":320}}},
-            "phone": {"dataType":"string","validators":{"pattern":{"value":"^\\+?[0-9\\s().\\/-]{3,32}$"}}},
+            "phone": {"dataType":"string","validators":{"pattern":{"value":"^\\+?[0-9\\s().\\/-]{3,32}$"},"maxLength":{"value":33}}},
             "company": {"dataType":"string","validators":{"minLength":{"value":1},"maxLength":{"value":200}}},
             "metadata": {"ref":"Metadata"},
         },
@@ -1097,7 +1107,7 @@ const models: TsoaRoute.Models = {
         "properties": {
             "name": {"dataType":"union","subSchemas":[{"dataType":"string"},{"dataType":"enum","enums":[null]}],"validators":{"minLength":{"value":1},"maxLength":{"value":200}}},
             "email": {"dataType":"union","subSchemas":[{"dataType":"string"},{"dataType":"enum","enums":[null]}],"validators":{"pattern":{"value":"^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$"},"maxLength":{"value":320}}},
-            "phone": {"dataType":"union","subSchemas":[{"dataType":"string"},{"dataType":"enum","enums":[null]}],"validators":{"pattern":{"value":"^\\+?[0-9\\s().\\/-]{3,32}$"}}},
+            "phone": {"dataType":"union","subSchemas":[{"dataType":"string"},{"dataType":"enum","enums":[null]}],"validators":{"pattern":{"value":"^\\+?[0-9\\s().\\/-]{3,32}$"},"maxLength":{"value":33}}},
             "company": {"dataType":"union","subSchemas":[{"dataType":"string"},{"dataType":"enum","enums":[null]}],"validators":{"minLength":{"value":1},"maxLength":{"value":200}}},
             "metadata": {"ref":"Metadata"},
         },
@@ -1130,7 +1140,7 @@ const models: TsoaRoute.Models = {
         "properties": {
             "email": {"dataType":"string","required":true,"validators":{"pattern":{"value":"^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$"},"maxLength":{"value":320}}},
             "password": {"dataType":"string","required":true,"validators":{"minLength":{"value":1},"maxLength":{"value":200}}},
-            "tenant_id": {"dataType":"string"},
+            "tenant_id": {"dataType":"string","validators":{"maxLength":{"value":64}}},
         },
         "additionalProperties": false,
     },
@@ -1138,8 +1148,8 @@ const models: TsoaRoute.Models = {
     "Refresh": {
         "dataType": "refObject",
         "properties": {
-            "refresh_token": {"dataType":"string","required":true,"validators":{"minLength":{"value":1}}},
-            "tenant_id": {"dataType":"string"},
+            "refresh_token": {"dataType":"string","required":true,"validators":{"minLength":{"value":1},"maxLength":{"value":256}}},
+            "tenant_id": {"dataType":"string","validators":{"maxLength":{"value":64}}},
         },
         "additionalProperties": false,
     },
@@ -1277,11 +1287,11 @@ const models: TsoaRoute.Models = {
     "AuditLogFilter": {
         "dataType": "refObject",
         "properties": {
-            "actor": {"dataType":"string"},
-            "action": {"dataType":"string"},
-            "target": {"dataType":"string"},
-            "created_gte": {"dataType":"datetime"},
-            "created_lt": {"dataType":"datetime"},
+            "actor": {"dataType":"string","validators":{"maxLength":{"value":64}}},
+            "action": {"dataType":"string","validators":{"maxLength":{"value":100}}},
+            "target": {"dataType":"string","validators":{"maxLength":{"value":64}}},
+            "created_gte": {"dataType":"datetime","validators":{"maxLength":{"value":40}}},
+            "created_lt": {"dataType":"datetime","validators":{"maxLength":{"value":40}}},
         },
         "additionalProperties": false,
     },
@@ -1339,8 +1349,8 @@ const models: TsoaRoute.Models = {
         "dataType": "refObject",
         "properties": {
             "name": {"dataType":"string","required":true,"validators":{"minLength":{"value":1},"maxLength":{"value":100}}},
-            "scopes": {"dataType":"array","array":{"dataType":"string"},"required":true,"validators":{"minItems":{"value":1}}},
-            "expires_at": {"dataType":"datetime"},
+            "scopes": {"dataType":"array","array":{"dataType":"refAlias","ref":"PermissionName"},"required":true,"validators":{"minItems":{"value":1},"maxItems":{"value":100}}},
+            "expires_at": {"dataType":"datetime","validators":{"maxLength":{"value":40}}},
             "rate_limit": {"dataType":"integer","validators":{"minimum":{"value":1},"maximum":{"value":100000}}},
         },
         "additionalProperties": false,
@@ -1431,8 +1441,8 @@ export function RegisterRoutes(app: Router) {
         // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
         const argsWebhooksController_listWebhookEndpoints: Record<string, TsoaRoute.ParameterSchema> = {
                 req: {"in":"request","name":"req","required":true,"dataType":"object"},
-                limit: {"in":"query","name":"limit","dataType":"integer"},
-                starting_after: {"in":"query","name":"starting_after","dataType":"string"},
+                limit: {"in":"query","name":"limit","dataType":"integer","validators":{"isInt":{"errorMsg":"limit"},"minimum":{"value":1},"maximum":{"value":100}}},
+                starting_after: {"in":"query","name":"starting_after","dataType":"string","validators":{"maxLength":{"value":64}}},
         };
         app.get('/v1/webhook-endpoints',
             authenticateMiddleware([{"apiKey":["webhooks:read"]},{"session":["webhooks:read"]}]),
@@ -1505,7 +1515,7 @@ export function RegisterRoutes(app: Router) {
         // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
         const argsWebhooksController_getWebhookEndpoint: Record<string, TsoaRoute.ParameterSchema> = {
                 req: {"in":"request","name":"req","required":true,"dataType":"object"},
-                id: {"in":"path","name":"id","required":true,"dataType":"string"},
+                id: {"in":"path","name":"id","required":true,"dataType":"string","validators":{"maxLength":{"value":64}}},
         };
         app.get('/v1/webhook-endpoints/:id',
             authenticateMiddleware([{"apiKey":["webhooks:read"]},{"session":["webhooks:read"]}]),
@@ -1542,7 +1552,7 @@ export function RegisterRoutes(app: Router) {
         // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
         const argsWebhooksController_updateWebhookEndpoint: Record<string, TsoaRoute.ParameterSchema> = {
                 req: {"in":"request","name":"req","required":true,"dataType":"object"},
-                id: {"in":"path","name":"id","required":true,"dataType":"string"},
+                id: {"in":"path","name":"id","required":true,"dataType":"string","validators":{"maxLength":{"value":64}}},
                 body: {"in":"body","name":"body","required":true,"ref":"WebhookEndpointUpdate"},
         };
         app.patch('/v1/webhook-endpoints/:id',
@@ -1580,7 +1590,7 @@ export function RegisterRoutes(app: Router) {
         // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
         const argsWebhooksController_deleteWebhookEndpoint: Record<string, TsoaRoute.ParameterSchema> = {
                 req: {"in":"request","name":"req","required":true,"dataType":"object"},
-                id: {"in":"path","name":"id","required":true,"dataType":"string"},
+                id: {"in":"path","name":"id","required":true,"dataType":"string","validators":{"maxLength":{"value":64}}},
         };
         app.delete('/v1/webhook-endpoints/:id',
             authenticateMiddleware([{"apiKey":["webhooks:write"]},{"session":["webhooks:write"]}]),
@@ -1617,7 +1627,7 @@ export function RegisterRoutes(app: Router) {
         // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
         const argsWebhooksController_rotateWebhookEndpointSecret: Record<string, TsoaRoute.ParameterSchema> = {
                 req: {"in":"request","name":"req","required":true,"dataType":"object"},
-                id: {"in":"path","name":"id","required":true,"dataType":"string"},
+                id: {"in":"path","name":"id","required":true,"dataType":"string","validators":{"maxLength":{"value":64}}},
         };
         app.post('/v1/webhook-endpoints/:id/rotate-secret',
             authenticateMiddleware([{"apiKey":["webhooks:write"]},{"session":["webhooks:write"]}]),
@@ -1654,7 +1664,7 @@ export function RegisterRoutes(app: Router) {
         // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
         const argsWebhooksController_testWebhookEndpoint: Record<string, TsoaRoute.ParameterSchema> = {
                 req: {"in":"request","name":"req","required":true,"dataType":"object"},
-                id: {"in":"path","name":"id","required":true,"dataType":"string"},
+                id: {"in":"path","name":"id","required":true,"dataType":"string","validators":{"maxLength":{"value":64}}},
         };
         app.post('/v1/webhook-endpoints/:id/test',
             authenticateMiddleware([{"apiKey":["webhooks:write"]},{"session":["webhooks:write"]}]),
@@ -1691,9 +1701,9 @@ export function RegisterRoutes(app: Router) {
         // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
         const argsWebhooksController_listWebhookDeliveries: Record<string, TsoaRoute.ParameterSchema> = {
                 req: {"in":"request","name":"req","required":true,"dataType":"object"},
-                id: {"in":"path","name":"id","required":true,"dataType":"string"},
-                limit: {"in":"query","name":"limit","dataType":"integer"},
-                starting_after: {"in":"query","name":"starting_after","dataType":"string"},
+                id: {"in":"path","name":"id","required":true,"dataType":"string","validators":{"maxLength":{"value":64}}},
+                limit: {"in":"query","name":"limit","dataType":"integer","validators":{"isInt":{"errorMsg":"limit"},"minimum":{"value":1},"maximum":{"value":100}}},
+                starting_after: {"in":"query","name":"starting_after","dataType":"string","validators":{"maxLength":{"value":64}}},
                 status: {"in":"query","name":"status","dataType":"union","subSchemas":[{"dataType":"enum","enums":["pending"]},{"dataType":"enum","enums":["succeeded"]},{"dataType":"enum","enums":["failed"]}]},
         };
         app.get('/v1/webhook-endpoints/:id/deliveries',
@@ -1731,7 +1741,7 @@ export function RegisterRoutes(app: Router) {
         // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
         const argsWebhooksController_replayWebhookEndpoint: Record<string, TsoaRoute.ParameterSchema> = {
                 req: {"in":"request","name":"req","required":true,"dataType":"object"},
-                id: {"in":"path","name":"id","required":true,"dataType":"string"},
+                id: {"in":"path","name":"id","required":true,"dataType":"string","validators":{"maxLength":{"value":64}}},
                 body: {"in":"body","name":"body","required":true,"ref":"WebhookReplay"},
         };
         app.post('/v1/webhook-endpoints/:id/replay',
@@ -1769,7 +1779,7 @@ export function RegisterRoutes(app: Router) {
         // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
         const argsWebhooksController_retryWebhookDelivery: Record<string, TsoaRoute.ParameterSchema> = {
                 req: {"in":"request","name":"req","required":true,"dataType":"object"},
-                id: {"in":"path","name":"id","required":true,"dataType":"string"},
+                id: {"in":"path","name":"id","required":true,"dataType":"string","validators":{"maxLength":{"value":64}}},
         };
         app.post('/v1/webhook-deliveries/:id/retry',
             authenticateMiddleware([{"apiKey":["webhooks:write"]},{"session":["webhooks:write"]}]),
@@ -1843,9 +1853,9 @@ export function RegisterRoutes(app: Router) {
         // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
         const argsTenantsController_listTenants: Record<string, TsoaRoute.ParameterSchema> = {
                 req: {"in":"request","name":"req","required":true,"dataType":"object"},
-                limit: {"in":"query","name":"limit","dataType":"integer"},
-                starting_after: {"in":"query","name":"starting_after","dataType":"string"},
-                parent_id: {"in":"query","name":"parent_id","dataType":"string"},
+                limit: {"in":"query","name":"limit","dataType":"integer","validators":{"isInt":{"errorMsg":"limit"},"minimum":{"value":1},"maximum":{"value":100}}},
+                starting_after: {"in":"query","name":"starting_after","dataType":"string","validators":{"maxLength":{"value":64}}},
+                parent_id: {"in":"query","name":"parent_id","dataType":"string","validators":{"maxLength":{"value":64}}},
         };
         app.get('/v1/tenants',
             authenticateMiddleware([{"apiKey":["tenants:read"]},{"session":["tenants:read"]}]),
@@ -1882,7 +1892,7 @@ export function RegisterRoutes(app: Router) {
         // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
         const argsTenantsController_getTenant: Record<string, TsoaRoute.ParameterSchema> = {
                 req: {"in":"request","name":"req","required":true,"dataType":"object"},
-                id: {"in":"path","name":"id","required":true,"dataType":"string"},
+                id: {"in":"path","name":"id","required":true,"dataType":"string","validators":{"maxLength":{"value":64}}},
         };
         app.get('/v1/tenants/:id',
             authenticateMiddleware([{"apiKey":["tenants:read"]},{"session":["tenants:read"]}]),
@@ -1919,7 +1929,7 @@ export function RegisterRoutes(app: Router) {
         // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
         const argsTenantsController_updateTenant: Record<string, TsoaRoute.ParameterSchema> = {
                 req: {"in":"request","name":"req","required":true,"dataType":"object"},
-                id: {"in":"path","name":"id","required":true,"dataType":"string"},
+                id: {"in":"path","name":"id","required":true,"dataType":"string","validators":{"maxLength":{"value":64}}},
                 body: {"in":"body","name":"body","required":true,"ref":"TenantUpdate"},
         };
         app.patch('/v1/tenants/:id',
@@ -1957,7 +1967,7 @@ export function RegisterRoutes(app: Router) {
         // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
         const argsTenantsController_suspendTenant: Record<string, TsoaRoute.ParameterSchema> = {
                 req: {"in":"request","name":"req","required":true,"dataType":"object"},
-                id: {"in":"path","name":"id","required":true,"dataType":"string"},
+                id: {"in":"path","name":"id","required":true,"dataType":"string","validators":{"maxLength":{"value":64}}},
         };
         app.post('/v1/tenants/:id/suspend',
             authenticateMiddleware([{"apiKey":["tenants:write"]},{"session":["tenants:write"]}]),
@@ -1994,7 +2004,7 @@ export function RegisterRoutes(app: Router) {
         // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
         const argsTenantsController_resumeTenant: Record<string, TsoaRoute.ParameterSchema> = {
                 req: {"in":"request","name":"req","required":true,"dataType":"object"},
-                id: {"in":"path","name":"id","required":true,"dataType":"string"},
+                id: {"in":"path","name":"id","required":true,"dataType":"string","validators":{"maxLength":{"value":64}}},
         };
         app.post('/v1/tenants/:id/resume',
             authenticateMiddleware([{"apiKey":["tenants:write"]},{"session":["tenants:write"]}]),
@@ -2140,7 +2150,7 @@ export function RegisterRoutes(app: Router) {
         // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
         const argsRolesController_getRole: Record<string, TsoaRoute.ParameterSchema> = {
                 req: {"in":"request","name":"req","required":true,"dataType":"object"},
-                id: {"in":"path","name":"id","required":true,"dataType":"string"},
+                id: {"in":"path","name":"id","required":true,"dataType":"string","validators":{"maxLength":{"value":64}}},
         };
         app.get('/v1/roles/:id',
             authenticateMiddleware([{"apiKey":["roles:read"]},{"session":["roles:read"]}]),
@@ -2177,7 +2187,7 @@ export function RegisterRoutes(app: Router) {
         // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
         const argsRolesController_updateRole: Record<string, TsoaRoute.ParameterSchema> = {
                 req: {"in":"request","name":"req","required":true,"dataType":"object"},
-                id: {"in":"path","name":"id","required":true,"dataType":"string"},
+                id: {"in":"path","name":"id","required":true,"dataType":"string","validators":{"maxLength":{"value":64}}},
                 body: {"in":"body","name":"body","required":true,"ref":"RoleUpdate"},
         };
         app.patch('/v1/roles/:id',
@@ -2215,7 +2225,7 @@ export function RegisterRoutes(app: Router) {
         // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
         const argsRolesController_deleteRole: Record<string, TsoaRoute.ParameterSchema> = {
                 req: {"in":"request","name":"req","required":true,"dataType":"object"},
-                id: {"in":"path","name":"id","required":true,"dataType":"string"},
+                id: {"in":"path","name":"id","required":true,"dataType":"string","validators":{"maxLength":{"value":64}}},
         };
         app.delete('/v1/roles/:id',
             authenticateMiddleware([{"apiKey":["roles:write"]},{"session":["roles:write"]}]),
@@ -2252,8 +2262,8 @@ export function RegisterRoutes(app: Router) {
         // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
         const argsMembersController_listMembers: Record<string, TsoaRoute.ParameterSchema> = {
                 req: {"in":"request","name":"req","required":true,"dataType":"object"},
-                limit: {"in":"query","name":"limit","dataType":"integer"},
-                starting_after: {"in":"query","name":"starting_after","dataType":"string"},
+                limit: {"in":"query","name":"limit","dataType":"integer","validators":{"isInt":{"errorMsg":"limit"},"minimum":{"value":1},"maximum":{"value":100}}},
+                starting_after: {"in":"query","name":"starting_after","dataType":"string","validators":{"maxLength":{"value":64}}},
         };
         app.get('/v1/members',
             authenticateMiddleware([{"apiKey":["members:read"]},{"session":["members:read"]}]),
@@ -2290,7 +2300,7 @@ export function RegisterRoutes(app: Router) {
         // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
         const argsMembersController_getMember: Record<string, TsoaRoute.ParameterSchema> = {
                 req: {"in":"request","name":"req","required":true,"dataType":"object"},
-                id: {"in":"path","name":"id","required":true,"dataType":"string"},
+                id: {"in":"path","name":"id","required":true,"dataType":"string","validators":{"maxLength":{"value":64}}},
         };
         app.get('/v1/members/:id',
             authenticateMiddleware([{"apiKey":["members:read"]},{"session":["members:read"]}]),
@@ -2327,7 +2337,7 @@ export function RegisterRoutes(app: Router) {
         // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
         const argsMembersController_updateMember: Record<string, TsoaRoute.ParameterSchema> = {
                 req: {"in":"request","name":"req","required":true,"dataType":"object"},
-                id: {"in":"path","name":"id","required":true,"dataType":"string"},
+                id: {"in":"path","name":"id","required":true,"dataType":"string","validators":{"maxLength":{"value":64}}},
                 body: {"in":"body","name":"body","required":true,"ref":"MemberUpdate"},
         };
         app.patch('/v1/members/:id',
@@ -2365,7 +2375,7 @@ export function RegisterRoutes(app: Router) {
         // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
         const argsMembersController_deleteMember: Record<string, TsoaRoute.ParameterSchema> = {
                 req: {"in":"request","name":"req","required":true,"dataType":"object"},
-                id: {"in":"path","name":"id","required":true,"dataType":"string"},
+                id: {"in":"path","name":"id","required":true,"dataType":"string","validators":{"maxLength":{"value":64}}},
         };
         app.delete('/v1/members/:id',
             authenticateMiddleware([{"apiKey":["members:write"]},{"session":["members:write"]}]),
@@ -2439,8 +2449,8 @@ export function RegisterRoutes(app: Router) {
         // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
         const argsInvitationsController_listInvitations: Record<string, TsoaRoute.ParameterSchema> = {
                 req: {"in":"request","name":"req","required":true,"dataType":"object"},
-                limit: {"in":"query","name":"limit","dataType":"integer"},
-                starting_after: {"in":"query","name":"starting_after","dataType":"string"},
+                limit: {"in":"query","name":"limit","dataType":"integer","validators":{"isInt":{"errorMsg":"limit"},"minimum":{"value":1},"maximum":{"value":100}}},
+                starting_after: {"in":"query","name":"starting_after","dataType":"string","validators":{"maxLength":{"value":64}}},
         };
         app.get('/v1/invitations',
             authenticateMiddleware([{"apiKey":["invitations:read"]},{"session":["invitations:read"]}]),
@@ -2477,7 +2487,7 @@ export function RegisterRoutes(app: Router) {
         // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
         const argsInvitationsController_deleteInvitation: Record<string, TsoaRoute.ParameterSchema> = {
                 req: {"in":"request","name":"req","required":true,"dataType":"object"},
-                id: {"in":"path","name":"id","required":true,"dataType":"string"},
+                id: {"in":"path","name":"id","required":true,"dataType":"string","validators":{"maxLength":{"value":64}}},
         };
         app.delete('/v1/invitations/:id',
             authenticateMiddleware([{"apiKey":["invitations:write"]},{"session":["invitations:write"]}]),
@@ -2550,11 +2560,11 @@ export function RegisterRoutes(app: Router) {
         // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
         const argsEventsController_listEvents: Record<string, TsoaRoute.ParameterSchema> = {
                 req: {"in":"request","name":"req","required":true,"dataType":"object"},
-                limit: {"in":"query","name":"limit","dataType":"integer"},
-                starting_after: {"in":"query","name":"starting_after","dataType":"string"},
-                type: {"in":"query","name":"type","dataType":"string"},
-                created_gte: {"in":"query","name":"created_gte","dataType":"datetime"},
-                created_lt: {"in":"query","name":"created_lt","dataType":"datetime"},
+                limit: {"in":"query","name":"limit","dataType":"integer","validators":{"isInt":{"errorMsg":"limit"},"minimum":{"value":1},"maximum":{"value":100}}},
+                starting_after: {"in":"query","name":"starting_after","dataType":"string","validators":{"maxLength":{"value":64}}},
+                type: {"in":"query","name":"type","dataType":"string","validators":{"maxLength":{"value":100}}},
+                created_gte: {"in":"query","name":"created_gte","dataType":"datetime","validators":{"maxLength":{"value":40}}},
+                created_lt: {"in":"query","name":"created_lt","dataType":"datetime","validators":{"maxLength":{"value":40}}},
         };
         app.get('/v1/events',
             authenticateMiddleware([{"apiKey":["events:read"]},{"session":["events:read"]}]),
@@ -2591,7 +2601,7 @@ export function RegisterRoutes(app: Router) {
         // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
         const argsEventsController_getEvent: Record<string, TsoaRoute.ParameterSchema> = {
                 req: {"in":"request","name":"req","required":true,"dataType":"object"},
-                id: {"in":"path","name":"id","required":true,"dataType":"string"},
+                id: {"in":"path","name":"id","required":true,"dataType":"string","validators":{"maxLength":{"value":64}}},
         };
         app.get('/v1/events/:id',
             authenticateMiddleware([{"apiKey":["events:read"]},{"session":["events:read"]}]),
@@ -2701,11 +2711,11 @@ export function RegisterRoutes(app: Router) {
         // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
         const argsCustomersController_listCustomers: Record<string, TsoaRoute.ParameterSchema> = {
                 req: {"in":"request","name":"req","required":true,"dataType":"object"},
-                limit: {"in":"query","name":"limit","dataType":"integer"},
-                starting_after: {"in":"query","name":"starting_after","dataType":"string"},
-                email: {"in":"query","name":"email","dataType":"string"},
-                created_gte: {"in":"query","name":"created_gte","dataType":"datetime"},
-                created_lt: {"in":"query","name":"created_lt","dataType":"datetime"},
+                limit: {"in":"query","name":"limit","dataType":"integer","validators":{"isInt":{"errorMsg":"limit"},"minimum":{"value":1},"maximum":{"value":100}}},
+                starting_after: {"in":"query","name":"starting_after","dataType":"string","validators":{"maxLength":{"value":64}}},
+                email: {"in":"query","name":"email","dataType":"string","validators":{"maxLength":{"value":320}}},
+                created_gte: {"in":"query","name":"created_gte","dataType":"datetime","validators":{"maxLength":{"value":40}}},
+                created_lt: {"in":"query","name":"created_lt","dataType":"datetime","validators":{"maxLength":{"value":40}}},
         };
         app.get('/v1/customers',
             authenticateMiddleware([{"apiKey":["customers:read"]},{"session":["customers:read"]}]),
@@ -2742,7 +2752,7 @@ export function RegisterRoutes(app: Router) {
         // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
         const argsCustomersController_getCustomer: Record<string, TsoaRoute.ParameterSchema> = {
                 req: {"in":"request","name":"req","required":true,"dataType":"object"},
-                id: {"in":"path","name":"id","required":true,"dataType":"string"},
+                id: {"in":"path","name":"id","required":true,"dataType":"string","validators":{"maxLength":{"value":64}}},
         };
         app.get('/v1/customers/:id',
             authenticateMiddleware([{"apiKey":["customers:read"]},{"session":["customers:read"]}]),
@@ -2779,7 +2789,7 @@ export function RegisterRoutes(app: Router) {
         // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
         const argsCustomersController_updateCustomer: Record<string, TsoaRoute.ParameterSchema> = {
                 req: {"in":"request","name":"req","required":true,"dataType":"object"},
-                id: {"in":"path","name":"id","required":true,"dataType":"string"},
+                id: {"in":"path","name":"id","required":true,"dataType":"string","validators":{"maxLength":{"value":64}}},
                 body: {"in":"body","name":"body","required":true,"ref":"CustomerUpdate"},
         };
         app.patch('/v1/customers/:id',
@@ -2817,7 +2827,7 @@ export function RegisterRoutes(app: Router) {
         // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
         const argsCustomersController_deleteCustomer: Record<string, TsoaRoute.ParameterSchema> = {
                 req: {"in":"request","name":"req","required":true,"dataType":"object"},
-                id: {"in":"path","name":"id","required":true,"dataType":"string"},
+                id: {"in":"path","name":"id","required":true,"dataType":"string","validators":{"maxLength":{"value":64}}},
         };
         app.delete('/v1/customers/:id',
             authenticateMiddleware([{"apiKey":["customers:write"]},{"session":["customers:write"]}]),
@@ -3214,7 +3224,7 @@ export function RegisterRoutes(app: Router) {
         // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
         const argsAuthController_deleteSession: Record<string, TsoaRoute.ParameterSchema> = {
                 req: {"in":"request","name":"req","required":true,"dataType":"object"},
-                id: {"in":"path","name":"id","required":true,"dataType":"string"},
+                id: {"in":"path","name":"id","required":true,"dataType":"string","validators":{"maxLength":{"value":64}}},
         };
         app.delete('/v1/sessions/:id',
             authenticateMiddleware([{"session":[]}]),
@@ -3251,13 +3261,13 @@ export function RegisterRoutes(app: Router) {
         // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
         const argsAuditController_listAuditLogs: Record<string, TsoaRoute.ParameterSchema> = {
                 req: {"in":"request","name":"req","required":true,"dataType":"object"},
-                limit: {"in":"query","name":"limit","dataType":"integer"},
-                starting_after: {"in":"query","name":"starting_after","dataType":"string"},
-                actor: {"in":"query","name":"actor","dataType":"string"},
-                action: {"in":"query","name":"action","dataType":"string"},
-                target: {"in":"query","name":"target","dataType":"string"},
-                created_gte: {"in":"query","name":"created_gte","dataType":"datetime"},
-                created_lt: {"in":"query","name":"created_lt","dataType":"datetime"},
+                limit: {"in":"query","name":"limit","dataType":"integer","validators":{"isInt":{"errorMsg":"limit"},"minimum":{"value":1},"maximum":{"value":100}}},
+                starting_after: {"in":"query","name":"starting_after","dataType":"string","validators":{"maxLength":{"value":64}}},
+                actor: {"in":"query","name":"actor","dataType":"string","validators":{"maxLength":{"value":64}}},
+                action: {"in":"query","name":"action","dataType":"string","validators":{"maxLength":{"value":100}}},
+                target: {"in":"query","name":"target","dataType":"string","validators":{"maxLength":{"value":64}}},
+                created_gte: {"in":"query","name":"created_gte","dataType":"datetime","validators":{"maxLength":{"value":40}}},
+                created_lt: {"in":"query","name":"created_lt","dataType":"datetime","validators":{"maxLength":{"value":40}}},
         };
         app.get('/v1/audit-logs',
             authenticateMiddleware([{"apiKey":["audit_logs:read"]},{"session":["audit_logs:read"]}]),
@@ -3367,7 +3377,7 @@ export function RegisterRoutes(app: Router) {
         // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
         const argsAuditController_getAuditLogExport: Record<string, TsoaRoute.ParameterSchema> = {
                 req: {"in":"request","name":"req","required":true,"dataType":"object"},
-                id: {"in":"path","name":"id","required":true,"dataType":"string"},
+                id: {"in":"path","name":"id","required":true,"dataType":"string","validators":{"maxLength":{"value":64}}},
         };
         app.get('/v1/audit-logs/exports/:id',
             authenticateMiddleware([{"apiKey":["audit_logs:read"]},{"session":["audit_logs:read"]}]),
@@ -3404,7 +3414,7 @@ export function RegisterRoutes(app: Router) {
         // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
         const argsAuditController_downloadAuditLogExport: Record<string, TsoaRoute.ParameterSchema> = {
                 req: {"in":"request","name":"req","required":true,"dataType":"object"},
-                id: {"in":"path","name":"id","required":true,"dataType":"string"},
+                id: {"in":"path","name":"id","required":true,"dataType":"string","validators":{"maxLength":{"value":64}}},
         };
         app.get('/v1/audit-logs/exports/:id/download',
             authenticateMiddleware([{"apiKey":["audit_logs:read"]},{"session":["audit_logs:read"]}]),
@@ -3478,8 +3488,8 @@ export function RegisterRoutes(app: Router) {
         // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
         const argsApiKeysController_listApiKeys: Record<string, TsoaRoute.ParameterSchema> = {
                 req: {"in":"request","name":"req","required":true,"dataType":"object"},
-                limit: {"in":"query","name":"limit","dataType":"integer"},
-                starting_after: {"in":"query","name":"starting_after","dataType":"string"},
+                limit: {"in":"query","name":"limit","dataType":"integer","validators":{"isInt":{"errorMsg":"limit"},"minimum":{"value":1},"maximum":{"value":100}}},
+                starting_after: {"in":"query","name":"starting_after","dataType":"string","validators":{"maxLength":{"value":64}}},
         };
         app.get('/v1/api-keys',
             authenticateMiddleware([{"apiKey":["api_keys:read"]},{"session":["api_keys:read"]}]),
@@ -3516,7 +3526,7 @@ export function RegisterRoutes(app: Router) {
         // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
         const argsApiKeysController_getApiKey: Record<string, TsoaRoute.ParameterSchema> = {
                 req: {"in":"request","name":"req","required":true,"dataType":"object"},
-                id: {"in":"path","name":"id","required":true,"dataType":"string"},
+                id: {"in":"path","name":"id","required":true,"dataType":"string","validators":{"maxLength":{"value":64}}},
         };
         app.get('/v1/api-keys/:id',
             authenticateMiddleware([{"apiKey":["api_keys:read"]},{"session":["api_keys:read"]}]),
@@ -3553,7 +3563,7 @@ export function RegisterRoutes(app: Router) {
         // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
         const argsApiKeysController_rollApiKey: Record<string, TsoaRoute.ParameterSchema> = {
                 req: {"in":"request","name":"req","required":true,"dataType":"object"},
-                id: {"in":"path","name":"id","required":true,"dataType":"string"},
+                id: {"in":"path","name":"id","required":true,"dataType":"string","validators":{"maxLength":{"value":64}}},
                 body: {"in":"body","name":"body","required":true,"ref":"ApiKeyRoll"},
         };
         app.post('/v1/api-keys/:id/roll',
@@ -3591,7 +3601,7 @@ export function RegisterRoutes(app: Router) {
         // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
         const argsApiKeysController_deleteApiKey: Record<string, TsoaRoute.ParameterSchema> = {
                 req: {"in":"request","name":"req","required":true,"dataType":"object"},
-                id: {"in":"path","name":"id","required":true,"dataType":"string"},
+                id: {"in":"path","name":"id","required":true,"dataType":"string","validators":{"maxLength":{"value":64}}},
         };
         app.delete('/v1/api-keys/:id',
             authenticateMiddleware([{"apiKey":["api_keys:write"]},{"session":["api_keys:write"]}]),

@@ -1044,6 +1044,8 @@ export interface components {
              */
             secret: string;
         };
+        /** @description An event type (`customer.created`), a prefix wildcard (`customer.*`) or `*`. */
+        EventTypeFilter: string;
         WebhookEndpointCreate: {
             /**
              * @description An https (or http) URL. Loopback, private and link-local addresses are refused.
@@ -1058,7 +1060,7 @@ export interface components {
              *       "customer.*"
              *     ]
              */
-            event_types: string[];
+            event_types: components["schemas"]["EventTypeFilter"][];
             /** @description Default true. */
             enabled?: boolean;
             metadata?: components["schemas"]["Metadata"];
@@ -1107,7 +1109,7 @@ export interface components {
         WebhookEndpointUpdate: {
             url?: string;
             description?: string | null;
-            event_types?: string[];
+            event_types?: components["schemas"]["EventTypeFilter"][];
             /** @description Re-enabling an endpoint that Plinth disabled clears `disabled_reason`. */
             enabled?: boolean;
             metadata?: components["schemas"]["Metadata"];
@@ -1298,6 +1300,8 @@ export interface components {
             has_more: boolean;
             next_cursor: string | null;
         };
+        /** @description A permission id such as `customers:read` (see `GET /v1/permissions`). */
+        PermissionName: string;
         RoleCreate: {
             /**
              * @description Lower-case letters, digits, `_` and `-`; not the key of a system role.
@@ -1314,12 +1318,12 @@ export interface components {
              *       "customers:write"
              *     ]
              */
-            permissions: string[];
+            permissions: components["schemas"]["PermissionName"][];
         };
         RoleUpdate: {
             name?: string;
             description?: string | null;
-            permissions?: string[];
+            permissions?: components["schemas"]["PermissionName"][];
         };
         DeletedRole: {
             id: string;
@@ -2481,7 +2485,7 @@ export interface components {
              *       "customers:write"
              *     ]
              */
-            scopes: string[];
+            scopes: components["schemas"]["PermissionName"][];
             /**
              * Format: date-time
              * @description When the key stops working; must be in the future.
@@ -2525,9 +2529,19 @@ export interface components {
     requestBodies: never;
     headers: {
         /** @description The API version that answered. */
-        PlinthVersion: string;
+        "Plinth-Version": string;
         /** @description Quote it to support. */
-        RequestId: string;
+        "Request-Id": string;
+        /** @description Sent when the Origin header is one of CORS_ALLOWED_ORIGINS. */
+        "Access-Control-Allow-Origin": string;
+        /** @description Requests per minute allowed for this credential (authenticated requests). */
+        "RateLimit-Limit": number;
+        /** @description Requests left in the current window. */
+        "RateLimit-Remaining": number;
+        /** @description Seconds until the window resets. */
+        "RateLimit-Reset": number;
+        /** @description Seconds to wait before retrying. */
+        "Retry-After": number;
     };
     pathItems: never;
 }
@@ -2553,8 +2567,12 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2564,8 +2582,12 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2575,8 +2597,12 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2586,8 +2612,12 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2597,8 +2627,12 @@ export interface operations {
             /** @description No such object, or Plinth-Tenant names a tenant outside yours */
             404: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2608,8 +2642,12 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2619,8 +2657,28 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on our side (quote the request id) */
+            500: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2648,8 +2706,12 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2659,8 +2721,12 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2670,8 +2736,12 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2681,8 +2751,12 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2692,8 +2766,12 @@ export interface operations {
             /** @description No such object, or Plinth-Tenant names a tenant outside yours */
             404: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2703,8 +2781,12 @@ export interface operations {
             /** @description A request with the same Idempotency-Key is in progress */
             409: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2714,8 +2796,12 @@ export interface operations {
             /** @description The body is larger than BODY_LIMIT */
             413: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2725,8 +2811,12 @@ export interface operations {
             /** @description The body is not application/json */
             415: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2736,8 +2826,12 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2747,8 +2841,28 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on our side (quote the request id) */
+            500: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2758,8 +2872,12 @@ export interface operations {
             /** @description The Svix backend did not accept the change */
             502: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2783,8 +2901,12 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2794,8 +2916,12 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2805,8 +2931,12 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2816,8 +2946,12 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2827,8 +2961,12 @@ export interface operations {
             /** @description No such object, or Plinth-Tenant names a tenant outside yours */
             404: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2838,8 +2976,12 @@ export interface operations {
             /** @description The built-in dispatcher has no hosted portal */
             409: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2849,8 +2991,12 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2860,8 +3006,28 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on our side (quote the request id) */
+            500: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2871,8 +3037,12 @@ export interface operations {
             /** @description Svix is unavailable */
             502: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2898,8 +3068,12 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2909,8 +3083,12 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2920,8 +3098,12 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2931,8 +3113,12 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2942,8 +3128,12 @@ export interface operations {
             /** @description No such webhook endpoint */
             404: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2953,8 +3143,12 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2964,8 +3158,28 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on our side (quote the request id) */
+            500: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2991,8 +3205,12 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3002,8 +3220,12 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3013,8 +3235,12 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3024,8 +3250,12 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3035,8 +3265,12 @@ export interface operations {
             /** @description No such webhook endpoint */
             404: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3046,8 +3280,12 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3057,8 +3295,28 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on our side (quote the request id) */
+            500: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3068,8 +3326,12 @@ export interface operations {
             /** @description The Svix backend did not accept the change */
             502: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3099,8 +3361,12 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3110,8 +3376,12 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3121,8 +3391,12 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3132,8 +3406,12 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3143,8 +3421,12 @@ export interface operations {
             /** @description No such webhook endpoint */
             404: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3154,8 +3436,12 @@ export interface operations {
             /** @description The body is larger than BODY_LIMIT */
             413: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3165,8 +3451,12 @@ export interface operations {
             /** @description The body is not application/json */
             415: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3176,8 +3466,12 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3187,8 +3481,28 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on our side (quote the request id) */
+            500: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3198,8 +3512,12 @@ export interface operations {
             /** @description The Svix backend did not accept the change */
             502: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3225,8 +3543,12 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3236,8 +3558,12 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3247,8 +3573,12 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3258,8 +3588,12 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3269,8 +3603,12 @@ export interface operations {
             /** @description No such webhook endpoint */
             404: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3280,8 +3618,12 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3291,8 +3633,28 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on our side (quote the request id) */
+            500: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3302,8 +3664,12 @@ export interface operations {
             /** @description The Svix backend did not accept the change */
             502: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3329,8 +3695,12 @@ export interface operations {
             /** @description Queued */
             202: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3340,8 +3710,12 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3351,8 +3725,12 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3362,8 +3740,12 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3373,8 +3755,12 @@ export interface operations {
             /** @description No such webhook endpoint */
             404: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3384,8 +3770,12 @@ export interface operations {
             /** @description The endpoint is disabled, or deliveries are managed by Svix */
             409: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3395,8 +3785,12 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3406,8 +3800,28 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on our side (quote the request id) */
+            500: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3440,8 +3854,12 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3451,8 +3869,12 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3462,8 +3884,12 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3473,8 +3899,12 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3484,8 +3914,12 @@ export interface operations {
             /** @description No such webhook endpoint */
             404: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3495,8 +3929,12 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3506,8 +3944,28 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on our side (quote the request id) */
+            500: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3537,8 +3995,12 @@ export interface operations {
             /** @description Queued */
             202: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3548,8 +4010,12 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3559,8 +4025,12 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3570,8 +4040,12 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3581,8 +4055,12 @@ export interface operations {
             /** @description No such webhook endpoint */
             404: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3592,8 +4070,12 @@ export interface operations {
             /** @description The endpoint is disabled */
             409: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3603,8 +4085,12 @@ export interface operations {
             /** @description The body is larger than BODY_LIMIT */
             413: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3614,8 +4100,12 @@ export interface operations {
             /** @description The body is not application/json */
             415: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3625,8 +4115,12 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3636,8 +4130,28 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on our side (quote the request id) */
+            500: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3663,8 +4177,12 @@ export interface operations {
             /** @description Queued */
             202: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3674,8 +4192,12 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3685,8 +4207,12 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3696,8 +4222,12 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3707,8 +4237,12 @@ export interface operations {
             /** @description No such delivery */
             404: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3718,8 +4252,12 @@ export interface operations {
             /** @description The endpoint is disabled, or deliveries are managed by Svix */
             409: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3729,8 +4267,12 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3740,8 +4282,28 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on our side (quote the request id) */
+            500: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3772,8 +4334,12 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3783,8 +4349,12 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3794,8 +4364,12 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3805,8 +4379,12 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3816,8 +4394,12 @@ export interface operations {
             /** @description No such object, or Plinth-Tenant names a tenant outside yours */
             404: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3827,8 +4409,12 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3838,8 +4424,28 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on our side (quote the request id) */
+            500: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3867,8 +4473,12 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3878,8 +4488,12 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3889,8 +4503,12 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3900,8 +4518,12 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3911,8 +4533,12 @@ export interface operations {
             /** @description No such object, or Plinth-Tenant names a tenant outside yours */
             404: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3922,8 +4548,12 @@ export interface operations {
             /** @description The body is larger than BODY_LIMIT */
             413: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3933,8 +4563,12 @@ export interface operations {
             /** @description The body is not application/json */
             415: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3944,8 +4578,12 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3955,8 +4593,28 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on our side (quote the request id) */
+            500: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3982,8 +4640,12 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3993,8 +4655,12 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4004,8 +4670,12 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4015,8 +4685,12 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4026,8 +4700,12 @@ export interface operations {
             /** @description No such tenant in your subtree */
             404: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4037,8 +4715,12 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4048,8 +4730,28 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on our side (quote the request id) */
+            500: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4079,8 +4781,12 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4090,8 +4796,12 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4101,8 +4811,12 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4112,8 +4826,12 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4123,8 +4841,12 @@ export interface operations {
             /** @description No such tenant in your subtree */
             404: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4134,8 +4856,12 @@ export interface operations {
             /** @description The body is larger than BODY_LIMIT */
             413: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4145,8 +4871,12 @@ export interface operations {
             /** @description The body is not application/json */
             415: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4156,8 +4886,12 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4167,8 +4901,28 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on our side (quote the request id) */
+            500: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4194,8 +4948,12 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4205,8 +4963,12 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4216,8 +4978,12 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4227,8 +4993,12 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4238,8 +5008,12 @@ export interface operations {
             /** @description No such tenant in your subtree */
             404: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4249,8 +5023,12 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4260,8 +5038,28 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on our side (quote the request id) */
+            500: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4287,8 +5085,12 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4298,8 +5100,12 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4309,8 +5115,12 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4320,8 +5130,12 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4331,8 +5145,12 @@ export interface operations {
             /** @description No such tenant in your subtree */
             404: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4342,8 +5160,12 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4353,8 +5175,28 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on our side (quote the request id) */
+            500: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4378,8 +5220,12 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4389,8 +5235,12 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4400,8 +5250,12 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4411,8 +5265,12 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4422,8 +5280,12 @@ export interface operations {
             /** @description No such object, or Plinth-Tenant names a tenant outside yours */
             404: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4433,8 +5295,12 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4444,8 +5310,28 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on our side (quote the request id) */
+            500: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4469,8 +5355,12 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4480,8 +5370,12 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4491,8 +5385,12 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4502,8 +5400,12 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4513,8 +5415,12 @@ export interface operations {
             /** @description No such object, or Plinth-Tenant names a tenant outside yours */
             404: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4524,8 +5430,12 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4535,8 +5445,28 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on our side (quote the request id) */
+            500: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4564,8 +5494,12 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4575,8 +5509,12 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4586,8 +5524,12 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4597,8 +5539,12 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4608,8 +5554,12 @@ export interface operations {
             /** @description No such object, or Plinth-Tenant names a tenant outside yours */
             404: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4619,8 +5569,12 @@ export interface operations {
             /** @description A role with this key exists */
             409: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4630,8 +5584,12 @@ export interface operations {
             /** @description The body is larger than BODY_LIMIT */
             413: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4641,8 +5599,12 @@ export interface operations {
             /** @description The body is not application/json */
             415: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4652,8 +5614,12 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4663,8 +5629,28 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on our side (quote the request id) */
+            500: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4690,8 +5676,12 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4701,8 +5691,12 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4712,8 +5706,12 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4723,8 +5721,12 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4734,8 +5736,12 @@ export interface operations {
             /** @description No such role */
             404: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4745,8 +5751,12 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4756,8 +5766,28 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on our side (quote the request id) */
+            500: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4783,8 +5813,12 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4794,8 +5828,12 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4805,8 +5843,12 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4816,8 +5858,12 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4827,8 +5873,12 @@ export interface operations {
             /** @description No such role */
             404: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4838,8 +5888,12 @@ export interface operations {
             /** @description Members still hold the role */
             409: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4849,8 +5903,12 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4860,8 +5918,28 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on our side (quote the request id) */
+            500: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4891,8 +5969,12 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4902,8 +5984,12 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4913,8 +5999,12 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4924,8 +6014,12 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4935,8 +6029,12 @@ export interface operations {
             /** @description No such role */
             404: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4946,8 +6044,12 @@ export interface operations {
             /** @description The body is larger than BODY_LIMIT */
             413: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4957,8 +6059,12 @@ export interface operations {
             /** @description The body is not application/json */
             415: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4968,8 +6074,12 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4979,8 +6089,28 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on our side (quote the request id) */
+            500: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5009,8 +6139,12 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5020,8 +6154,12 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5031,8 +6169,12 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5042,8 +6184,12 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5053,8 +6199,12 @@ export interface operations {
             /** @description No such object, or Plinth-Tenant names a tenant outside yours */
             404: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5064,8 +6214,12 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5075,8 +6229,28 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on our side (quote the request id) */
+            500: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5102,8 +6276,12 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5113,8 +6291,12 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5124,8 +6306,12 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5135,8 +6321,12 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5146,8 +6336,12 @@ export interface operations {
             /** @description No such member */
             404: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5157,8 +6351,12 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5168,8 +6366,28 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on our side (quote the request id) */
+            500: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5195,8 +6413,12 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5206,8 +6428,12 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5217,8 +6443,12 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5228,8 +6458,12 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5239,8 +6473,12 @@ export interface operations {
             /** @description No such member */
             404: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5250,8 +6488,12 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5261,8 +6503,28 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on our side (quote the request id) */
+            500: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5292,8 +6554,12 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5303,8 +6569,12 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5314,8 +6584,12 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5325,8 +6599,12 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5336,8 +6614,12 @@ export interface operations {
             /** @description No such member */
             404: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5347,8 +6629,12 @@ export interface operations {
             /** @description The body is larger than BODY_LIMIT */
             413: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5358,8 +6644,12 @@ export interface operations {
             /** @description The body is not application/json */
             415: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5369,8 +6659,12 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5380,8 +6674,28 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on our side (quote the request id) */
+            500: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5410,8 +6724,12 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5421,8 +6739,12 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5432,8 +6754,12 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5443,8 +6769,12 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5454,8 +6784,12 @@ export interface operations {
             /** @description No such object, or Plinth-Tenant names a tenant outside yours */
             404: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5465,8 +6799,12 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5476,8 +6814,28 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on our side (quote the request id) */
+            500: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5505,8 +6863,12 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5516,8 +6878,12 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5527,8 +6893,12 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5538,8 +6908,12 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5549,8 +6923,12 @@ export interface operations {
             /** @description No such object, or Plinth-Tenant names a tenant outside yours */
             404: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5560,8 +6938,12 @@ export interface operations {
             /** @description Already a member or already invited */
             409: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5571,8 +6953,12 @@ export interface operations {
             /** @description The body is larger than BODY_LIMIT */
             413: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5582,8 +6968,12 @@ export interface operations {
             /** @description The body is not application/json */
             415: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5593,8 +6983,12 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5604,8 +6998,28 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on our side (quote the request id) */
+            500: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5631,8 +7045,12 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5642,8 +7060,12 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5653,8 +7075,12 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5664,8 +7090,12 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5675,8 +7105,12 @@ export interface operations {
             /** @description No such invitation */
             404: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5686,8 +7120,12 @@ export interface operations {
             /** @description The invitation is not pending */
             409: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5697,8 +7135,12 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5708,8 +7150,28 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on our side (quote the request id) */
+            500: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5737,8 +7199,12 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5748,8 +7214,12 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5759,8 +7229,12 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5770,8 +7244,12 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5781,8 +7259,12 @@ export interface operations {
             /** @description No such invitation */
             404: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5792,8 +7274,12 @@ export interface operations {
             /** @description Already a member */
             409: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5803,8 +7289,12 @@ export interface operations {
             /** @description The invitation expired or was used */
             410: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5814,8 +7304,12 @@ export interface operations {
             /** @description The body is larger than BODY_LIMIT */
             413: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5825,8 +7319,12 @@ export interface operations {
             /** @description The body is not application/json */
             415: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5836,8 +7334,12 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5847,8 +7349,28 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on our side (quote the request id) */
+            500: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5883,8 +7405,12 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5894,8 +7420,12 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5905,8 +7435,12 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5916,8 +7450,12 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5927,8 +7465,12 @@ export interface operations {
             /** @description No such object, or Plinth-Tenant names a tenant outside yours */
             404: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5938,8 +7480,12 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5949,8 +7495,28 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on our side (quote the request id) */
+            500: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5976,8 +7542,12 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5987,8 +7557,12 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5998,8 +7572,12 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6009,8 +7587,12 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6020,8 +7602,12 @@ export interface operations {
             /** @description No such event */
             404: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6031,8 +7617,12 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6042,8 +7632,28 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on our side (quote the request id) */
+            500: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6067,8 +7677,12 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6078,8 +7692,12 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6089,8 +7707,12 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6100,8 +7722,12 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6111,8 +7737,12 @@ export interface operations {
             /** @description No such object, or Plinth-Tenant names a tenant outside yours */
             404: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6122,8 +7752,12 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6133,8 +7767,28 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on our side (quote the request id) */
+            500: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6169,8 +7823,12 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6180,8 +7838,12 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6191,8 +7853,12 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6202,8 +7868,12 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6213,8 +7883,12 @@ export interface operations {
             /** @description No such object, or Plinth-Tenant names a tenant outside yours */
             404: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6224,8 +7898,12 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6235,8 +7913,28 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on our side (quote the request id) */
+            500: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6264,8 +7962,12 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6275,8 +7977,12 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6286,8 +7992,12 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6297,8 +8007,12 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6308,8 +8022,12 @@ export interface operations {
             /** @description No such object, or Plinth-Tenant names a tenant outside yours */
             404: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6319,8 +8037,12 @@ export interface operations {
             /** @description A request with the same Idempotency-Key is in progress */
             409: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6330,8 +8052,12 @@ export interface operations {
             /** @description The body is larger than BODY_LIMIT */
             413: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6341,8 +8067,12 @@ export interface operations {
             /** @description The body is not application/json */
             415: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6352,8 +8082,12 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6363,8 +8097,28 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on our side (quote the request id) */
+            500: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6390,8 +8144,12 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6401,8 +8159,12 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6412,8 +8174,12 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6423,8 +8189,12 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6434,8 +8204,12 @@ export interface operations {
             /** @description No such customer */
             404: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6445,8 +8219,12 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6456,8 +8234,28 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on our side (quote the request id) */
+            500: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6483,8 +8281,12 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6494,8 +8296,12 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6505,8 +8311,12 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6516,8 +8326,12 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6527,8 +8341,12 @@ export interface operations {
             /** @description No such customer */
             404: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6538,8 +8356,12 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6549,8 +8371,28 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on our side (quote the request id) */
+            500: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6580,8 +8422,12 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6591,8 +8437,12 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6602,8 +8452,12 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6613,8 +8467,12 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6624,8 +8482,12 @@ export interface operations {
             /** @description No such customer */
             404: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6635,8 +8497,12 @@ export interface operations {
             /** @description The body is larger than BODY_LIMIT */
             413: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6646,8 +8512,12 @@ export interface operations {
             /** @description The body is not application/json */
             415: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6657,8 +8527,12 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6668,8 +8542,28 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on our side (quote the request id) */
+            500: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6697,8 +8591,12 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6708,8 +8606,12 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6719,8 +8621,12 @@ export interface operations {
             /** @description An account with this email exists */
             409: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6730,8 +8636,12 @@ export interface operations {
             /** @description The body is larger than BODY_LIMIT */
             413: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6741,8 +8651,12 @@ export interface operations {
             /** @description The body is not application/json */
             415: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6752,8 +8666,12 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6763,8 +8681,28 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on our side (quote the request id) */
+            500: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6792,8 +8730,12 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6803,8 +8745,12 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6814,8 +8760,12 @@ export interface operations {
             /** @description Wrong email or password */
             401: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6825,8 +8775,12 @@ export interface operations {
             /** @description Not a member of the tenant, or tenant suspended */
             403: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6836,8 +8790,12 @@ export interface operations {
             /** @description The body is larger than BODY_LIMIT */
             413: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6847,8 +8805,12 @@ export interface operations {
             /** @description The body is not application/json */
             415: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6858,8 +8820,12 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6869,8 +8835,28 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on our side (quote the request id) */
+            500: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6898,8 +8884,12 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6909,8 +8899,12 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6920,8 +8914,12 @@ export interface operations {
             /** @description Invalid, expired or reused refresh token */
             401: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6931,8 +8929,12 @@ export interface operations {
             /** @description Not a member of the tenant, or tenant suspended */
             403: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6942,8 +8944,12 @@ export interface operations {
             /** @description The body is larger than BODY_LIMIT */
             413: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6953,8 +8959,12 @@ export interface operations {
             /** @description The body is not application/json */
             415: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6964,8 +8974,12 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6975,8 +8989,28 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on our side (quote the request id) */
+            500: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7000,8 +9034,12 @@ export interface operations {
             /** @description Logged out */
             204: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -7009,8 +9047,12 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7020,8 +9062,12 @@ export interface operations {
             /** @description Missing or invalid session */
             401: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7031,8 +9077,12 @@ export interface operations {
             /** @description Missing permission, or the tenant is suspended */
             403: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7042,8 +9092,12 @@ export interface operations {
             /** @description No such object, or Plinth-Tenant names a tenant outside yours */
             404: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7053,8 +9107,12 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7064,8 +9122,28 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on our side (quote the request id) */
+            500: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7089,8 +9167,12 @@ export interface operations {
             /** @description Sent */
             202: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7100,8 +9182,12 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7111,8 +9197,12 @@ export interface operations {
             /** @description Missing or invalid session */
             401: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7122,8 +9212,12 @@ export interface operations {
             /** @description Missing permission, or the tenant is suspended */
             403: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7133,8 +9227,12 @@ export interface operations {
             /** @description No such object, or Plinth-Tenant names a tenant outside yours */
             404: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7144,8 +9242,12 @@ export interface operations {
             /** @description Already verified */
             409: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7155,8 +9257,12 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7166,8 +9272,28 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on our side (quote the request id) */
+            500: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7195,8 +9321,12 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7206,8 +9336,12 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7217,8 +9351,12 @@ export interface operations {
             /** @description The body is larger than BODY_LIMIT */
             413: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7228,8 +9366,12 @@ export interface operations {
             /** @description The body is not application/json */
             415: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7239,8 +9381,12 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7250,8 +9396,28 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on our side (quote the request id) */
+            500: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7279,8 +9445,12 @@ export interface operations {
             /** @description Accepted */
             202: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7290,8 +9460,12 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7301,8 +9475,12 @@ export interface operations {
             /** @description The body is larger than BODY_LIMIT */
             413: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7312,8 +9490,12 @@ export interface operations {
             /** @description The body is not application/json */
             415: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7323,8 +9505,12 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7334,8 +9520,28 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on our side (quote the request id) */
+            500: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7363,8 +9569,12 @@ export interface operations {
             /** @description Password changed */
             204: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -7372,8 +9582,12 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7383,8 +9597,12 @@ export interface operations {
             /** @description The body is larger than BODY_LIMIT */
             413: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7394,8 +9612,12 @@ export interface operations {
             /** @description The body is not application/json */
             415: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7405,8 +9627,12 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7416,8 +9642,28 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on our side (quote the request id) */
+            500: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7441,8 +9687,12 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7452,8 +9702,12 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7463,8 +9717,12 @@ export interface operations {
             /** @description Missing or invalid session */
             401: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7474,8 +9732,12 @@ export interface operations {
             /** @description Missing permission, or the tenant is suspended */
             403: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7485,8 +9747,12 @@ export interface operations {
             /** @description No such object, or Plinth-Tenant names a tenant outside yours */
             404: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7496,8 +9762,12 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7507,8 +9777,28 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on our side (quote the request id) */
+            500: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7532,8 +9822,12 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7543,8 +9837,12 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7554,8 +9852,12 @@ export interface operations {
             /** @description Missing or invalid session */
             401: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7565,8 +9867,12 @@ export interface operations {
             /** @description Missing permission, or the tenant is suspended */
             403: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7576,8 +9882,12 @@ export interface operations {
             /** @description No such object, or Plinth-Tenant names a tenant outside yours */
             404: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7587,8 +9897,12 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7598,8 +9912,28 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on our side (quote the request id) */
+            500: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7625,8 +9959,12 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7636,8 +9974,12 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7647,8 +9989,12 @@ export interface operations {
             /** @description Missing or invalid session */
             401: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7658,8 +10004,12 @@ export interface operations {
             /** @description Missing permission, or the tenant is suspended */
             403: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7669,8 +10019,12 @@ export interface operations {
             /** @description No such session */
             404: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7680,8 +10034,12 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7691,8 +10049,28 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on our side (quote the request id) */
+            500: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7731,8 +10109,12 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7742,8 +10124,12 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7753,8 +10139,12 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7764,8 +10154,12 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7775,8 +10169,12 @@ export interface operations {
             /** @description No such object, or Plinth-Tenant names a tenant outside yours */
             404: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7786,8 +10184,12 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7797,8 +10199,28 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on our side (quote the request id) */
+            500: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7822,8 +10244,12 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7833,8 +10259,12 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7844,8 +10274,12 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7855,8 +10289,12 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7866,8 +10304,12 @@ export interface operations {
             /** @description No such object, or Plinth-Tenant names a tenant outside yours */
             404: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7877,8 +10319,12 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7888,8 +10334,28 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on our side (quote the request id) */
+            500: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7917,8 +10383,12 @@ export interface operations {
             /** @description Queued */
             202: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7928,8 +10398,12 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7939,8 +10413,12 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7950,8 +10428,12 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7961,8 +10443,12 @@ export interface operations {
             /** @description No such object, or Plinth-Tenant names a tenant outside yours */
             404: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7972,8 +10458,12 @@ export interface operations {
             /** @description A request with the same Idempotency-Key is in progress */
             409: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7983,8 +10473,12 @@ export interface operations {
             /** @description The body is larger than BODY_LIMIT */
             413: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7994,8 +10488,12 @@ export interface operations {
             /** @description The body is not application/json */
             415: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8005,8 +10503,12 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8016,8 +10518,28 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on our side (quote the request id) */
+            500: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8043,8 +10565,12 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8054,8 +10580,12 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8065,8 +10595,12 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8076,8 +10610,12 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8087,8 +10625,12 @@ export interface operations {
             /** @description No such export */
             404: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8098,8 +10640,12 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8109,8 +10655,28 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on our side (quote the request id) */
+            500: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8136,8 +10702,12 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8148,8 +10718,12 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8159,8 +10733,12 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8170,8 +10748,12 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8181,8 +10763,12 @@ export interface operations {
             /** @description No such export */
             404: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8192,8 +10778,12 @@ export interface operations {
             /** @description The export has not finished */
             409: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8203,8 +10793,12 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8214,8 +10808,28 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on our side (quote the request id) */
+            500: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8244,8 +10858,12 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8255,8 +10873,12 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8266,8 +10888,12 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8277,8 +10903,12 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8288,8 +10918,12 @@ export interface operations {
             /** @description No such object, or Plinth-Tenant names a tenant outside yours */
             404: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8299,8 +10933,12 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8310,8 +10948,28 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on our side (quote the request id) */
+            500: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8339,8 +10997,12 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8350,8 +11012,12 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8361,8 +11027,12 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8372,8 +11042,12 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8383,8 +11057,12 @@ export interface operations {
             /** @description No such object, or Plinth-Tenant names a tenant outside yours */
             404: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8394,8 +11072,12 @@ export interface operations {
             /** @description The body is larger than BODY_LIMIT */
             413: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8405,8 +11087,12 @@ export interface operations {
             /** @description The body is not application/json */
             415: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8416,8 +11102,12 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8427,8 +11117,28 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on our side (quote the request id) */
+            500: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8454,8 +11164,12 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8465,8 +11179,12 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8476,8 +11194,12 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8487,8 +11209,12 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8498,8 +11224,12 @@ export interface operations {
             /** @description No such API key */
             404: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8509,8 +11239,12 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8520,8 +11254,28 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on our side (quote the request id) */
+            500: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8547,8 +11301,12 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8558,8 +11316,12 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8569,8 +11331,12 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8580,8 +11346,12 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8591,8 +11361,12 @@ export interface operations {
             /** @description No such API key */
             404: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8602,8 +11376,12 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8613,8 +11391,28 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on our side (quote the request id) */
+            500: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8644,8 +11442,12 @@ export interface operations {
             /** @description Ok */
             200: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8655,8 +11457,12 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8666,8 +11472,12 @@ export interface operations {
             /** @description Missing or invalid credentials */
             401: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8677,8 +11487,12 @@ export interface operations {
             /** @description Missing permission or tenant suspended */
             403: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8688,8 +11502,12 @@ export interface operations {
             /** @description No such API key */
             404: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8699,8 +11517,12 @@ export interface operations {
             /** @description The body is larger than BODY_LIMIT */
             413: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8710,8 +11532,12 @@ export interface operations {
             /** @description The body is not application/json */
             415: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8721,8 +11547,12 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8732,8 +11562,28 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
-                    "Plinth-Version": components["headers"]["PlinthVersion"];
-                    "Request-Id": components["headers"]["RequestId"];
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on our side (quote the request id) */
+            500: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {

@@ -51,3 +51,10 @@ export const SYSTEM_ROLES: Record<string, { name: string; description: string; p
 };
 
 export const SYSTEM_ROLE_KEYS = Object.keys(SYSTEM_ROLES);
+
+/**
+ * A permission id such as `customers:read` (see `GET /v1/permissions`).
+ * @maxLength 64
+ * @pattern ^[a-z_]+:[a-z_]+$
+ */
+export type PermissionName = string;

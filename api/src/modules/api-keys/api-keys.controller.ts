@@ -35,8 +35,12 @@ export class ApiKeysController extends Controller {
   /**
    * Lists the tenant's active keys (prefix and last four characters only), newest first.
    * @summary List API keys
-   * @param limit How many to return, 1 to 100 (default 20). @minimum 1 @maximum 100
+   * @param limit How many to return, 1 to 100 (default 20).
    * @param starting_after The `next_cursor` of the previous page.
+   * @isInt limit
+   * @minimum limit 1
+   * @maximum limit 100
+   * @maxLength starting_after 64
    */
   @Get()
   @OperationId('listApiKeys')
@@ -49,6 +53,7 @@ export class ApiKeysController extends Controller {
   /**
    * Retrieves an API key (never its secret).
    * @summary Retrieve an API key
+   * @maxLength id 64
    */
   @Get('{id}')
   @OperationId('getApiKey')
@@ -62,6 +67,7 @@ export class ApiKeysController extends Controller {
   /**
    * Issues a new secret for the key. The previous secret keeps working for `grace_period_seconds` (up to 7 days).
    * @summary Roll an API key
+   * @maxLength id 64
    */
   @Post('{id}/roll')
   @OperationId('rollApiKey')
@@ -75,6 +81,7 @@ export class ApiKeysController extends Controller {
   /**
    * Revokes the key at once.
    * @summary Revoke an API key
+   * @maxLength id 64
    */
   @Delete('{id}')
   @OperationId('deleteApiKey')

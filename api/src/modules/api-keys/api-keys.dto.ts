@@ -1,3 +1,4 @@
+import type { PermissionName } from '../../core/auth/permissions.js';
 import type { ApiKey } from './api-keys.entity.js';
 
 export interface ApiKeyDto {
@@ -38,10 +39,14 @@ export interface ApiKeyCreate {
   /**
    * Permissions the key holds: a subset of yours. See `GET /v1/permissions`.
    * @minItems 1
+   * @maxItems 100
    * @example ["customers:read", "customers:write"]
    */
-  scopes: string[];
-  /** When the key stops working; must be in the future. */
+  scopes: PermissionName[];
+  /**
+   * When the key stops working; must be in the future.
+   * @maxLength 40
+   */
   expires_at?: Date;
   /**
    * Requests per minute for this key, overriding the default.

@@ -23,13 +23,22 @@ export class AuditController extends Controller {
    * Lists audit log entries, newest first. Every mutating operation writes one, in the same
    * transaction as the change.
    * @summary List audit log entries
-   * @param limit How many to return, 1 to 100 (default 20). @minimum 1 @maximum 100
+   * @param limit How many to return, 1 to 100 (default 20).
    * @param starting_after The `next_cursor` of the previous page.
    * @param actor Only entries by this user or API key id.
    * @param action An action (`customer.updated`) or a prefix wildcard (`customer.*`).
    * @param target Only entries about this object id.
    * @param created_gte Only entries at or after this time.
+   * @maxLength created_gte 40
    * @param created_lt Only entries before this time.
+   * @maxLength created_lt 40
+   * @isInt limit
+   * @minimum limit 1
+   * @maximum limit 100
+   * @maxLength starting_after 64
+   * @maxLength actor 64
+   * @maxLength action 100
+   * @maxLength target 64
    */
   @Get()
   @OperationId('listAuditLogs')
@@ -78,6 +87,7 @@ export class AuditController extends Controller {
   /**
    * Retrieves an export: its status, progress and, once done, its download link.
    * @summary Retrieve an audit log export
+   * @maxLength id 64
    */
   @Get('exports/{id}')
   @OperationId('getAuditLogExport')
@@ -91,6 +101,7 @@ export class AuditController extends Controller {
   /**
    * Downloads a finished export (`text/csv` or `application/x-ndjson`).
    * @summary Download an audit log export
+   * @maxLength id 64
    */
   @Get('exports/{id}/download')
   @OperationId('downloadAuditLogExport')

@@ -59,13 +59,24 @@ export interface AuditLogVerification {
 }
 
 export interface AuditLogFilter {
-  /** Only entries by this actor (a user or API key id). */
+  /**
+   * Only entries by this actor (a user or API key id).
+   * @maxLength 64
+   */
   actor?: string;
-  /** An action (`customer.updated`) or a prefix wildcard (`customer.*`). */
+  /**
+   * An action (`customer.updated`) or a prefix wildcard (`customer.*`).
+   * @maxLength 100
+   */
   action?: string;
-  /** Only entries about this object id. */
+  /**
+   * Only entries about this object id.
+   * @maxLength 64
+   */
   target?: string;
+  /** @maxLength 40 */
   created_gte?: Date;
+  /** @maxLength 40 */
   created_lt?: Date;
 }
 

@@ -175,6 +175,7 @@ export class AuthController extends Controller {
   /**
    * Revokes one of the signed-in user's sessions (sign out a device).
    * @summary Revoke a session
+   * @maxLength id 64
    */
   @Delete('sessions/{id}')
   @OperationId('deleteSession')

@@ -86,14 +86,23 @@ export interface Login {
    * @maxLength 200
    */
   password: string;
-  /** Which of your tenants to act in; default, your first. */
+  /**
+   * Which of your tenants to act in; default, your first.
+   * @maxLength 64
+   */
   tenant_id?: string;
 }
 
 export interface Refresh {
-  /** @minLength 1 */
+  /**
+   * @minLength 1
+   * @maxLength 256
+   */
   refresh_token: string;
-  /** Switch the session to another of your tenants. */
+  /**
+   * Switch the session to another of your tenants.
+   * @maxLength 64
+   */
   tenant_id?: string;
 }
 

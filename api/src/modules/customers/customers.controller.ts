@@ -43,11 +43,18 @@ export class CustomersController extends Controller {
   /**
    * Lists customers, newest first.
    * @summary List customers
-   * @param limit How many to return, 1 to 100 (default 20). @minimum 1 @maximum 100
+   * @param limit How many to return, 1 to 100 (default 20).
    * @param starting_after The `next_cursor` of the previous page.
    * @param email Only customers with this email (case-insensitive).
    * @param created_gte Only customers created at or after this time.
+   * @maxLength created_gte 40
    * @param created_lt Only customers created before this time.
+   * @maxLength created_lt 40
+   * @isInt limit
+   * @minimum limit 1
+   * @maximum limit 100
+   * @maxLength starting_after 64
+   * @maxLength email 320
    */
   @Get()
   @OperationId('listCustomers')
@@ -67,6 +74,7 @@ export class CustomersController extends Controller {
   /**
    * Retrieves a customer.
    * @summary Retrieve a customer
+   * @maxLength id 64
    */
   @Get('{id}')
   @OperationId('getCustomer')
@@ -80,6 +88,7 @@ export class CustomersController extends Controller {
   /**
    * Updates a customer. Fields left out are unchanged; `null` clears one.
    * @summary Update a customer
+   * @maxLength id 64
    */
   @Patch('{id}')
   @OperationId('updateCustomer')
@@ -93,6 +102,7 @@ export class CustomersController extends Controller {
   /**
    * Permanently deletes a customer.
    * @summary Delete a customer
+   * @maxLength id 64
    */
   @Delete('{id}')
   @OperationId('deleteCustomer')

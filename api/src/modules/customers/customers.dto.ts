@@ -36,6 +36,7 @@ export interface CustomerCreate {
   email?: string;
   /**
    * @pattern ^\+?[0-9\s().\/-]{3,32}$
+   * @maxLength 33
    * @example "+1 415 555 0100"
    */
   phone?: string;
@@ -61,7 +62,10 @@ export interface CustomerUpdate {
    * @maxLength 320
    */
   email?: string | null;
-  /** @pattern ^\+?[0-9\s().\/-]{3,32}$ */
+  /**
+   * @pattern ^\+?[0-9\s().\/-]{3,32}$
+   * @maxLength 33
+   */
   phone?: string | null;
   /**
    * @minLength 1

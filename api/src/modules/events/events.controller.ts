@@ -22,11 +22,18 @@ export class EventsController extends Controller {
   /**
    * Lists the tenant's events, newest first. Events are kept for 30 days (EVENT_RETENTION_DAYS).
    * @summary List events
-   * @param limit How many to return, 1 to 100 (default 20). @minimum 1 @maximum 100
+   * @param limit How many to return, 1 to 100 (default 20).
    * @param starting_after The `next_cursor` of the previous page.
    * @param type An event type (`customer.created`) or a prefix wildcard (`customer.*`).
    * @param created_gte Only events created at or after this time.
+   * @maxLength created_gte 40
    * @param created_lt Only events created before this time.
+   * @maxLength created_lt 40
+   * @isInt limit
+   * @minimum limit 1
+   * @maximum limit 100
+   * @maxLength starting_after 64
+   * @maxLength type 100
    */
   @Get('events')
   @OperationId('listEvents')
@@ -46,6 +53,7 @@ export class EventsController extends Controller {
   /**
    * Retrieves an event.
    * @summary Retrieve an event
+   * @maxLength id 64
    */
   @Get('events/{id}')
   @OperationId('getEvent')

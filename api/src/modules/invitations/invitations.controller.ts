@@ -55,8 +55,12 @@ export class InvitationsController extends Controller {
   /**
    * Lists invitations, newest first.
    * @summary List invitations
-   * @param limit How many to return, 1 to 100 (default 20). @minimum 1 @maximum 100
+   * @param limit How many to return, 1 to 100 (default 20).
    * @param starting_after The `next_cursor` of the previous page.
+   * @isInt limit
+   * @minimum limit 1
+   * @maximum limit 100
+   * @maxLength starting_after 64
    */
   @Get()
   @OperationId('listInvitations')
@@ -69,6 +73,7 @@ export class InvitationsController extends Controller {
   /**
    * Revokes a pending invitation.
    * @summary Revoke an invitation
+   * @maxLength id 64
    */
   @Delete('{id}')
   @OperationId('deleteInvitation')

@@ -32,6 +32,7 @@ export interface InvitationCreate {
   email: string;
   /**
    * A role key from `GET /v1/roles`.
+   * @maxLength 40
    * @example "developer"
    */
   role: string;

@@ -27,8 +27,12 @@ export class MembersController extends Controller {
   /**
    * Lists the tenant's members, newest first.
    * @summary List members
-   * @param limit How many to return, 1 to 100 (default 20). @minimum 1 @maximum 100
+   * @param limit How many to return, 1 to 100 (default 20).
    * @param starting_after The `next_cursor` of the previous page.
+   * @isInt limit
+   * @minimum limit 1
+   * @maximum limit 100
+   * @maxLength starting_after 64
    */
   @Get()
   @OperationId('listMembers')
@@ -41,6 +45,7 @@ export class MembersController extends Controller {
   /**
    * Retrieves a member.
    * @summary Retrieve a member
+   * @maxLength id 64
    */
   @Get('{id}')
   @OperationId('getMember')
@@ -54,6 +59,7 @@ export class MembersController extends Controller {
   /**
    * Changes a member's role. The last owner cannot be demoted; only owners grant or revoke ownership.
    * @summary Update a member
+   * @maxLength id 64
    */
   @Patch('{id}')
   @OperationId('updateMember')
@@ -67,6 +73,7 @@ export class MembersController extends Controller {
   /**
    * Removes a member from the tenant. The last owner cannot be removed.
    * @summary Remove a member
+   * @maxLength id 64
    */
   @Delete('{id}')
   @OperationId('deleteMember')

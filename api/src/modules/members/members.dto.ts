@@ -21,6 +21,7 @@ export interface MemberDto {
 export interface MemberUpdate {
   /**
    * The new role key.
+   * @maxLength 40
    * @example "developer"
    */
   role: string;

@@ -65,6 +65,7 @@ export class RolesController extends Controller {
   /**
    * Retrieves a system role (`role_admin`) or a custom role.
    * @summary Retrieve a role
+   * @maxLength id 64
    */
   @Get('roles/{id}')
   @OperationId('getRole')
@@ -78,6 +79,7 @@ export class RolesController extends Controller {
   /**
    * Updates a custom role; members holding it get the new permissions at once.
    * @summary Update a role
+   * @maxLength id 64
    */
   @Patch('roles/{id}')
   @OperationId('updateRole')
@@ -91,6 +93,7 @@ export class RolesController extends Controller {
   /**
    * Deletes a custom role that no member holds.
    * @summary Delete a role
+   * @maxLength id 64
    */
   @Delete('roles/{id}')
   @OperationId('deleteRole')

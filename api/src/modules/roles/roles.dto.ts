@@ -1,3 +1,4 @@
+import type { PermissionName } from '../../core/auth/permissions.js';
 import type { Role } from './roles.entity.js';
 
 export interface RoleDto {
@@ -21,6 +22,7 @@ export interface RoleCreate {
   /**
    * Lower-case letters, digits, `_` and `-`; not the key of a system role.
    * @pattern ^[a-z][a-z0-9_-]{1,39}$ must be 2-40 lower-case letters, digits, _ or -, starting with a letter
+   * @maxLength 40
    * @example "support_agent"
    */
   key: string;
@@ -34,9 +36,10 @@ export interface RoleCreate {
   description?: string;
   /**
    * Permissions from `GET /v1/permissions`; you can only grant permissions you hold.
+   * @maxItems 100
    * @example ["customers:read", "customers:write"]
    */
-  permissions: string[];
+  permissions: PermissionName[];
 }
 
 export interface RoleUpdate {
@@ -47,7 +50,8 @@ export interface RoleUpdate {
   name?: string;
   /** @maxLength 500 */
   description?: string | null;
-  permissions?: string[];
+  /** @maxItems 100 */
+  permissions?: PermissionName[];
 }
 
 export interface PermissionDto {

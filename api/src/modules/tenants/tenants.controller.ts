@@ -36,9 +36,14 @@ export class TenantsController extends Controller {
   /**
    * Lists the tenants below the calling tenant (its whole subtree), newest first.
    * @summary List tenants
-   * @param limit How many to return, 1 to 100. @minimum 1 @maximum 100
+   * @param limit How many to return, 1 to 100.
    * @param starting_after The id of the last object of the previous page.
    * @param parent_id Only the direct children of this tenant.
+   * @isInt limit
+   * @minimum limit 1
+   * @maximum limit 100
+   * @maxLength starting_after 64
+   * @maxLength parent_id 64
    */
   @Get()
   @OperationId('listTenants')
@@ -56,6 +61,7 @@ export class TenantsController extends Controller {
   /**
    * Retrieves the calling tenant or one below it.
    * @summary Retrieve a tenant
+   * @maxLength id 64
    */
   @Get('{id}')
   @OperationId('getTenant')
@@ -69,6 +75,7 @@ export class TenantsController extends Controller {
   /**
    * Updates a tenant's name or metadata.
    * @summary Update a tenant
+   * @maxLength id 64
    */
   @Patch('{id}')
   @OperationId('updateTenant')
@@ -82,6 +89,7 @@ export class TenantsController extends Controller {
   /**
    * Suspends a tenant below the caller: its keys and sessions get 403 `tenant_suspended` until resumed.
    * @summary Suspend a tenant
+   * @maxLength id 64
    */
   @Post('{id}/suspend')
   @OperationId('suspendTenant')
@@ -95,6 +103,7 @@ export class TenantsController extends Controller {
   /**
    * Resumes a suspended tenant.
    * @summary Resume a tenant
+   * @maxLength id 64
    */
   @Post('{id}/resume')
   @OperationId('resumeTenant')

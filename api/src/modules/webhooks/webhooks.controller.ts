@@ -48,8 +48,12 @@ export class WebhooksController extends Controller {
   /**
    * Lists webhook endpoints, newest first.
    * @summary List webhook endpoints
-   * @param limit How many to return, 1 to 100 (default 20). @minimum 1 @maximum 100
+   * @param limit How many to return, 1 to 100 (default 20).
    * @param starting_after The `next_cursor` of the previous page.
+   * @isInt limit
+   * @minimum limit 1
+   * @maximum limit 100
+   * @maxLength starting_after 64
    */
   @Get('webhook-endpoints')
   @OperationId('listWebhookEndpoints')
@@ -76,6 +80,7 @@ export class WebhooksController extends Controller {
   /**
    * Retrieves a webhook endpoint.
    * @summary Retrieve a webhook endpoint
+   * @maxLength id 64
    */
   @Get('webhook-endpoints/{id}')
   @OperationId('getWebhookEndpoint')
@@ -89,6 +94,7 @@ export class WebhooksController extends Controller {
   /**
    * Updates a webhook endpoint. Re-enabling an endpoint Plinth disabled clears its failure state.
    * @summary Update a webhook endpoint
+   * @maxLength id 64
    */
   @Patch('webhook-endpoints/{id}')
   @OperationId('updateWebhookEndpoint')
@@ -103,6 +109,7 @@ export class WebhooksController extends Controller {
   /**
    * Deletes a webhook endpoint and its pending deliveries.
    * @summary Delete a webhook endpoint
+   * @maxLength id 64
    */
   @Delete('webhook-endpoints/{id}')
   @OperationId('deleteWebhookEndpoint')
@@ -118,6 +125,7 @@ export class WebhooksController extends Controller {
    * Replaces the signing secret. For 24 hours every delivery carries a signature with the new secret
    * and one with the previous secret, so receivers holding either verify.
    * @summary Rotate a webhook endpoint's secret
+   * @maxLength id 64
    */
   @Post('webhook-endpoints/{id}/rotate-secret')
   @OperationId('rotateWebhookEndpointSecret')
@@ -132,6 +140,7 @@ export class WebhooksController extends Controller {
   /**
    * Sends a `webhook_endpoint.test` event to this endpoint alone and returns its delivery.
    * @summary Send a test event
+   * @maxLength id 64
    */
   @Post('webhook-endpoints/{id}/test')
   @OperationId('testWebhookEndpoint')
@@ -149,9 +158,14 @@ export class WebhooksController extends Controller {
    * Lists the endpoint's deliveries, newest first, with every attempt (status code, duration,
    * response excerpt) and the next retry.
    * @summary List deliveries
-   * @param limit How many to return, 1 to 100 (default 20). @minimum 1 @maximum 100
+   * @param limit How many to return, 1 to 100 (default 20).
    * @param starting_after The `next_cursor` of the previous page.
    * @param status Only deliveries with this status.
+   * @maxLength id 64
+   * @isInt limit
+   * @minimum limit 1
+   * @maximum limit 100
+   * @maxLength starting_after 64
    */
   @Get('webhook-endpoints/{id}/deliveries')
   @OperationId('listWebhookDeliveries')
@@ -171,6 +185,7 @@ export class WebhooksController extends Controller {
   /**
    * Re-sends events from a time range (up to 10,000) that the endpoint subscribes to.
    * @summary Replay events to an endpoint
+   * @maxLength id 64
    */
   @Post('webhook-endpoints/{id}/replay')
   @OperationId('replayWebhookEndpoint')
@@ -187,6 +202,7 @@ export class WebhooksController extends Controller {
   /**
    * Sends a delivery again now, whatever its status.
    * @summary Retry a delivery
+   * @maxLength id 64
    */
   @Post('webhook-deliveries/{id}/retry')
   @OperationId('retryWebhookDelivery')

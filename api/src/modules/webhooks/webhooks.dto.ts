@@ -33,6 +33,13 @@ export interface WebhookEndpointWithSecret extends WebhookEndpointDto {
   secret: string;
 }
 
+/**
+ * An event type (`customer.created`), a prefix wildcard (`customer.*`) or `*`.
+ * @maxLength 100
+ * @pattern ^(\*|[a-z_]+(\.[a-z_]+)*(\.\*)?)$
+ */
+export type EventTypeFilter = string;
+
 export interface WebhookEndpointCreate {
   /**
    * An https (or http) URL. Loopback, private and link-local addresses are refused.
@@ -52,7 +59,7 @@ export interface WebhookEndpointCreate {
    * @maxItems 100
    * @example ["customer.*"]
    */
-  event_types: string[];
+  event_types: EventTypeFilter[];
   /** Default true. */
   enabled?: boolean;
   metadata?: Metadata;
@@ -70,7 +77,7 @@ export interface WebhookEndpointUpdate {
    * @minItems 1
    * @maxItems 100
    */
-  event_types?: string[];
+  event_types?: EventTypeFilter[];
   /** Re-enabling an endpoint that Plinth disabled clears `disabled_reason`. */
   enabled?: boolean;
   metadata?: Metadata;
@@ -85,9 +92,15 @@ export interface WebhookTest {
 }
 
 export interface WebhookReplay {
-  /** Re-send every event from this time (inclusive) that the endpoint subscribes to. */
+  /**
+   * Re-send every event from this time (inclusive) that the endpoint subscribes to.
+   * @maxLength 40
+   */
   since: Date;
-  /** Up to this time (exclusive); default now. */
+  /**
+   * Up to this time (exclusive); default now.
+   * @maxLength 40
+   */
   until?: Date;
 }
 

@@ -48,6 +48,10 @@ export type RecordStringString = {
     [key: string]: string;
 };
 
+/**
+ * Set of key-value pairs you can attach to an object, as in Stripe: up to 50 keys, keys up to 40
+ * characters, values up to 500 characters.
+ */
 export type Metadata = RecordStringString;
 
 /**
@@ -79,6 +83,11 @@ export type WebhookEndpointWithSecret = {
     secret: string;
 };
 
+/**
+ * An event type (`customer.created`), a prefix wildcard (`customer.*`) or `*`.
+ */
+export type EventTypeFilter = string;
+
 export type WebhookEndpointCreate = {
     /**
      * An https (or http) URL. Loopback, private and link-local addresses are refused.
@@ -88,7 +97,7 @@ export type WebhookEndpointCreate = {
     /**
      * Exact event types (`customer.created`), wildcards (`customer.*`) or `*`.
      */
-    event_types: Array<string>;
+    event_types: Array<EventTypeFilter>;
     /**
      * Default true.
      */
@@ -142,7 +151,7 @@ export type WebhookPortalSession = {
 export type WebhookEndpointUpdate = {
     url?: string;
     description?: string | null;
-    event_types?: Array<string>;
+    event_types?: Array<EventTypeFilter>;
     /**
      * Re-enabling an endpoint that Plinth disabled clears `disabled_reason`.
      */
@@ -281,6 +290,9 @@ export type TenantUpdate = {
      * Audit log entries older than this many days are deleted (1 to 3650).
      */
     audit_log_retention_days?: number;
+    /**
+     * Keys set to "" are removed.
+     */
     metadata?: Metadata;
 };
 
@@ -325,6 +337,11 @@ export type RoleList = {
     next_cursor: string | null;
 };
 
+/**
+ * A permission id such as `customers:read` (see `GET /v1/permissions`).
+ */
+export type PermissionName = string;
+
 export type RoleCreate = {
     /**
      * Lower-case letters, digits, `_` and `-`; not the key of a system role.
@@ -335,13 +352,13 @@ export type RoleCreate = {
     /**
      * Permissions from `GET /v1/permissions`; you can only grant permissions you hold.
      */
-    permissions: Array<string>;
+    permissions: Array<PermissionName>;
 };
 
 export type RoleUpdate = {
     name?: string;
     description?: string | null;
-    permissions?: Array<string>;
+    permissions?: Array<PermissionName>;
 };
 
 export type DeletedRole = {
@@ -1499,7 +1516,7 @@ export type ApiKeyCreate = {
     /**
      * Permissions the key holds: a subset of yours. See `GET /v1/permissions`.
      */
-    scopes: Array<string>;
+    scopes: Array<PermissionName>;
     /**
      * When the key stops working; must be in the future.
      */
@@ -1588,6 +1605,10 @@ export type ListWebhookEndpointsErrors = {
      * Rate limited
      */
     429: Problem;
+    /**
+     * Something went wrong on our side (quote the request id)
+     */
+    500: Problem;
 };
 
 export type ListWebhookEndpointsError = ListWebhookEndpointsErrors[keyof ListWebhookEndpointsErrors];
@@ -1652,6 +1673,10 @@ export type CreateWebhookEndpointErrors = {
      */
     429: Problem;
     /**
+     * Something went wrong on our side (quote the request id)
+     */
+    500: Problem;
+    /**
      * The Svix backend did not accept the change
      */
     502: Problem;
@@ -1711,6 +1736,10 @@ export type CreateWebhookPortalSessionErrors = {
      */
     429: Problem;
     /**
+     * Something went wrong on our side (quote the request id)
+     */
+    500: Problem;
+    /**
      * Svix is unavailable
      */
     502: Problem;
@@ -1768,6 +1797,10 @@ export type DeleteWebhookEndpointErrors = {
      */
     429: Problem;
     /**
+     * Something went wrong on our side (quote the request id)
+     */
+    500: Problem;
+    /**
      * The Svix backend did not accept the change
      */
     502: Problem;
@@ -1824,6 +1857,10 @@ export type GetWebhookEndpointErrors = {
      * Rate limited
      */
     429: Problem;
+    /**
+     * Something went wrong on our side (quote the request id)
+     */
+    500: Problem;
 };
 
 export type GetWebhookEndpointError = GetWebhookEndpointErrors[keyof GetWebhookEndpointErrors];
@@ -1886,6 +1923,10 @@ export type UpdateWebhookEndpointErrors = {
      */
     429: Problem;
     /**
+     * Something went wrong on our side (quote the request id)
+     */
+    500: Problem;
+    /**
      * The Svix backend did not accept the change
      */
     502: Problem;
@@ -1942,6 +1983,10 @@ export type RotateWebhookEndpointSecretErrors = {
      * Rate limited
      */
     429: Problem;
+    /**
+     * Something went wrong on our side (quote the request id)
+     */
+    500: Problem;
     /**
      * The Svix backend did not accept the change
      */
@@ -2003,6 +2048,10 @@ export type TestWebhookEndpointErrors = {
      * Rate limited
      */
     429: Problem;
+    /**
+     * Something went wrong on our side (quote the request id)
+     */
+    500: Problem;
 };
 
 export type TestWebhookEndpointError = TestWebhookEndpointErrors[keyof TestWebhookEndpointErrors];
@@ -2069,6 +2118,10 @@ export type ListWebhookDeliveriesErrors = {
      * Rate limited
      */
     429: Problem;
+    /**
+     * Something went wrong on our side (quote the request id)
+     */
+    500: Problem;
 };
 
 export type ListWebhookDeliveriesError = ListWebhookDeliveriesErrors[keyof ListWebhookDeliveriesErrors];
@@ -2134,6 +2187,10 @@ export type ReplayWebhookEndpointErrors = {
      * Rate limited
      */
     429: Problem;
+    /**
+     * Something went wrong on our side (quote the request id)
+     */
+    500: Problem;
 };
 
 export type ReplayWebhookEndpointError = ReplayWebhookEndpointErrors[keyof ReplayWebhookEndpointErrors];
@@ -2191,6 +2248,10 @@ export type RetryWebhookDeliveryErrors = {
      * Rate limited
      */
     429: Problem;
+    /**
+     * Something went wrong on our side (quote the request id)
+     */
+    500: Problem;
 };
 
 export type RetryWebhookDeliveryError = RetryWebhookDeliveryErrors[keyof RetryWebhookDeliveryErrors];
@@ -2255,6 +2316,10 @@ export type ListTenantsErrors = {
      * Rate limited
      */
     429: Problem;
+    /**
+     * Something went wrong on our side (quote the request id)
+     */
+    500: Problem;
 };
 
 export type ListTenantsError = ListTenantsErrors[keyof ListTenantsErrors];
@@ -2314,6 +2379,10 @@ export type CreateTenantErrors = {
      * Rate limited
      */
     429: Problem;
+    /**
+     * Something went wrong on our side (quote the request id)
+     */
+    500: Problem;
 };
 
 export type CreateTenantError = CreateTenantErrors[keyof CreateTenantErrors];
@@ -2367,6 +2436,10 @@ export type GetTenantErrors = {
      * Rate limited
      */
     429: Problem;
+    /**
+     * Something went wrong on our side (quote the request id)
+     */
+    500: Problem;
 };
 
 export type GetTenantError = GetTenantErrors[keyof GetTenantErrors];
@@ -2428,6 +2501,10 @@ export type UpdateTenantErrors = {
      * Rate limited
      */
     429: Problem;
+    /**
+     * Something went wrong on our side (quote the request id)
+     */
+    500: Problem;
 };
 
 export type UpdateTenantError = UpdateTenantErrors[keyof UpdateTenantErrors];
@@ -2481,6 +2558,10 @@ export type SuspendTenantErrors = {
      * Rate limited
      */
     429: Problem;
+    /**
+     * Something went wrong on our side (quote the request id)
+     */
+    500: Problem;
 };
 
 export type SuspendTenantError = SuspendTenantErrors[keyof SuspendTenantErrors];
@@ -2534,6 +2615,10 @@ export type ResumeTenantErrors = {
      * Rate limited
      */
     429: Problem;
+    /**
+     * Something went wrong on our side (quote the request id)
+     */
+    500: Problem;
 };
 
 export type ResumeTenantError = ResumeTenantErrors[keyof ResumeTenantErrors];
@@ -2585,6 +2670,10 @@ export type ListPermissionsErrors = {
      * Rate limited
      */
     429: Problem;
+    /**
+     * Something went wrong on our side (quote the request id)
+     */
+    500: Problem;
 };
 
 export type ListPermissionsError = ListPermissionsErrors[keyof ListPermissionsErrors];
@@ -2636,6 +2725,10 @@ export type ListRolesErrors = {
      * Rate limited
      */
     429: Problem;
+    /**
+     * Something went wrong on our side (quote the request id)
+     */
+    500: Problem;
 };
 
 export type ListRolesError = ListRolesErrors[keyof ListRolesErrors];
@@ -2699,6 +2792,10 @@ export type CreateRoleErrors = {
      * Rate limited
      */
     429: Problem;
+    /**
+     * Something went wrong on our side (quote the request id)
+     */
+    500: Problem;
 };
 
 export type CreateRoleError = CreateRoleErrors[keyof CreateRoleErrors];
@@ -2756,6 +2853,10 @@ export type DeleteRoleErrors = {
      * Rate limited
      */
     429: Problem;
+    /**
+     * Something went wrong on our side (quote the request id)
+     */
+    500: Problem;
 };
 
 export type DeleteRoleError = DeleteRoleErrors[keyof DeleteRoleErrors];
@@ -2809,6 +2910,10 @@ export type GetRoleErrors = {
      * Rate limited
      */
     429: Problem;
+    /**
+     * Something went wrong on our side (quote the request id)
+     */
+    500: Problem;
 };
 
 export type GetRoleError = GetRoleErrors[keyof GetRoleErrors];
@@ -2870,6 +2975,10 @@ export type UpdateRoleErrors = {
      * Rate limited
      */
     429: Problem;
+    /**
+     * Something went wrong on our side (quote the request id)
+     */
+    500: Problem;
 };
 
 export type UpdateRoleError = UpdateRoleErrors[keyof UpdateRoleErrors];
@@ -2930,6 +3039,10 @@ export type ListMembersErrors = {
      * Rate limited
      */
     429: Problem;
+    /**
+     * Something went wrong on our side (quote the request id)
+     */
+    500: Problem;
 };
 
 export type ListMembersError = ListMembersErrors[keyof ListMembersErrors];
@@ -2983,6 +3096,10 @@ export type DeleteMemberErrors = {
      * Rate limited
      */
     429: Problem;
+    /**
+     * Something went wrong on our side (quote the request id)
+     */
+    500: Problem;
 };
 
 export type DeleteMemberError = DeleteMemberErrors[keyof DeleteMemberErrors];
@@ -3036,6 +3153,10 @@ export type GetMemberErrors = {
      * Rate limited
      */
     429: Problem;
+    /**
+     * Something went wrong on our side (quote the request id)
+     */
+    500: Problem;
 };
 
 export type GetMemberError = GetMemberErrors[keyof GetMemberErrors];
@@ -3097,6 +3218,10 @@ export type UpdateMemberErrors = {
      * Rate limited
      */
     429: Problem;
+    /**
+     * Something went wrong on our side (quote the request id)
+     */
+    500: Problem;
 };
 
 export type UpdateMemberError = UpdateMemberErrors[keyof UpdateMemberErrors];
@@ -3157,6 +3282,10 @@ export type ListInvitationsErrors = {
      * Rate limited
      */
     429: Problem;
+    /**
+     * Something went wrong on our side (quote the request id)
+     */
+    500: Problem;
 };
 
 export type ListInvitationsError = ListInvitationsErrors[keyof ListInvitationsErrors];
@@ -3220,6 +3349,10 @@ export type CreateInvitationErrors = {
      * Rate limited
      */
     429: Problem;
+    /**
+     * Something went wrong on our side (quote the request id)
+     */
+    500: Problem;
 };
 
 export type CreateInvitationError = CreateInvitationErrors[keyof CreateInvitationErrors];
@@ -3277,6 +3410,10 @@ export type DeleteInvitationErrors = {
      * Rate limited
      */
     429: Problem;
+    /**
+     * Something went wrong on our side (quote the request id)
+     */
+    500: Problem;
 };
 
 export type DeleteInvitationError = DeleteInvitationErrors[keyof DeleteInvitationErrors];
@@ -3344,6 +3481,10 @@ export type AcceptInvitationErrors = {
      * Rate limited
      */
     429: Problem;
+    /**
+     * Something went wrong on our side (quote the request id)
+     */
+    500: Problem;
 };
 
 export type AcceptInvitationError = AcceptInvitationErrors[keyof AcceptInvitationErrors];
@@ -3416,6 +3557,10 @@ export type ListEventsErrors = {
      * Rate limited
      */
     429: Problem;
+    /**
+     * Something went wrong on our side (quote the request id)
+     */
+    500: Problem;
 };
 
 export type ListEventsError = ListEventsErrors[keyof ListEventsErrors];
@@ -3469,6 +3614,10 @@ export type GetEventErrors = {
      * Rate limited
      */
     429: Problem;
+    /**
+     * Something went wrong on our side (quote the request id)
+     */
+    500: Problem;
 };
 
 export type GetEventError = GetEventErrors[keyof GetEventErrors];
@@ -3520,6 +3669,10 @@ export type ListEventTypesErrors = {
      * Rate limited
      */
     429: Problem;
+    /**
+     * Something went wrong on our side (quote the request id)
+     */
+    500: Problem;
 };
 
 export type ListEventTypesError = ListEventTypesErrors[keyof ListEventTypesErrors];
@@ -3592,6 +3745,10 @@ export type ListCustomersErrors = {
      * Rate limited
      */
     429: Problem;
+    /**
+     * Something went wrong on our side (quote the request id)
+     */
+    500: Problem;
 };
 
 export type ListCustomersError = ListCustomersErrors[keyof ListCustomersErrors];
@@ -3655,6 +3812,10 @@ export type CreateCustomerErrors = {
      * Rate limited
      */
     429: Problem;
+    /**
+     * Something went wrong on our side (quote the request id)
+     */
+    500: Problem;
 };
 
 export type CreateCustomerError = CreateCustomerErrors[keyof CreateCustomerErrors];
@@ -3708,6 +3869,10 @@ export type DeleteCustomerErrors = {
      * Rate limited
      */
     429: Problem;
+    /**
+     * Something went wrong on our side (quote the request id)
+     */
+    500: Problem;
 };
 
 export type DeleteCustomerError = DeleteCustomerErrors[keyof DeleteCustomerErrors];
@@ -3761,6 +3926,10 @@ export type GetCustomerErrors = {
      * Rate limited
      */
     429: Problem;
+    /**
+     * Something went wrong on our side (quote the request id)
+     */
+    500: Problem;
 };
 
 export type GetCustomerError = GetCustomerErrors[keyof GetCustomerErrors];
@@ -3822,6 +3991,10 @@ export type UpdateCustomerErrors = {
      * Rate limited
      */
     429: Problem;
+    /**
+     * Something went wrong on our side (quote the request id)
+     */
+    500: Problem;
 };
 
 export type UpdateCustomerError = UpdateCustomerErrors[keyof UpdateCustomerErrors];
@@ -3873,6 +4046,10 @@ export type SignupErrors = {
      * Rate limited
      */
     429: Problem;
+    /**
+     * Something went wrong on our side (quote the request id)
+     */
+    500: Problem;
 };
 
 export type SignupError = SignupErrors[keyof SignupErrors];
@@ -3928,6 +4105,10 @@ export type LoginErrors = {
      * Rate limited
      */
     429: Problem;
+    /**
+     * Something went wrong on our side (quote the request id)
+     */
+    500: Problem;
 };
 
 export type LoginError = LoginErrors[keyof LoginErrors];
@@ -3983,6 +4164,10 @@ export type RefreshSessionErrors = {
      * Rate limited
      */
     429: Problem;
+    /**
+     * Something went wrong on our side (quote the request id)
+     */
+    500: Problem;
 };
 
 export type RefreshSessionError = RefreshSessionErrors[keyof RefreshSessionErrors];
@@ -4034,6 +4219,10 @@ export type LogoutErrors = {
      * Rate limited
      */
     429: Problem;
+    /**
+     * Something went wrong on our side (quote the request id)
+     */
+    500: Problem;
 };
 
 export type LogoutError = LogoutErrors[keyof LogoutErrors];
@@ -4089,6 +4278,10 @@ export type RequestEmailVerificationErrors = {
      * Rate limited
      */
     429: Problem;
+    /**
+     * Something went wrong on our side (quote the request id)
+     */
+    500: Problem;
 };
 
 export type RequestEmailVerificationError = RequestEmailVerificationErrors[keyof RequestEmailVerificationErrors];
@@ -4136,6 +4329,10 @@ export type ConfirmEmailVerificationErrors = {
      * Rate limited
      */
     429: Problem;
+    /**
+     * Something went wrong on our side (quote the request id)
+     */
+    500: Problem;
 };
 
 export type ConfirmEmailVerificationError = ConfirmEmailVerificationErrors[keyof ConfirmEmailVerificationErrors];
@@ -4183,6 +4380,10 @@ export type RequestPasswordResetErrors = {
      * Rate limited
      */
     429: Problem;
+    /**
+     * Something went wrong on our side (quote the request id)
+     */
+    500: Problem;
 };
 
 export type RequestPasswordResetError = RequestPasswordResetErrors[keyof RequestPasswordResetErrors];
@@ -4230,6 +4431,10 @@ export type ConfirmPasswordResetErrors = {
      * Rate limited
      */
     429: Problem;
+    /**
+     * Something went wrong on our side (quote the request id)
+     */
+    500: Problem;
 };
 
 export type ConfirmPasswordResetError = ConfirmPasswordResetErrors[keyof ConfirmPasswordResetErrors];
@@ -4281,6 +4486,10 @@ export type GetMeErrors = {
      * Rate limited
      */
     429: Problem;
+    /**
+     * Something went wrong on our side (quote the request id)
+     */
+    500: Problem;
 };
 
 export type GetMeError = GetMeErrors[keyof GetMeErrors];
@@ -4332,6 +4541,10 @@ export type ListSessionsErrors = {
      * Rate limited
      */
     429: Problem;
+    /**
+     * Something went wrong on our side (quote the request id)
+     */
+    500: Problem;
 };
 
 export type ListSessionsError = ListSessionsErrors[keyof ListSessionsErrors];
@@ -4385,6 +4598,10 @@ export type DeleteSessionErrors = {
      * Rate limited
      */
     429: Problem;
+    /**
+     * Something went wrong on our side (quote the request id)
+     */
+    500: Problem;
 };
 
 export type DeleteSessionError = DeleteSessionErrors[keyof DeleteSessionErrors];
@@ -4465,6 +4682,10 @@ export type ListAuditLogsErrors = {
      * Rate limited
      */
     429: Problem;
+    /**
+     * Something went wrong on our side (quote the request id)
+     */
+    500: Problem;
 };
 
 export type ListAuditLogsError = ListAuditLogsErrors[keyof ListAuditLogsErrors];
@@ -4516,6 +4737,10 @@ export type VerifyAuditLogsErrors = {
      * Rate limited
      */
     429: Problem;
+    /**
+     * Something went wrong on our side (quote the request id)
+     */
+    500: Problem;
 };
 
 export type VerifyAuditLogsError = VerifyAuditLogsErrors[keyof VerifyAuditLogsErrors];
@@ -4579,6 +4804,10 @@ export type CreateAuditLogExportErrors = {
      * Rate limited
      */
     429: Problem;
+    /**
+     * Something went wrong on our side (quote the request id)
+     */
+    500: Problem;
 };
 
 export type CreateAuditLogExportError = CreateAuditLogExportErrors[keyof CreateAuditLogExportErrors];
@@ -4632,6 +4861,10 @@ export type GetAuditLogExportErrors = {
      * Rate limited
      */
     429: Problem;
+    /**
+     * Something went wrong on our side (quote the request id)
+     */
+    500: Problem;
 };
 
 export type GetAuditLogExportError = GetAuditLogExportErrors[keyof GetAuditLogExportErrors];
@@ -4689,6 +4922,10 @@ export type DownloadAuditLogExportErrors = {
      * Rate limited
      */
     429: Problem;
+    /**
+     * Something went wrong on our side (quote the request id)
+     */
+    500: Problem;
 };
 
 export type DownloadAuditLogExportError = DownloadAuditLogExportErrors[keyof DownloadAuditLogExportErrors];
@@ -4749,6 +4986,10 @@ export type ListApiKeysErrors = {
      * Rate limited
      */
     429: Problem;
+    /**
+     * Something went wrong on our side (quote the request id)
+     */
+    500: Problem;
 };
 
 export type ListApiKeysError = ListApiKeysErrors[keyof ListApiKeysErrors];
@@ -4808,6 +5049,10 @@ export type CreateApiKeyErrors = {
      * Rate limited
      */
     429: Problem;
+    /**
+     * Something went wrong on our side (quote the request id)
+     */
+    500: Problem;
 };
 
 export type CreateApiKeyError = CreateApiKeyErrors[keyof CreateApiKeyErrors];
@@ -4861,6 +5106,10 @@ export type DeleteApiKeyErrors = {
      * Rate limited
      */
     429: Problem;
+    /**
+     * Something went wrong on our side (quote the request id)
+     */
+    500: Problem;
 };
 
 export type DeleteApiKeyError = DeleteApiKeyErrors[keyof DeleteApiKeyErrors];
@@ -4914,6 +5163,10 @@ export type GetApiKeyErrors = {
      * Rate limited
      */
     429: Problem;
+    /**
+     * Something went wrong on our side (quote the request id)
+     */
+    500: Problem;
 };
 
 export type GetApiKeyError = GetApiKeyErrors[keyof GetApiKeyErrors];
@@ -4975,6 +5228,10 @@ export type RollApiKeyErrors = {
      * Rate limited
      */
     429: Problem;
+    /**
+     * Something went wrong on our side (quote the request id)
+     */
+    500: Problem;
 };
 
 export type RollApiKeyError = RollApiKeyErrors[keyof RollApiKeyErrors];
