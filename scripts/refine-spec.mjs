@@ -86,6 +86,50 @@ function requestSchemas(spec) {
   return reach;
 }
 
+// Examples: one request example per body and one response example per JSON response, built from the
+// schema and the field examples the DTOs declare (api/test/contract.test.ts validates each one
+// against its schema).
+const FORMAT_EXAMPLES = { 'date-time': '2026-11-22T10:00:00.000Z', date: '2026-11-22', email: 'jane@acme.com', byte: 'aWQsc2VxLG9jY3VycmVkX2F0Cg==' };
+
+function exampleFor(spec, schema, depth = 0) {
+  if (!schema || depth > 40) return undefined;
+  if (schema.$ref) return exampleFor(spec, spec.components.schemas[schema.$ref.split('/').pop()], depth + 1);
+  if (schema.example !== undefined) return schema.example;
+  if (schema.allOf) {
+    const parts = schema.allOf.map((s) => exampleFor(spec, s, depth + 1));
+    return parts.every((p) => p && typeof p === 'object' && !Array.isArray(p)) ? Object.assign({}, ...parts) : parts[0];
+  }
+  const union = schema.anyOf ?? schema.oneOf;
+  if (union) return exampleFor(spec, union.find((s) => s.type !== 'null') ?? union[0], depth + 1);
+  if (schema.enum) return schema.enum.find((v) => v !== null) ?? schema.enum[0];
+  if (schema.default !== undefined) return schema.default;
+  switch (schema.type) {
+    case 'object': {
+      const out = {};
+      for (const [key, prop] of Object.entries(schema.properties ?? {})) {
+        const value = exampleFor(spec, prop, depth + 1);
+        if (value !== undefined) out[key] = value;
+      }
+      return out;
+    }
+    case 'array': {
+      const item = exampleFor(spec, schema.items, depth + 1);
+      return item === undefined ? [] : [item];
+    }
+    case 'string': {
+      const text = FORMAT_EXAMPLES[schema.format] ?? 'string';
+      return text.length < (schema.minLength ?? 0) ? text.padEnd(schema.minLength, 'x') : text;
+    }
+    case 'integer':
+    case 'number':
+      return schema.minimum ?? 1;
+    case 'boolean':
+      return true;
+    default:
+      return schema.nullable ? null : {};
+  }
+}
+
 // The reference's sections, in reading order.
 const TAGS = [
   ['Auth', 'Sign up, sign in, refresh sessions, verify email addresses and reset passwords.'],
@@ -156,7 +200,11 @@ export function refineSpec(file, versionsFile) {
           response.content['application/problem+json'] = json;
         }
       }
+      const body = op.requestBody?.content?.['application/json'];
+      if (body?.schema && body.example === undefined) body.example = exampleFor(spec, body.schema);
       for (const [status, response] of Object.entries(responses)) {
+        const json = response.content?.['application/json'];
+        if (json?.schema && Number(status) < 300 && json.example === undefined) json.example = exampleFor(spec, json.schema);
         for (const media of Object.values(response.content ?? {})) {
           if (media.schema && !media.schema.$ref) boundResponseSchema(media.schema);
           // A file download: PostgreSQL's text type (where exports are kept) holds at most 1 GiB.

@@ -98,7 +98,7 @@ export class ContractValidator {
 }
 
 /** OpenAPI 3.0's `nullable: true` (also beside `allOf`/`$ref`) as JSON Schema: `anyOf` with `null`. */
-function openApiToJsonSchema(node: unknown): unknown {
+export function openApiToJsonSchema(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(openApiToJsonSchema);
   if (!node || typeof node !== 'object') return node;
   const { nullable, ...rest } = node as Record<string, unknown>;

@@ -1044,7 +1044,10 @@ export interface components {
              */
             secret: string;
         };
-        /** @description An event type (`customer.created`), a prefix wildcard (`customer.*`) or `*`. */
+        /**
+         * @description An event type (`customer.created`), a prefix wildcard (`customer.*`) or `*`.
+         * @example customer.*
+         */
         EventTypeFilter: string;
         WebhookEndpointCreate: {
             /**
@@ -1107,6 +1110,7 @@ export interface components {
             url: string;
         };
         WebhookEndpointUpdate: {
+            /** @example https://example.com/webhooks/plinth-v2 */
             url?: string;
             description?: string | null;
             event_types?: components["schemas"]["EventTypeFilter"][];
@@ -1300,7 +1304,10 @@ export interface components {
             has_more: boolean;
             next_cursor: string | null;
         };
-        /** @description A permission id such as `customers:read` (see `GET /v1/permissions`). */
+        /**
+         * @description A permission id such as `customers:read` (see `GET /v1/permissions`).
+         * @example customers:read
+         */
         PermissionName: string;
         RoleCreate: {
             /**
@@ -2244,6 +2251,7 @@ export interface components {
             name?: string | null;
             /** Format: email */
             email?: string | null;
+            /** @example +1 415 555 0199 */
             phone?: string | null;
             company?: string | null;
             metadata?: components["schemas"]["Metadata"];
@@ -2305,7 +2313,15 @@ export interface components {
             email: string;
         };
         PasswordResetConfirm: {
+            /**
+             * @description The token from the reset email.
+             * @example pr_3kq9ZtX2
+             */
             token: string;
+            /**
+             * @description The new password, at least 10 characters.
+             * @example a brand new passphrase
+             */
             password: string;
         };
         MembershipSummary: {
@@ -2576,6 +2592,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "object": "list",
+                     *       "data": [
+                     *         {
+                     *           "id": "we_01JDA4Y7Q5X3M8N2P6R9T0V1W2",
+                     *           "object": "webhook_endpoint",
+                     *           "url": "https://example.com/webhooks/plinth",
+                     *           "description": "Order sync",
+                     *           "enabled": true,
+                     *           "disabled_reason": "string",
+                     *           "event_types": [
+                     *             "customer.*",
+                     *             "member.created"
+                     *           ],
+                     *           "metadata": {
+                     *             "crm_id": "A-1042"
+                     *           },
+                     *           "created_at": "2026-11-22T10:00:00.000Z",
+                     *           "updated_at": "string"
+                     *         }
+                     *       ],
+                     *       "has_more": true,
+                     *       "next_cursor": "string"
+                     *     }
+                     */
                     "application/json": components["schemas"]["List_WebhookEndpointDto_"];
                 };
             };
@@ -2699,6 +2741,19 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "url": "https://example.com/webhooks/plinth",
+                 *       "description": "Order sync",
+                 *       "event_types": [
+                 *         "customer.*"
+                 *       ],
+                 *       "enabled": true,
+                 *       "metadata": {
+                 *         "crm_id": "A-1042"
+                 *       }
+                 *     }
+                 */
                 "application/json": components["schemas"]["WebhookEndpointCreate"];
             };
         };
@@ -2715,6 +2770,26 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "we_01JDA4Y7Q5X3M8N2P6R9T0V1W2",
+                     *       "object": "webhook_endpoint",
+                     *       "url": "https://example.com/webhooks/plinth",
+                     *       "description": "Order sync",
+                     *       "enabled": true,
+                     *       "disabled_reason": "string",
+                     *       "event_types": [
+                     *         "customer.*",
+                     *         "member.created"
+                     *       ],
+                     *       "metadata": {
+                     *         "crm_id": "A-1042"
+                     *       },
+                     *       "created_at": "2026-11-22T10:00:00.000Z",
+                     *       "updated_at": "string",
+                     *       "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+                     *     }
+                     */
                     "application/json": components["schemas"]["WebhookEndpointWithSecret"];
                 };
             };
@@ -2910,6 +2985,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "object": "webhook_portal_session",
+                     *       "url": "string"
+                     *     }
+                     */
                     "application/json": components["schemas"]["WebhookPortalSession"];
                 };
             };
@@ -3077,6 +3158,25 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "we_01JDA4Y7Q5X3M8N2P6R9T0V1W2",
+                     *       "object": "webhook_endpoint",
+                     *       "url": "https://example.com/webhooks/plinth",
+                     *       "description": "Order sync",
+                     *       "enabled": true,
+                     *       "disabled_reason": "string",
+                     *       "event_types": [
+                     *         "customer.*",
+                     *         "member.created"
+                     *       ],
+                     *       "metadata": {
+                     *         "crm_id": "A-1042"
+                     *       },
+                     *       "created_at": "2026-11-22T10:00:00.000Z",
+                     *       "updated_at": "string"
+                     *     }
+                     */
                     "application/json": components["schemas"]["WebhookEndpointDto"];
                 };
             };
@@ -3214,6 +3314,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "string",
+                     *       "object": "webhook_endpoint",
+                     *       "deleted": true
+                     *     }
+                     */
                     "application/json": components["schemas"]["DeletedWebhookEndpoint"];
                 };
             };
@@ -3354,6 +3461,19 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "url": "https://example.com/webhooks/plinth-v2",
+                 *       "description": "string",
+                 *       "event_types": [
+                 *         "customer.*"
+                 *       ],
+                 *       "enabled": true,
+                 *       "metadata": {
+                 *         "crm_id": "A-1042"
+                 *       }
+                 *     }
+                 */
                 "application/json": components["schemas"]["WebhookEndpointUpdate"];
             };
         };
@@ -3370,6 +3490,25 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "we_01JDA4Y7Q5X3M8N2P6R9T0V1W2",
+                     *       "object": "webhook_endpoint",
+                     *       "url": "https://example.com/webhooks/plinth",
+                     *       "description": "Order sync",
+                     *       "enabled": true,
+                     *       "disabled_reason": "string",
+                     *       "event_types": [
+                     *         "customer.*",
+                     *         "member.created"
+                     *       ],
+                     *       "metadata": {
+                     *         "crm_id": "A-1042"
+                     *       },
+                     *       "created_at": "2026-11-22T10:00:00.000Z",
+                     *       "updated_at": "string"
+                     *     }
+                     */
                     "application/json": components["schemas"]["WebhookEndpointDto"];
                 };
             };
@@ -3552,6 +3691,26 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "we_01JDA4Y7Q5X3M8N2P6R9T0V1W2",
+                     *       "object": "webhook_endpoint",
+                     *       "url": "https://example.com/webhooks/plinth",
+                     *       "description": "Order sync",
+                     *       "enabled": true,
+                     *       "disabled_reason": "string",
+                     *       "event_types": [
+                     *         "customer.*",
+                     *         "member.created"
+                     *       ],
+                     *       "metadata": {
+                     *         "crm_id": "A-1042"
+                     *       },
+                     *       "created_at": "2026-11-22T10:00:00.000Z",
+                     *       "updated_at": "string",
+                     *       "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+                     *     }
+                     */
                     "application/json": components["schemas"]["WebhookEndpointWithSecret"];
                 };
             };
@@ -3704,6 +3863,33 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "wd_01JDA4Y7Q5X3M8N2P6R9T0V1W2",
+                     *       "object": "webhook_delivery",
+                     *       "endpoint_id": "string",
+                     *       "event_id": "string",
+                     *       "event_type": "customer.created",
+                     *       "status": "pending",
+                     *       "attempt_count": 0,
+                     *       "next_attempt_at": "string",
+                     *       "last_status_code": 0,
+                     *       "last_duration_ms": 0,
+                     *       "last_response_excerpt": "string",
+                     *       "last_error": "string",
+                     *       "attempts": [
+                     *         {
+                     *           "attempted_at": "2026-11-22T10:00:00.000Z",
+                     *           "status_code": 0,
+                     *           "duration_ms": 0,
+                     *           "response_excerpt": "string",
+                     *           "error": "string"
+                     *         }
+                     *       ],
+                     *       "created_at": "string",
+                     *       "updated_at": "string"
+                     *     }
+                     */
                     "application/json": components["schemas"]["WebhookDeliveryDto"];
                 };
             };
@@ -3863,6 +4049,40 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "object": "list",
+                     *       "data": [
+                     *         {
+                     *           "id": "wd_01JDA4Y7Q5X3M8N2P6R9T0V1W2",
+                     *           "object": "webhook_delivery",
+                     *           "endpoint_id": "string",
+                     *           "event_id": "string",
+                     *           "event_type": "customer.created",
+                     *           "status": "pending",
+                     *           "attempt_count": 0,
+                     *           "next_attempt_at": "string",
+                     *           "last_status_code": 0,
+                     *           "last_duration_ms": 0,
+                     *           "last_response_excerpt": "string",
+                     *           "last_error": "string",
+                     *           "attempts": [
+                     *             {
+                     *               "attempted_at": "2026-11-22T10:00:00.000Z",
+                     *               "status_code": 0,
+                     *               "duration_ms": 0,
+                     *               "response_excerpt": "string",
+                     *               "error": "string"
+                     *             }
+                     *           ],
+                     *           "created_at": "string",
+                     *           "updated_at": "string"
+                     *         }
+                     *       ],
+                     *       "has_more": true,
+                     *       "next_cursor": "string"
+                     *     }
+                     */
                     "application/json": components["schemas"]["List_WebhookDeliveryDto_"];
                 };
             };
@@ -3988,6 +4208,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "since": "2026-11-22T10:00:00.000Z",
+                 *       "until": "2026-11-22T10:00:00.000Z"
+                 *     }
+                 */
                 "application/json": components["schemas"]["WebhookReplay"];
             };
         };
@@ -4004,6 +4230,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "object": "webhook_replay",
+                     *       "endpoint_id": "string",
+                     *       "queued": 0
+                     *     }
+                     */
                     "application/json": components["schemas"]["WebhookReplayResult"];
                 };
             };
@@ -4186,6 +4419,33 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "wd_01JDA4Y7Q5X3M8N2P6R9T0V1W2",
+                     *       "object": "webhook_delivery",
+                     *       "endpoint_id": "string",
+                     *       "event_id": "string",
+                     *       "event_type": "customer.created",
+                     *       "status": "pending",
+                     *       "attempt_count": 0,
+                     *       "next_attempt_at": "string",
+                     *       "last_status_code": 0,
+                     *       "last_duration_ms": 0,
+                     *       "last_response_excerpt": "string",
+                     *       "last_error": "string",
+                     *       "attempts": [
+                     *         {
+                     *           "attempted_at": "2026-11-22T10:00:00.000Z",
+                     *           "status_code": 0,
+                     *           "duration_ms": 0,
+                     *           "response_excerpt": "string",
+                     *           "error": "string"
+                     *         }
+                     *       ],
+                     *       "created_at": "string",
+                     *       "updated_at": "string"
+                     *     }
+                     */
                     "application/json": components["schemas"]["WebhookDeliveryDto"];
                 };
             };
@@ -4343,6 +4603,29 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "object": "list",
+                     *       "data": [
+                     *         {
+                     *           "id": "ten_01JDA4Y7Q5X3M8N2P6R9T0V1W2",
+                     *           "object": "tenant",
+                     *           "name": "Acme Inc.",
+                     *           "kind": "platform",
+                     *           "parent_id": "string",
+                     *           "status": "active",
+                     *           "audit_log_retention_days": 0,
+                     *           "metadata": {
+                     *             "crm_id": "A-1042"
+                     *           },
+                     *           "created_at": "2026-11-22T10:00:00.000Z",
+                     *           "updated_at": "string"
+                     *         }
+                     *       ],
+                     *       "has_more": true,
+                     *       "next_cursor": "string"
+                     *     }
+                     */
                     "application/json": components["schemas"]["List_TenantDto_"];
                 };
             };
@@ -4466,6 +4749,15 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "Acme Inc.",
+                 *       "kind": "reseller",
+                 *       "metadata": {
+                 *         "crm_id": "A-1042"
+                 *       }
+                 *     }
+                 */
                 "application/json": components["schemas"]["TenantCreate"];
             };
         };
@@ -4482,6 +4774,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "ten_01JDA4Y7Q5X3M8N2P6R9T0V1W2",
+                     *       "object": "tenant",
+                     *       "name": "Acme Inc.",
+                     *       "kind": "platform",
+                     *       "parent_id": "string",
+                     *       "status": "active",
+                     *       "audit_log_retention_days": 0,
+                     *       "metadata": {
+                     *         "crm_id": "A-1042"
+                     *       },
+                     *       "created_at": "2026-11-22T10:00:00.000Z",
+                     *       "updated_at": "string"
+                     *     }
+                     */
                     "application/json": components["schemas"]["TenantDto"];
                 };
             };
@@ -4649,6 +4957,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "ten_01JDA4Y7Q5X3M8N2P6R9T0V1W2",
+                     *       "object": "tenant",
+                     *       "name": "Acme Inc.",
+                     *       "kind": "platform",
+                     *       "parent_id": "string",
+                     *       "status": "active",
+                     *       "audit_log_retention_days": 0,
+                     *       "metadata": {
+                     *         "crm_id": "A-1042"
+                     *       },
+                     *       "created_at": "2026-11-22T10:00:00.000Z",
+                     *       "updated_at": "string"
+                     *     }
+                     */
                     "application/json": components["schemas"]["TenantDto"];
                 };
             };
@@ -4774,6 +5098,15 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "string",
+                 *       "audit_log_retention_days": 1,
+                 *       "metadata": {
+                 *         "crm_id": "A-1042"
+                 *       }
+                 *     }
+                 */
                 "application/json": components["schemas"]["TenantUpdate"];
             };
         };
@@ -4790,6 +5123,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "ten_01JDA4Y7Q5X3M8N2P6R9T0V1W2",
+                     *       "object": "tenant",
+                     *       "name": "Acme Inc.",
+                     *       "kind": "platform",
+                     *       "parent_id": "string",
+                     *       "status": "active",
+                     *       "audit_log_retention_days": 0,
+                     *       "metadata": {
+                     *         "crm_id": "A-1042"
+                     *       },
+                     *       "created_at": "2026-11-22T10:00:00.000Z",
+                     *       "updated_at": "string"
+                     *     }
+                     */
                     "application/json": components["schemas"]["TenantDto"];
                 };
             };
@@ -4957,6 +5306,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "ten_01JDA4Y7Q5X3M8N2P6R9T0V1W2",
+                     *       "object": "tenant",
+                     *       "name": "Acme Inc.",
+                     *       "kind": "platform",
+                     *       "parent_id": "string",
+                     *       "status": "active",
+                     *       "audit_log_retention_days": 0,
+                     *       "metadata": {
+                     *         "crm_id": "A-1042"
+                     *       },
+                     *       "created_at": "2026-11-22T10:00:00.000Z",
+                     *       "updated_at": "string"
+                     *     }
+                     */
                     "application/json": components["schemas"]["TenantDto"];
                 };
             };
@@ -5094,6 +5459,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "ten_01JDA4Y7Q5X3M8N2P6R9T0V1W2",
+                     *       "object": "tenant",
+                     *       "name": "Acme Inc.",
+                     *       "kind": "platform",
+                     *       "parent_id": "string",
+                     *       "status": "active",
+                     *       "audit_log_retention_days": 0,
+                     *       "metadata": {
+                     *         "crm_id": "A-1042"
+                     *       },
+                     *       "created_at": "2026-11-22T10:00:00.000Z",
+                     *       "updated_at": "string"
+                     *     }
+                     */
                     "application/json": components["schemas"]["TenantDto"];
                 };
             };
@@ -5229,6 +5610,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "object": "list",
+                     *       "data": [
+                     *         {
+                     *           "object": "permission",
+                     *           "id": "customers:write",
+                     *           "description": "string"
+                     *         }
+                     *       ],
+                     *       "has_more": false,
+                     *       "next_cursor": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["PermissionList"];
                 };
             };
@@ -5364,6 +5759,29 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "object": "list",
+                     *       "data": [
+                     *         {
+                     *           "id": "role_01JDA4Y7Q5X3M8N2P6R9T0V1W2",
+                     *           "object": "role",
+                     *           "key": "support_agent",
+                     *           "name": "Support agent",
+                     *           "description": "string",
+                     *           "permissions": [
+                     *             "customers:read",
+                     *             "customers:write"
+                     *           ],
+                     *           "system": true,
+                     *           "created_at": "string",
+                     *           "updated_at": "string"
+                     *         }
+                     *       ],
+                     *       "has_more": true,
+                     *       "next_cursor": "string"
+                     *     }
+                     */
                     "application/json": components["schemas"]["RoleList"];
                 };
             };
@@ -5487,6 +5905,17 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "key": "support_agent",
+                 *       "name": "Support agent",
+                 *       "description": "string",
+                 *       "permissions": [
+                 *         "customers:read",
+                 *         "customers:write"
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["RoleCreate"];
             };
         };
@@ -5503,6 +5932,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "role_01JDA4Y7Q5X3M8N2P6R9T0V1W2",
+                     *       "object": "role",
+                     *       "key": "support_agent",
+                     *       "name": "Support agent",
+                     *       "description": "string",
+                     *       "permissions": [
+                     *         "customers:read",
+                     *         "customers:write"
+                     *       ],
+                     *       "system": true,
+                     *       "created_at": "string",
+                     *       "updated_at": "string"
+                     *     }
+                     */
                     "application/json": components["schemas"]["RoleDto"];
                 };
             };
@@ -5685,6 +6130,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "role_01JDA4Y7Q5X3M8N2P6R9T0V1W2",
+                     *       "object": "role",
+                     *       "key": "support_agent",
+                     *       "name": "Support agent",
+                     *       "description": "string",
+                     *       "permissions": [
+                     *         "customers:read",
+                     *         "customers:write"
+                     *       ],
+                     *       "system": true,
+                     *       "created_at": "string",
+                     *       "updated_at": "string"
+                     *     }
+                     */
                     "application/json": components["schemas"]["RoleDto"];
                 };
             };
@@ -5822,6 +6283,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "string",
+                     *       "object": "role",
+                     *       "deleted": true
+                     *     }
+                     */
                     "application/json": components["schemas"]["DeletedRole"];
                 };
             };
@@ -5962,6 +6430,15 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "string",
+                 *       "description": "string",
+                 *       "permissions": [
+                 *         "customers:read"
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["RoleUpdate"];
             };
         };
@@ -5978,6 +6455,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "role_01JDA4Y7Q5X3M8N2P6R9T0V1W2",
+                     *       "object": "role",
+                     *       "key": "support_agent",
+                     *       "name": "Support agent",
+                     *       "description": "string",
+                     *       "permissions": [
+                     *         "customers:read",
+                     *         "customers:write"
+                     *       ],
+                     *       "system": true,
+                     *       "created_at": "string",
+                     *       "updated_at": "string"
+                     *     }
+                     */
                     "application/json": components["schemas"]["RoleDto"];
                 };
             };
@@ -6148,6 +6641,27 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "object": "list",
+                     *       "data": [
+                     *         {
+                     *           "id": "mem_01JDA4Y7Q5X3M8N2P6R9T0V1W2",
+                     *           "object": "member",
+                     *           "user": {
+                     *             "id": "usr_01JDA4Y7Q5X3M8N2P6R9T0V1W2",
+                     *             "email": "jane@acme.com",
+                     *             "name": "Jane Cooper"
+                     *           },
+                     *           "role": "admin",
+                     *           "created_at": "string",
+                     *           "updated_at": "string"
+                     *         }
+                     *       ],
+                     *       "has_more": true,
+                     *       "next_cursor": "string"
+                     *     }
+                     */
                     "application/json": components["schemas"]["List_MemberDto_"];
                 };
             };
@@ -6285,6 +6799,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "mem_01JDA4Y7Q5X3M8N2P6R9T0V1W2",
+                     *       "object": "member",
+                     *       "user": {
+                     *         "id": "usr_01JDA4Y7Q5X3M8N2P6R9T0V1W2",
+                     *         "email": "jane@acme.com",
+                     *         "name": "Jane Cooper"
+                     *       },
+                     *       "role": "admin",
+                     *       "created_at": "string",
+                     *       "updated_at": "string"
+                     *     }
+                     */
                     "application/json": components["schemas"]["MemberDto"];
                 };
             };
@@ -6422,6 +6950,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "string",
+                     *       "object": "member",
+                     *       "deleted": true
+                     *     }
+                     */
                     "application/json": components["schemas"]["DeletedMember"];
                 };
             };
@@ -6547,6 +7082,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "role": "developer"
+                 *     }
+                 */
                 "application/json": components["schemas"]["MemberUpdate"];
             };
         };
@@ -6563,6 +7103,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "mem_01JDA4Y7Q5X3M8N2P6R9T0V1W2",
+                     *       "object": "member",
+                     *       "user": {
+                     *         "id": "usr_01JDA4Y7Q5X3M8N2P6R9T0V1W2",
+                     *         "email": "jane@acme.com",
+                     *         "name": "Jane Cooper"
+                     *       },
+                     *       "role": "admin",
+                     *       "created_at": "string",
+                     *       "updated_at": "string"
+                     *     }
+                     */
                     "application/json": components["schemas"]["MemberDto"];
                 };
             };
@@ -6733,6 +7287,26 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "object": "list",
+                     *       "data": [
+                     *         {
+                     *           "id": "inv_01JDA4Y7Q5X3M8N2P6R9T0V1W2",
+                     *           "object": "invitation",
+                     *           "email": "sam@acme.com",
+                     *           "role": "developer",
+                     *           "status": "pending",
+                     *           "invited_by": "string",
+                     *           "expires_at": "string",
+                     *           "accepted_at": "string",
+                     *           "created_at": "string"
+                     *         }
+                     *       ],
+                     *       "has_more": true,
+                     *       "next_cursor": "string"
+                     *     }
+                     */
                     "application/json": components["schemas"]["List_InvitationDto_"];
                 };
             };
@@ -6856,6 +7430,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "email": "sam@acme.com",
+                 *       "role": "developer"
+                 *     }
+                 */
                 "application/json": components["schemas"]["InvitationCreate"];
             };
         };
@@ -6872,6 +7452,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "inv_01JDA4Y7Q5X3M8N2P6R9T0V1W2",
+                     *       "object": "invitation",
+                     *       "email": "sam@acme.com",
+                     *       "role": "developer",
+                     *       "status": "pending",
+                     *       "invited_by": "string",
+                     *       "expires_at": "string",
+                     *       "accepted_at": "string",
+                     *       "created_at": "string",
+                     *       "token": "string"
+                     *     }
+                     */
                     "application/json": components["schemas"]["InvitationWithToken"];
                 };
             };
@@ -7054,6 +7648,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "inv_01JDA4Y7Q5X3M8N2P6R9T0V1W2",
+                     *       "object": "invitation",
+                     *       "email": "sam@acme.com",
+                     *       "role": "developer",
+                     *       "status": "pending",
+                     *       "invited_by": "string",
+                     *       "expires_at": "string",
+                     *       "accepted_at": "string",
+                     *       "created_at": "string"
+                     *     }
+                     */
                     "application/json": components["schemas"]["InvitationDto"];
                 };
             };
@@ -7192,6 +7799,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "token": "string",
+                 *       "name": "string",
+                 *       "password": "string"
+                 *     }
+                 */
                 "application/json": components["schemas"]["InvitationAccept"];
             };
         };
@@ -7208,6 +7822,25 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "object": "auth_tokens",
+                     *       "token_type": "Bearer",
+                     *       "access_token": "string",
+                     *       "expires_in": 900,
+                     *       "refresh_token": "string",
+                     *       "session_id": "string",
+                     *       "tenant_id": "string",
+                     *       "user": {
+                     *         "id": "usr_01JDA4Y7Q5X3M8N2P6R9T0V1W2",
+                     *         "object": "user",
+                     *         "email": "jane@acme.com",
+                     *         "name": "Jane Cooper",
+                     *         "email_verified": true,
+                     *         "created_at": "string"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["AuthTokens"];
                 };
             };
@@ -7414,6 +8047,41 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "object": "list",
+                     *       "data": [
+                     *         {
+                     *           "id": "evt_01JDA4Y7Q5X3M8N2P6R9T0V1W2",
+                     *           "object": "event",
+                     *           "created_at": "2026-11-22T10:00:00.000Z",
+                     *           "tenant_id": "ten_01JDA4Y7Q5X3M8N2P6R9T0V1W2",
+                     *           "request": {
+                     *             "id": "string"
+                     *           },
+                     *           "type": "tenant.created",
+                     *           "data": {
+                     *             "object": {
+                     *               "id": "ten_01JDA4Y7Q5X3M8N2P6R9T0V1W2",
+                     *               "object": "tenant",
+                     *               "name": "Acme Inc.",
+                     *               "kind": "platform",
+                     *               "parent_id": "string",
+                     *               "status": "active",
+                     *               "audit_log_retention_days": 0,
+                     *               "metadata": {
+                     *                 "crm_id": "A-1042"
+                     *               },
+                     *               "created_at": "2026-11-22T10:00:00.000Z",
+                     *               "updated_at": "string"
+                     *             }
+                     *           }
+                     *         }
+                     *       ],
+                     *       "has_more": true,
+                     *       "next_cursor": "string"
+                     *     }
+                     */
                     "application/json": components["schemas"]["List_PlinthEvent_"];
                 };
             };
@@ -7551,6 +8219,34 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "evt_01JDA4Y7Q5X3M8N2P6R9T0V1W2",
+                     *       "object": "event",
+                     *       "created_at": "2026-11-22T10:00:00.000Z",
+                     *       "tenant_id": "ten_01JDA4Y7Q5X3M8N2P6R9T0V1W2",
+                     *       "request": {
+                     *         "id": "string"
+                     *       },
+                     *       "type": "tenant.created",
+                     *       "data": {
+                     *         "object": {
+                     *           "id": "ten_01JDA4Y7Q5X3M8N2P6R9T0V1W2",
+                     *           "object": "tenant",
+                     *           "name": "Acme Inc.",
+                     *           "kind": "platform",
+                     *           "parent_id": "string",
+                     *           "status": "active",
+                     *           "audit_log_retention_days": 0,
+                     *           "metadata": {
+                     *             "crm_id": "A-1042"
+                     *           },
+                     *           "created_at": "2026-11-22T10:00:00.000Z",
+                     *           "updated_at": "string"
+                     *         }
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["PlinthEvent"];
                 };
             };
@@ -7686,6 +8382,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "object": "list",
+                     *       "data": [
+                     *         {
+                     *           "object": "event_type",
+                     *           "type": "customer.created",
+                     *           "description": "string",
+                     *           "schema_name": "string",
+                     *           "schema": {}
+                     *         }
+                     *       ],
+                     *       "has_more": false,
+                     *       "next_cursor": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["EventTypeList"];
                 };
             };
@@ -7832,6 +8544,28 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "object": "list",
+                     *       "data": [
+                     *         {
+                     *           "id": "cus_01JDA4Y7Q5X3M8N2P6R9T0V1W2",
+                     *           "object": "customer",
+                     *           "name": "Jane Cooper",
+                     *           "email": "jane@acme.com",
+                     *           "phone": "+1 415 555 0100",
+                     *           "company": "Acme Inc.",
+                     *           "metadata": {
+                     *             "crm_id": "A-1042"
+                     *           },
+                     *           "created_at": "2026-11-22T10:00:00.000Z",
+                     *           "updated_at": "2026-11-22T10:00:00.000Z"
+                     *         }
+                     *       ],
+                     *       "has_more": true,
+                     *       "next_cursor": "string"
+                     *     }
+                     */
                     "application/json": components["schemas"]["List_CustomerDto_"];
                 };
             };
@@ -7955,6 +8689,17 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "Jane Cooper",
+                 *       "email": "jane@acme.com",
+                 *       "phone": "+1 415 555 0100",
+                 *       "company": "Acme Inc.",
+                 *       "metadata": {
+                 *         "crm_id": "A-1042"
+                 *       }
+                 *     }
+                 */
                 "application/json": components["schemas"]["CustomerCreate"];
             };
         };
@@ -7971,6 +8716,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "cus_01JDA4Y7Q5X3M8N2P6R9T0V1W2",
+                     *       "object": "customer",
+                     *       "name": "Jane Cooper",
+                     *       "email": "jane@acme.com",
+                     *       "phone": "+1 415 555 0100",
+                     *       "company": "Acme Inc.",
+                     *       "metadata": {
+                     *         "crm_id": "A-1042"
+                     *       },
+                     *       "created_at": "2026-11-22T10:00:00.000Z",
+                     *       "updated_at": "2026-11-22T10:00:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["CustomerDto"];
                 };
             };
@@ -8153,6 +8913,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "cus_01JDA4Y7Q5X3M8N2P6R9T0V1W2",
+                     *       "object": "customer",
+                     *       "name": "Jane Cooper",
+                     *       "email": "jane@acme.com",
+                     *       "phone": "+1 415 555 0100",
+                     *       "company": "Acme Inc.",
+                     *       "metadata": {
+                     *         "crm_id": "A-1042"
+                     *       },
+                     *       "created_at": "2026-11-22T10:00:00.000Z",
+                     *       "updated_at": "2026-11-22T10:00:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["CustomerDto"];
                 };
             };
@@ -8290,6 +9065,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "string",
+                     *       "object": "customer",
+                     *       "deleted": true
+                     *     }
+                     */
                     "application/json": components["schemas"]["DeletedCustomer"];
                 };
             };
@@ -8415,6 +9197,17 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "string",
+                 *       "email": "jane@acme.com",
+                 *       "phone": "+1 415 555 0199",
+                 *       "company": "string",
+                 *       "metadata": {
+                 *         "crm_id": "A-1042"
+                 *       }
+                 *     }
+                 */
                 "application/json": components["schemas"]["CustomerUpdate"];
             };
         };
@@ -8431,6 +9224,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "cus_01JDA4Y7Q5X3M8N2P6R9T0V1W2",
+                     *       "object": "customer",
+                     *       "name": "Jane Cooper",
+                     *       "email": "jane@acme.com",
+                     *       "phone": "+1 415 555 0100",
+                     *       "company": "Acme Inc.",
+                     *       "metadata": {
+                     *         "crm_id": "A-1042"
+                     *       },
+                     *       "created_at": "2026-11-22T10:00:00.000Z",
+                     *       "updated_at": "2026-11-22T10:00:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["CustomerDto"];
                 };
             };
@@ -8584,6 +9392,14 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "email": "jane@acme.com",
+                 *       "password": "correct horse battery staple",
+                 *       "name": "Jane Cooper",
+                 *       "tenant_name": "Acme Inc."
+                 *     }
+                 */
                 "application/json": components["schemas"]["Signup"];
             };
         };
@@ -8600,6 +9416,25 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "object": "auth_tokens",
+                     *       "token_type": "Bearer",
+                     *       "access_token": "string",
+                     *       "expires_in": 900,
+                     *       "refresh_token": "string",
+                     *       "session_id": "string",
+                     *       "tenant_id": "string",
+                     *       "user": {
+                     *         "id": "usr_01JDA4Y7Q5X3M8N2P6R9T0V1W2",
+                     *         "object": "user",
+                     *         "email": "jane@acme.com",
+                     *         "name": "Jane Cooper",
+                     *         "email_verified": true,
+                     *         "created_at": "string"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["AuthTokens"];
                 };
             };
@@ -8723,6 +9558,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "email": "jane@acme.com",
+                 *       "password": "string",
+                 *       "tenant_id": "string"
+                 *     }
+                 */
                 "application/json": components["schemas"]["Login"];
             };
         };
@@ -8739,6 +9581,25 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "object": "auth_tokens",
+                     *       "token_type": "Bearer",
+                     *       "access_token": "string",
+                     *       "expires_in": 900,
+                     *       "refresh_token": "string",
+                     *       "session_id": "string",
+                     *       "tenant_id": "string",
+                     *       "user": {
+                     *         "id": "usr_01JDA4Y7Q5X3M8N2P6R9T0V1W2",
+                     *         "object": "user",
+                     *         "email": "jane@acme.com",
+                     *         "name": "Jane Cooper",
+                     *         "email_verified": true,
+                     *         "created_at": "string"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["AuthTokens"];
                 };
             };
@@ -8877,6 +9738,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "refresh_token": "string",
+                 *       "tenant_id": "string"
+                 *     }
+                 */
                 "application/json": components["schemas"]["Refresh"];
             };
         };
@@ -8893,6 +9760,25 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "object": "auth_tokens",
+                     *       "token_type": "Bearer",
+                     *       "access_token": "string",
+                     *       "expires_in": 900,
+                     *       "refresh_token": "string",
+                     *       "session_id": "string",
+                     *       "tenant_id": "string",
+                     *       "user": {
+                     *         "id": "usr_01JDA4Y7Q5X3M8N2P6R9T0V1W2",
+                     *         "object": "user",
+                     *         "email": "jane@acme.com",
+                     *         "name": "Jane Cooper",
+                     *         "email_verified": true,
+                     *         "created_at": "string"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["AuthTokens"];
                 };
             };
@@ -9176,6 +10062,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "object": "accepted",
+                     *       "message": "If an account exists for this address, we sent it an email."
+                     *     }
+                     */
                     "application/json": components["schemas"]["Accepted"];
                 };
             };
@@ -9314,6 +10206,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "token": "string"
+                 *     }
+                 */
                 "application/json": components["schemas"]["TokenConfirm"];
             };
         };
@@ -9330,6 +10227,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "usr_01JDA4Y7Q5X3M8N2P6R9T0V1W2",
+                     *       "object": "user",
+                     *       "email": "jane@acme.com",
+                     *       "name": "Jane Cooper",
+                     *       "email_verified": true,
+                     *       "created_at": "string"
+                     *     }
+                     */
                     "application/json": components["schemas"]["UserDto"];
                 };
             };
@@ -9438,6 +10345,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "email": "jane@acme.com"
+                 *     }
+                 */
                 "application/json": components["schemas"]["PasswordResetRequest"];
             };
         };
@@ -9454,6 +10366,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "object": "accepted",
+                     *       "message": "If an account exists for this address, we sent it an email."
+                     *     }
+                     */
                     "application/json": components["schemas"]["Accepted"];
                 };
             };
@@ -9562,6 +10480,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "token": "pr_3kq9ZtX2",
+                 *       "password": "a brand new passphrase"
+                 *     }
+                 */
                 "application/json": components["schemas"]["PasswordResetConfirm"];
             };
         };
@@ -9696,6 +10620,30 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "object": "me",
+                     *       "user": {
+                     *         "id": "usr_01JDA4Y7Q5X3M8N2P6R9T0V1W2",
+                     *         "object": "user",
+                     *         "email": "jane@acme.com",
+                     *         "name": "Jane Cooper",
+                     *         "email_verified": true,
+                     *         "created_at": "string"
+                     *       },
+                     *       "tenant_id": "string",
+                     *       "session_id": "string",
+                     *       "memberships": [
+                     *         {
+                     *           "id": "mem_01JDA4Y7Q5X3M8N2P6R9T0V1W2",
+                     *           "object": "membership",
+                     *           "tenant_id": "string",
+                     *           "tenant_name": "string",
+                     *           "role": "owner"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Me"];
                 };
             };
@@ -9831,6 +10779,26 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "object": "list",
+                     *       "data": [
+                     *         {
+                     *           "id": "ses_01JDA4Y7Q5X3M8N2P6R9T0V1W2",
+                     *           "object": "session",
+                     *           "tenant_id": "string",
+                     *           "ip": "string",
+                     *           "user_agent": "string",
+                     *           "current": true,
+                     *           "created_at": "string",
+                     *           "last_used_at": "string",
+                     *           "expires_at": "string"
+                     *         }
+                     *       ],
+                     *       "has_more": false,
+                     *       "next_cursor": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["SessionList"];
                 };
             };
@@ -9968,6 +10936,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "string",
+                     *       "object": "session",
+                     *       "deleted": true
+                     *     }
+                     */
                     "application/json": components["schemas"]["DeletedSession"];
                 };
             };
@@ -10118,6 +11093,38 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "object": "list",
+                     *       "data": [
+                     *         {
+                     *           "id": "aud_01JDA4Y7Q5X3M8N2P6R9T0V1W2",
+                     *           "object": "audit_log",
+                     *           "tenant_id": "string",
+                     *           "seq": 0,
+                     *           "occurred_at": "2026-11-22T10:00:00.000Z",
+                     *           "actor": {
+                     *             "type": "user",
+                     *             "id": "usr_01JDA4Y7Q5X3M8N2P6R9T0V1W2",
+                     *             "via_tenant_id": "string"
+                     *           },
+                     *           "action": "customer.updated",
+                     *           "target": {
+                     *             "id": "string",
+                     *             "type": "string"
+                     *           },
+                     *           "ip": "string",
+                     *           "user_agent": "string",
+                     *           "request_id": "string",
+                     *           "changes": {},
+                     *           "hash": "string",
+                     *           "prev_hash": "string"
+                     *         }
+                     *       ],
+                     *       "has_more": true,
+                     *       "next_cursor": "string"
+                     *     }
+                     */
                     "application/json": components["schemas"]["List_AuditLogDto_"];
                 };
             };
@@ -10253,6 +11260,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "object": "audit_log_verification",
+                     *       "intact": true,
+                     *       "entries_checked": 0,
+                     *       "first_seq": 0,
+                     *       "last_seq": 0,
+                     *       "break": {
+                     *         "seq": 0,
+                     *         "id": "string",
+                     *         "reason": "hash_mismatch",
+                     *         "detail": "string"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["AuditLogVerification"];
                 };
             };
@@ -10376,6 +11398,18 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "format": "csv",
+                 *       "filter": {
+                 *         "actor": "string",
+                 *         "action": "string",
+                 *         "target": "string",
+                 *         "created_gte": "2026-11-22T10:00:00.000Z",
+                 *         "created_lt": "2026-11-22T10:00:00.000Z"
+                 *       }
+                 *     }
+                 */
                 "application/json": components["schemas"]["AuditExportCreate"];
             };
         };
@@ -10392,6 +11426,29 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "aex_01JDA4Y7Q5X3M8N2P6R9T0V1W2",
+                     *       "object": "audit_log_export",
+                     *       "status": "pending",
+                     *       "format": "csv",
+                     *       "filter": {
+                     *         "actor": "string",
+                     *         "action": "string",
+                     *         "target": "string",
+                     *         "created_gte": "2026-11-22T10:00:00.000Z",
+                     *         "created_lt": "2026-11-22T10:00:00.000Z"
+                     *       },
+                     *       "total_rows": 0,
+                     *       "exported_rows": 0,
+                     *       "progress": 0,
+                     *       "download_url": "string",
+                     *       "error": "string",
+                     *       "created_at": "string",
+                     *       "completed_at": "string",
+                     *       "expires_at": "string"
+                     *     }
+                     */
                     "application/json": components["schemas"]["AuditExportDto"];
                 };
             };
@@ -10574,6 +11631,29 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "aex_01JDA4Y7Q5X3M8N2P6R9T0V1W2",
+                     *       "object": "audit_log_export",
+                     *       "status": "pending",
+                     *       "format": "csv",
+                     *       "filter": {
+                     *         "actor": "string",
+                     *         "action": "string",
+                     *         "target": "string",
+                     *         "created_gte": "2026-11-22T10:00:00.000Z",
+                     *         "created_lt": "2026-11-22T10:00:00.000Z"
+                     *       },
+                     *       "total_rows": 0,
+                     *       "exported_rows": 0,
+                     *       "progress": 0,
+                     *       "download_url": "string",
+                     *       "error": "string",
+                     *       "created_at": "string",
+                     *       "completed_at": "string",
+                     *       "expires_at": "string"
+                     *     }
+                     */
                     "application/json": components["schemas"]["AuditExportDto"];
                 };
             };
@@ -10867,6 +11947,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "object": "list",
+                     *       "data": [
+                     *         {
+                     *           "id": "key_01JDA4Y7Q5X3M8N2P6R9T0V1W2",
+                     *           "object": "api_key",
+                     *           "name": "CI deploys",
+                     *           "mode": "live",
+                     *           "prefix": "sk_live_",
+                     *           "last4": "x9Qz",
+                     *           "scopes": [
+                     *             "customers:read",
+                     *             "customers:write"
+                     *           ],
+                     *           "rate_limit": 0,
+                     *           "expires_at": "string",
+                     *           "last_used_at": "string",
+                     *           "previous_secret_expires_at": "string",
+                     *           "created_at": "string"
+                     *         }
+                     *       ],
+                     *       "has_more": true,
+                     *       "next_cursor": "string"
+                     *     }
+                     */
                     "application/json": components["schemas"]["List_ApiKeyDto_"];
                 };
             };
@@ -10990,6 +12096,17 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "CI deploys",
+                 *       "scopes": [
+                 *         "customers:read",
+                 *         "customers:write"
+                 *       ],
+                 *       "expires_at": "2026-11-22T10:00:00.000Z",
+                 *       "rate_limit": 1
+                 *     }
+                 */
                 "application/json": components["schemas"]["ApiKeyCreate"];
             };
         };
@@ -11006,6 +12123,26 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "key_01JDA4Y7Q5X3M8N2P6R9T0V1W2",
+                     *       "object": "api_key",
+                     *       "name": "CI deploys",
+                     *       "mode": "live",
+                     *       "prefix": "sk_live_",
+                     *       "last4": "x9Qz",
+                     *       "scopes": [
+                     *         "customers:read",
+                     *         "customers:write"
+                     *       ],
+                     *       "rate_limit": 0,
+                     *       "expires_at": "string",
+                     *       "last_used_at": "string",
+                     *       "previous_secret_expires_at": "string",
+                     *       "created_at": "string",
+                     *       "secret": "sk_live_4eC39HqLyjWDarjtT1zdp7dc"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ApiKeyWithSecret"];
                 };
             };
@@ -11173,6 +12310,25 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "key_01JDA4Y7Q5X3M8N2P6R9T0V1W2",
+                     *       "object": "api_key",
+                     *       "name": "CI deploys",
+                     *       "mode": "live",
+                     *       "prefix": "sk_live_",
+                     *       "last4": "x9Qz",
+                     *       "scopes": [
+                     *         "customers:read",
+                     *         "customers:write"
+                     *       ],
+                     *       "rate_limit": 0,
+                     *       "expires_at": "string",
+                     *       "last_used_at": "string",
+                     *       "previous_secret_expires_at": "string",
+                     *       "created_at": "string"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ApiKeyDto"];
                 };
             };
@@ -11310,6 +12466,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "string",
+                     *       "object": "api_key",
+                     *       "deleted": true
+                     *     }
+                     */
                     "application/json": components["schemas"]["DeletedApiKey"];
                 };
             };
@@ -11435,6 +12598,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "grace_period_seconds": 0
+                 *     }
+                 */
                 "application/json": components["schemas"]["ApiKeyRoll"];
             };
         };
@@ -11451,6 +12619,26 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "key_01JDA4Y7Q5X3M8N2P6R9T0V1W2",
+                     *       "object": "api_key",
+                     *       "name": "CI deploys",
+                     *       "mode": "live",
+                     *       "prefix": "sk_live_",
+                     *       "last4": "x9Qz",
+                     *       "scopes": [
+                     *         "customers:read",
+                     *         "customers:write"
+                     *       ],
+                     *       "rate_limit": 0,
+                     *       "expires_at": "string",
+                     *       "last_used_at": "string",
+                     *       "previous_secret_expires_at": "string",
+                     *       "created_at": "string",
+                     *       "secret": "sk_live_4eC39HqLyjWDarjtT1zdp7dc"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ApiKeyWithSecret"];
                 };
             };

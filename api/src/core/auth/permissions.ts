@@ -54,6 +54,7 @@ export const SYSTEM_ROLE_KEYS = Object.keys(SYSTEM_ROLES);
 
 /**
  * A permission id such as `customers:read` (see `GET /v1/permissions`).
+ * @example "customers:read"
  * @maxLength 64
  * @pattern ^[a-z_]+:[a-z_]+$
  */

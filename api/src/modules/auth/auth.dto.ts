@@ -121,11 +121,18 @@ export interface PasswordResetRequest {
 }
 
 export interface PasswordResetConfirm {
-  /** @minLength 1 @maxLength 200 */
+  /**
+   * The token from the reset email.
+   * @minLength 1
+   * @maxLength 200
+   * @example "pr_3kq9ZtX2"
+   */
   token: string;
   /**
+   * The new password, at least 10 characters.
    * @minLength 10
    * @maxLength 200
+   * @example "a brand new passphrase"
    */
   password: string;
 }

@@ -65,6 +65,7 @@ export interface CustomerUpdate {
   /**
    * @pattern ^\+?[0-9\s().\/-]{3,32}$
    * @maxLength 33
+   * @example "+1 415 555 0199"
    */
   phone?: string | null;
   /**

@@ -35,6 +35,7 @@ export interface WebhookEndpointWithSecret extends WebhookEndpointDto {
 
 /**
  * An event type (`customer.created`), a prefix wildcard (`customer.*`) or `*`.
+ * @example "customer.*"
  * @maxLength 100
  * @pattern ^(\*|[a-z_]+(\.[a-z_]+)*(\.\*)?)$
  */
@@ -69,6 +70,7 @@ export interface WebhookEndpointUpdate {
   /**
    * @pattern ^https?://
    * @maxLength 2048
+   * @example "https://example.com/webhooks/plinth-v2"
    */
   url?: string;
   /** @maxLength 500 */

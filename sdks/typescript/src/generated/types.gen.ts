@@ -1344,7 +1344,13 @@ export type PasswordResetRequest = {
 };
 
 export type PasswordResetConfirm = {
+    /**
+     * The token from the reset email.
+     */
     token: string;
+    /**
+     * The new password, at least 10 characters.
+     */
     password: string;
 };
 
