@@ -56,11 +56,18 @@ function boundResponseSchema(node, key = '') {
   for (const list of ['allOf', 'anyOf', 'oneOf']) node[list]?.forEach((n) => boundResponseSchema(n, key));
 }
 
-/** `$ref` must stand alone in OpenAPI 3.0: siblings such as a description move beside an `allOf`. */
-function isolateRefs(node) {
-  if (Array.isArray(node)) return node.forEach(isolateRefs);
+/**
+ * `$ref` must stand alone in OpenAPI 3.0: siblings such as a description move beside an `allOf`.
+ * And `nullable` means nothing without `type`: a nullable `allOf` of an object gets `type: object`.
+ */
+function isolateRefs(node, schemas) {
+  if (Array.isArray(node)) return node.forEach((n) => isolateRefs(n, schemas));
   if (!node || typeof node !== 'object') return;
-  for (const value of Object.values(node)) isolateRefs(value);
+  for (const value of Object.values(node)) isolateRefs(value, schemas);
+  if (node.nullable && !node.type && node.allOf?.length === 1 && node.allOf[0].$ref) {
+    const target = schemas[node.allOf[0].$ref.split('/').pop()];
+    if (target?.type === 'object' || target?.properties || target?.additionalProperties) node.type = 'object';
+  }
   if (node.$ref && Object.keys(node).length > 1) {
     const ref = node.$ref;
     delete node.$ref;
@@ -171,7 +178,7 @@ export function refineSpec(file, versionsFile) {
   spec.info['x-plinth-api-versions'] = versions;
   for (const server of spec.servers ?? []) server['x-internal'] = false;
   spec.tags = TAGS.map(([name, description]) => ({ name, description }));
-  isolateRefs(spec.components.schemas);
+  isolateRefs(spec.components.schemas, spec.components.schemas);
   // Metadata is checked by checkMetadata (core/http/validation.ts): at most 50 keys, values up to 500 characters.
   const metadata = spec.components.schemas['Record_string.string_'];
   if (metadata) {

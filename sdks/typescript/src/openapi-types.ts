@@ -2158,6 +2158,13 @@ export interface components {
             actor: components["schemas"]["AuditActor"];
             /** @example customer.updated */
             action: string;
+            /**
+             * @description The object the action was about.
+             * @example {
+             *       "type": "customer",
+             *       "id": "cus_01JDA4Y7Q5X3M8N2P6R9T0V1W2"
+             *     }
+             */
             target: {
                 id: string;
                 type: string;
@@ -11110,8 +11117,8 @@ export interface operations {
                      *           },
                      *           "action": "customer.updated",
                      *           "target": {
-                     *             "id": "string",
-                     *             "type": "string"
+                     *             "type": "customer",
+                     *             "id": "cus_01JDA4Y7Q5X3M8N2P6R9T0V1W2"
                      *           },
                      *           "ip": "string",
                      *           "user_agent": "string",

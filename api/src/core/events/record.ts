@@ -60,6 +60,10 @@ export interface AuditLogDto {
   actor: AuditActor;
   /** @example "customer.updated" */
   action: string;
+  /**
+   * The object the action was about.
+   * @example { "type": "customer", "id": "cus_01JDA4Y7Q5X3M8N2P6R9T0V1W2" }
+   */
   target: { type: string; id: string } | null;
   ip: string | null;
   user_agent: string | null;

@@ -1177,6 +1177,9 @@ export type AuditLogDto = {
     occurred_at: string;
     actor: AuditActor;
     action: string;
+    /**
+     * The object the action was about.
+     */
     target: {
         id: string;
         type: string;
