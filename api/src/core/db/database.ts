@@ -44,7 +44,7 @@ function redact(url: string): string {
  * The app role's password is derived from the owner's URL and Plinth's secret, so every process of a
  * deployment computes the same one without another setting.
  */
-function appUrl(ownerUrl: string, secret: string): string {
+export function appUrl(ownerUrl: string, secret: string): string {
   const u = new URL(ownerUrl);
   u.username = APP_ROLE;
   // The role is cluster-wide, so the password depends on the server, not on the database name.
