@@ -232,3 +232,53 @@ describe('CORS', () => {
     expect(none.headers['access-control-allow-origin']).toBeUndefined();
   });
 });
+
+describe('credential cache', () => {
+  it('serves verified keys from memory and still revokes at once, in this process and in another', async () => {
+    const other = await createTestApp(); // a second process of the same deployment: its own cache
+    try {
+      const a = await newTenant(t);
+      const key = (
+        await t.http
+          .post('/v1/api-keys')
+          .set(a.auth)
+          .send({ name: 'cached', scopes: ['customers:read'] })
+      ).body;
+      const auth = { Authorization: `Bearer ${key.secret}` };
+      expect((await t.http.get('/v1/customers').set(auth)).status).toBe(200);
+      expect((await other.http.get('/v1/customers').set(auth)).status).toBe(200);
+      expect(t.runtime.deps.credentials.size).toBeGreaterThan(0);
+      expect(other.runtime.deps.credentials.size).toBeGreaterThan(0);
+
+      await t.http.delete(`/v1/api-keys/${key.id}`).set(a.auth);
+      expectProblem(await t.http.get('/v1/customers').set(auth), 401, 'api_key_revoked');
+      // The other process learns of it through NOTIFY, delivered on commit.
+      const deadline = Date.now() + 2000;
+      let status = 200;
+      while (status === 200 && Date.now() < deadline) {
+        status = (await other.http.get('/v1/customers').set(auth)).status;
+        if (status === 200) await new Promise((r) => setTimeout(r, 5));
+      }
+      expect(status).toBe(401);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('drops cached keys when their tenant is suspended', async () => {
+    const child = (await t.http.post('/v1/tenants').set(rootAuth).send({ name: 'Cached child' })).body;
+    const key = (
+      await t.http
+        .post('/v1/api-keys')
+        .set(rootAuth)
+        .set('Plinth-Tenant', child.id)
+        .send({ name: 'child', scopes: ['customers:read'] })
+    ).body;
+    const auth = { Authorization: `Bearer ${key.secret}` };
+    expect((await t.http.get('/v1/customers').set(auth)).status).toBe(200);
+    await t.http.post(`/v1/tenants/${child.id}/suspend`).set(rootAuth);
+    expectProblem(await t.http.get('/v1/customers').set(auth), 403, 'tenant_suspended');
+    await t.http.post(`/v1/tenants/${child.id}/resume`).set(rootAuth);
+    expect((await t.http.get('/v1/customers').set(auth)).status).toBe(200);
+  });
+});

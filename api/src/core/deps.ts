@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { Mailer } from './mailer.js';
 import type { RateLimits } from './http/rate-limit.js';
+import type { CredentialCache } from './auth/credential-cache.js';
 
 /** What the modules are built from. `createApp(deps)` takes these; tests build their own. */
 export interface Deps {
@@ -11,4 +12,6 @@ export interface Deps {
   log: Logger;
   limits: RateLimits;
   mailer: Mailer;
+  /** Verified API keys (see credential-cache.ts); services that revoke or suspend clear it. */
+  credentials: CredentialCache;
 }

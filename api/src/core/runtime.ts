@@ -7,6 +7,7 @@ import { openDatabase, type Database } from './db/database.js';
 import type { Deps } from './deps.js';
 import { RateLimits, type RateLimitStore } from './http/rate-limit.js';
 import { createMailer, type Mailer } from './mailer.js';
+import { CredentialCache } from './auth/credential-cache.js';
 
 export interface Runtime {
   deps: Deps;
@@ -33,18 +34,22 @@ export async function startRuntime(config: Config, log: Logger, overrides: { mai
   }
   try {
     const boot = await bootstrap(database.orm, config.secret, config.rootKey, log);
+    const credentials = new CredentialCache();
+    await credentials.listen(database.appUrl, log);
     const deps: Deps = {
       config,
       orm: database.orm,
       log,
       limits: new RateLimits(store, overrides.rateLimitPrefix),
       mailer: overrides.mailer ?? createMailer(config.smtpUrl, config.mailFrom, log),
+      credentials,
     };
     return {
       deps,
       database,
       boot,
       async close() {
+        await credentials.close();
         await closeStore();
         await database.close();
       },

@@ -19,6 +19,8 @@ export interface Database {
   embedded: boolean;
   /** The owner's connection, for stores that create their own tables (the PostgreSQL rate-limit store). */
   ownerUrl: string;
+  /** The app role's connection (LISTEN for cache invalidations). */
+  appUrl: string;
   close(): Promise<void>;
 }
 
@@ -110,6 +112,7 @@ export async function openDatabase(config: Config, log: Logger): Promise<Databas
       orm,
       embedded: !!embedded,
       ownerUrl,
+      appUrl: url,
       description: embedded ? `embedded PostgreSQL (${config.dataDir}/postgres)` : redact(ownerUrl),
       async close() {
         await orm.close(true);

@@ -9,6 +9,7 @@ import { keysetWhere, pageParams, toList, type List } from '../../core/http/pagi
 import { isId, newId } from '../../core/ids.js';
 import { originOf, record } from '../../core/events/record.js';
 import { change } from '../events/change.js';
+import { announceCredentialChange } from '../../core/auth/credential-cache.js';
 import type { RolesService } from '../roles/roles.service.js';
 import { toApiKeyDto, type ApiKeyCreate, type ApiKeyDto, type ApiKeyRoll, type ApiKeyWithSecret, type DeletedApiKey } from './api-keys.dto.js';
 import { ApiKey } from './api-keys.entity.js';
@@ -42,6 +43,7 @@ export async function ensureRootKey(em: EntityManager, platformTenantId: string,
     }),
   );
   await em.flush();
+  if (roots.length) await announceCredentialChange(em); // the replaced root key stops working everywhere
   return generated;
 }
 
@@ -96,7 +98,7 @@ export class ApiKeysService {
   async roll(ctx: Ctx, id: string, input: ApiKeyRoll): Promise<ApiKeyWithSecret> {
     const { tenantId } = authorize(ctx, 'api_keys:write');
     const grace = input.grace_period_seconds ?? 0;
-    return inTenant(this.deps.orm, tenantId, async (em) => {
+    const result = await inTenant(this.deps.orm, tenantId, async (em) => {
       const key = await this.find(em, id);
       const secret = newSecret(key.mode);
       key.previousSecretHash = grace > 0 ? key.secretHash : null;
@@ -107,22 +109,28 @@ export class ApiKeysService {
       await em.flush();
       const dto = toApiKeyDto(key);
       await record(em, tenantId, originOf(ctx), [change('api_key.rolled', dto, { last4: previousLast4 })]);
+      await announceCredentialChange(em);
       return { ...dto, secret };
     });
+    this.deps.credentials.clear();
+    return result;
   }
 
   /** Revoked at once: the next request with it gets a 401. */
   async revoke(ctx: Ctx, id: string): Promise<DeletedApiKey> {
     const { tenantId } = authorize(ctx, 'api_keys:write');
-    return inTenant(this.deps.orm, tenantId, async (em) => {
+    const result = await inTenant<DeletedApiKey>(this.deps.orm, tenantId, async (em) => {
       const key = await this.find(em, id);
       if (key.isRoot) throw unprocessable('root_key', 'The platform root key is managed with PLINTH_ROOT_KEY and cannot be revoked through the API.');
       key.revokedAt = new Date();
       key.previousSecretHash = null;
       await em.flush();
       await record(em, tenantId, originOf(ctx), [change('api_key.revoked', toApiKeyDto(key))]);
+      await announceCredentialChange(em);
       return { id, object: 'api_key', deleted: true };
     });
+    this.deps.credentials.clear();
+    return result;
   }
 
   private async find(em: EntityManager, id: string): Promise<ApiKey> {

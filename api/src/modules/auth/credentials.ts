@@ -34,21 +34,26 @@ type Credential = Omit<Principal, 'tenantId'>;
 export function credentialResolver(deps: Deps, roles: RolesService, members: MembersService): CredentialResolver {
   const { orm, config } = deps;
 
-  async function apiKey(token: string): Promise<Credential> {
-    const [key] = await orm.em.fork().execute<KeyRow[]>('select * from plinth_authenticate_api_key(?)', [keyedHash(config.secret, token)]);
+  async function apiKey(hash: string): Promise<{ credential: Credential; expiresAt: Date | null }> {
+    const [key] = await orm.em.fork().execute<KeyRow[]>('select * from plinth_authenticate_api_key(?)', [hash]);
     if (!key) throw unauthorized('The API key is invalid.', 'invalid_api_key');
     if (key.revoked_at) throw unauthorized('This API key has been revoked.', 'api_key_revoked');
     if (key.expires_at && new Date(key.expires_at) <= new Date()) throw unauthorized('This API key has expired.', 'api_key_expired');
     if (key.previous && (!key.previous_expires_at || new Date(key.previous_expires_at) <= new Date())) {
       throw unauthorized('This API key was rolled and its grace period is over; use the new secret.', 'api_key_expired');
     }
+    // A cached key must be looked up again before it, or its rolled-out secret, stops working.
+    const ends = [key.expires_at, key.previous ? key.previous_expires_at : null].filter((d): d is Date => !!d).map((d) => new Date(d));
     return {
-      credentialTenantId: key.tenant_id,
-      actor: { type: 'api_key', id: key.id },
-      apiKeyId: key.id,
-      permissions: new Set(key.scopes),
-      mode: key.mode,
-      rateLimit: key.rate_limit ?? config.apiKeyRateLimit,
+      credential: {
+        credentialTenantId: key.tenant_id,
+        actor: { type: 'api_key', id: key.id },
+        apiKeyId: key.id,
+        permissions: new Set(key.scopes),
+        mode: key.mode,
+        rateLimit: key.rate_limit ?? config.apiKeyRateLimit,
+      },
+      expiresAt: ends.length ? new Date(Math.min(...ends.map((d) => d.getTime()))) : null,
     };
   }
 
@@ -92,7 +97,13 @@ export function credentialResolver(deps: Deps, roles: RolesService, members: Mem
       if (!isId('tenant', claims.ten)) throw unauthorized('The access token is invalid or expired; refresh it.', 'invalid_access_token');
       return inTenant(orm, claims.ten, async (em) => place(em, await session(em, claims), acting));
     }
-    const credential = await apiKey(token);
-    return inTenant(orm, credential.credentialTenantId, (em) => place(em, credential, acting));
+    const hash = keyedHash(config.secret, token);
+    const cacheKey = `${hash}|${acting ?? ''}`;
+    const cached = deps.credentials.get(cacheKey);
+    if (cached) return cached;
+    const { credential, expiresAt } = await apiKey(hash);
+    const principal = await inTenant(orm, credential.credentialTenantId, (em) => place(em, credential, acting));
+    deps.credentials.set(cacheKey, principal, expiresAt);
+    return principal;
   };
 }

@@ -8,6 +8,7 @@ import { assertValid, checkMetadata, mergeMetadata } from '../../core/http/valid
 import { isId, newId } from '../../core/ids.js';
 import { originOf, previousAttributes, record } from '../../core/events/record.js';
 import { change } from '../events/change.js';
+import { announceCredentialChange } from '../../core/auth/credential-cache.js';
 import { toTenantDto, type TenantCreate, type TenantDto, type TenantUpdate } from './tenants.dto.js';
 import { Tenant, type TenantKind } from './tenants.entity.js';
 
@@ -100,7 +101,7 @@ export class TenantsService {
 
   async setStatus(ctx: Ctx, id: string, status: 'active' | 'suspended'): Promise<TenantDto> {
     const { tenantId } = authorize(ctx, 'tenants:write');
-    return inTenant(this.deps.orm, tenantId, async (em) => {
+    const result = await inTenant(this.deps.orm, tenantId, async (em) => {
       const tenant = await this.find(em, id);
       if (tenant.id === tenantId || tenant.id === ctx.principal.credentialTenantId) {
         throw unprocessable('cannot_change_own_status', 'A tenant cannot suspend or resume itself; its parent does.');
@@ -111,8 +112,11 @@ export class TenantsService {
       const dto = toTenantDto(tenant);
       const type = status === 'suspended' ? 'tenant.suspended' : 'tenant.resumed';
       await record(em, tenantId, originOf(ctx), [change(type, dto, { status: status === 'suspended' ? 'active' : 'suspended' })]);
+      await announceCredentialChange(em);
       return dto;
     });
+    this.deps.credentials.clear();
+    return result;
   }
 
   /** Row-level security limits this to the acting tenant's subtree: anything else is a 404. */
