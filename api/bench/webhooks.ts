@@ -11,7 +11,7 @@
  */
 import 'reflect-metadata';
 import http from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -185,7 +185,11 @@ async function main(): Promise<void> {
     ratio_total_vs_raw_posts: +(totalMs / floorMs).toFixed(2),
     targets: { all_delivered_within_10s: arrivals.length >= expected && totalMs <= 10_000, p95_under_1s: pct(latencies, 95) < 1000 },
   };
-  process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+  const dir = join(__dirname, '..', '..', 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `webhooks-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
+  process.stdout.write(JSON.stringify(report, null, 2) + `\nwritten to ${file}\n`);
 
   for (const r of [...receivers, ...floorReceivers]) r.close();
   agent.destroy();

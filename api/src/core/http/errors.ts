@@ -15,7 +15,12 @@ export class ApiError extends Error {
     detail: string,
     readonly extra: { errors?: FieldError[]; headers?: Record<string, string> } = {},
   ) {
+    // An expected outcome, never logged with a stack: skip capturing one (tsoa's authentication tries
+    // every security scheme of an operation, so some of these are built on every request).
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(detail);
+    Error.stackTraceLimit = limit;
   }
 }
 

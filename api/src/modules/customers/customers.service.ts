@@ -53,15 +53,20 @@ export class CustomersService {
     if (query.createdGte || query.createdLt) {
       where.createdAt = { ...(query.createdGte ? { $gte: query.createdGte } : {}), ...(query.createdLt ? { $lt: query.createdLt } : {}) };
     }
+    // A read: plain rows, not managed entities (no identity map, no change tracking at commit).
     return inTenant(this.deps.orm, tenantId, async (em) => {
-      const rows = await em.find(Customer, where, { orderBy: { id: 'desc' }, limit: page.limit + 1 });
+      const rows = await em.find(Customer, where, { orderBy: { id: 'desc' }, limit: page.limit + 1, disableIdentityMap: true });
       return toList(rows, page, toCustomerDto);
     });
   }
 
   async get(ctx: Ctx, id: string): Promise<CustomerDto> {
     const { tenantId } = authorize(ctx, 'customers:read');
-    return inTenant(this.deps.orm, tenantId, async (em) => toCustomerDto(await this.find(em, id)));
+    return inTenant(this.deps.orm, tenantId, async (em) => {
+      const customer = isId('customer', id) ? await em.findOne(Customer, { id }, { disableIdentityMap: true }) : null;
+      if (!customer) throw notFound('customer', id);
+      return toCustomerDto(customer);
+    });
   }
 
   async update(ctx: Ctx, id: string, input: CustomerUpdate): Promise<CustomerDto> {
