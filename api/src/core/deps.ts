@@ -4,6 +4,7 @@ import type { Config } from './config.js';
 import type { Mailer } from './mailer.js';
 import type { RateLimits } from './http/rate-limit.js';
 import type { CredentialCache } from './auth/credential-cache.js';
+import type { TenantReader } from './db/reader.js';
 
 /** What the modules are built from. `createApp(deps)` takes these; tests build their own. */
 export interface Deps {
@@ -14,4 +15,6 @@ export interface Deps {
   mailer: Mailer;
   /** Verified API keys (see credential-cache.ts); services that revoke or suspend clear it. */
   credentials: CredentialCache;
+  /** Plain-row reads for the hottest list and retrieve operations (see reader.ts). */
+  reader: TenantReader;
 }

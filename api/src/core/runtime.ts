@@ -8,6 +8,7 @@ import type { Deps } from './deps.js';
 import { RateLimits, type RateLimitStore } from './http/rate-limit.js';
 import { createMailer, type Mailer } from './mailer.js';
 import { CredentialCache } from './auth/credential-cache.js';
+import { TenantReader } from './db/reader.js';
 
 export interface Runtime {
   deps: Deps;
@@ -35,6 +36,7 @@ export async function startRuntime(config: Config, log: Logger, overrides: { mai
   try {
     const boot = await bootstrap(database.orm, config.secret, config.rootKey, log);
     const credentials = new CredentialCache();
+    const reader = new TenantReader(database.appUrl);
     await credentials.listen(database.appUrl, log);
     const deps: Deps = {
       config,
@@ -43,6 +45,7 @@ export async function startRuntime(config: Config, log: Logger, overrides: { mai
       limits: new RateLimits(store, overrides.rateLimitPrefix),
       mailer: overrides.mailer ?? createMailer(config.smtpUrl, config.mailFrom, log),
       credentials,
+      reader,
     };
     return {
       deps,
@@ -50,6 +53,7 @@ export async function startRuntime(config: Config, log: Logger, overrides: { mai
       boot,
       async close() {
         await credentials.close();
+        await reader.close();
         await closeStore();
         await database.close();
       },

@@ -1,9 +1,9 @@
-import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { authorize, type Ctx } from '../../core/auth/principal.js';
 import type { Deps } from '../../core/deps.js';
 import { inTenant } from '../../core/db/unit-of-work.js';
 import { badRequest, notFound } from '../../core/http/errors.js';
-import { keysetWhere, pageParams, toList, type List } from '../../core/http/pagination.js';
+import { pageParams, toList, type List } from '../../core/http/pagination.js';
 import { assertValid, checkMetadata, mergeMetadata } from '../../core/http/validation.js';
 import { isId, newId } from '../../core/ids.js';
 import { originOf, previousAttributes, record } from '../../core/events/record.js';
@@ -17,6 +17,33 @@ export interface CustomerListQuery {
   email?: string;
   createdGte?: Date;
   createdLt?: Date;
+}
+
+const COLUMNS = 'id, name, email, phone, company, metadata, created_at, updated_at';
+
+interface CustomerRow {
+  id: string;
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+  company: string | null;
+  metadata: Record<string, string>;
+  created_at: Date;
+  updated_at: Date;
+}
+
+function rowToCustomerDto(r: CustomerRow): CustomerDto {
+  return {
+    id: r.id,
+    object: 'customer',
+    name: r.name,
+    email: r.email,
+    phone: r.phone,
+    company: r.company,
+    metadata: r.metadata,
+    created_at: r.created_at.toISOString(),
+    updated_at: r.updated_at.toISOString(),
+  };
 }
 
 export class CustomersService {
@@ -48,25 +75,39 @@ export class CustomersService {
     if (query.createdGte && query.createdLt && query.createdGte >= query.createdLt) {
       throw badRequest('invalid_range', 'created_gte must be earlier than created_lt.');
     }
-    const where: FilterQuery<Customer> = { ...keysetWhere(page) };
-    if (query.email) where.email = { $ilike: query.email.replace(/[\\%_]/g, (c) => `\\${c}`) };
-    if (query.createdGte || query.createdLt) {
-      where.createdAt = { ...(query.createdGte ? { $gte: query.createdGte } : {}), ...(query.createdLt ? { $lt: query.createdLt } : {}) };
-    }
-    // A read: plain rows, not managed entities (no identity map, no change tracking at commit).
-    return inTenant(this.deps.orm, tenantId, async (em) => {
-      const rows = await em.find(Customer, where, { orderBy: { id: 'desc' }, limit: page.limit + 1, disableIdentityMap: true });
-      return toList(rows, page, toCustomerDto);
-    });
+    // The hot path: one prepared statement, nulls meaning "no filter", plain rows.
+    const rows = await this.deps.reader.read(tenantId, (q) =>
+      q<CustomerRow>(
+        'customers.list',
+        `select ${COLUMNS} from customers
+          where tenant_id = $1
+            and ($2::text is null or id < $2)
+            and ($3::text is null or email ilike $3)
+            and ($4::timestamptz is null or created_at >= $4)
+            and ($5::timestamptz is null or created_at < $5)
+          order by id desc limit $6`,
+        [
+          tenantId,
+          page.startingAfter ?? null,
+          query.email ? query.email.replace(/[\\%_]/g, (c) => `\\${c}`) : null,
+          query.createdGte ?? null,
+          query.createdLt ?? null,
+          page.limit + 1,
+        ],
+      ),
+    );
+    return toList(rows, page, rowToCustomerDto);
   }
 
   async get(ctx: Ctx, id: string): Promise<CustomerDto> {
     const { tenantId } = authorize(ctx, 'customers:read');
-    return inTenant(this.deps.orm, tenantId, async (em) => {
-      const customer = isId('customer', id) ? await em.findOne(Customer, { id }, { disableIdentityMap: true }) : null;
-      if (!customer) throw notFound('customer', id);
-      return toCustomerDto(customer);
-    });
+    const [row] = isId('customer', id)
+      ? await this.deps.reader.read(tenantId, (q) =>
+          q<CustomerRow>('customers.get', `select ${COLUMNS} from customers where tenant_id = $1 and id = $2`, [tenantId, id]),
+        )
+      : [];
+    if (!row) throw notFound('customer', id);
+    return rowToCustomerDto(row);
   }
 
   async update(ctx: Ctx, id: string, input: CustomerUpdate): Promise<CustomerDto> {
