@@ -107,23 +107,28 @@ async function main(): Promise<void> {
     seconds: DURATION,
   };
 
-  // 1. Cold start: a fresh data directory, so initdb, migrations and bootstrap all run.
-  const coldDir = join(work, 'cold');
-  const t0 = performance.now();
-  const cold = spawn(process.execPath, [API], {
-    env: { PATH: process.env.PATH ?? '', PLINTH_DATA_DIR: coldDir, PORT: '39123', PLINTH_SECRET: SECRET, LOG_LEVEL: 'warn' },
-    stdio: 'ignore',
-  });
-  for (;;) {
-    const ok = await fetch('http://127.0.0.1:39123/readyz')
-      .then((r) => r.status === 200)
-      .catch(() => false);
-    if (ok) break;
-    if (performance.now() - t0 > 60_000) throw new Error('cold start took over 60 s');
-    await sleep(10);
+  // 1. Cold start: a fresh data directory each time, so initdb, migrations and bootstrap all run. Median of 3.
+  const colds: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const coldDir = join(work, `cold-${i}`);
+    const t0 = performance.now();
+    const cold = spawn(process.execPath, [API], {
+      env: { PATH: process.env.PATH ?? '', PLINTH_DATA_DIR: coldDir, PORT: '39123', PLINTH_SECRET: SECRET, LOG_LEVEL: 'warn' },
+      stdio: 'ignore',
+    });
+    for (;;) {
+      const ok = await fetch('http://127.0.0.1:39123/readyz')
+        .then((r) => r.status === 200)
+        .catch(() => false);
+      if (ok) break;
+      if (performance.now() - t0 > 60_000) throw new Error('cold start took over 60 s');
+      await sleep(10);
+    }
+    colds.push(Math.round(performance.now() - t0));
+    await stop(cold);
   }
-  results.cold_start_ms = Math.round(performance.now() - t0);
-  await stop(cold);
+  results.cold_start_ms = colds.sort((a, b) => a - b)[1];
+  results.cold_start_runs_ms = colds;
 
   // 2. A database for the load runs, then Plinth and the floor on it.
   const embedded = await startEmbeddedPostgres(join(work, 'db'), log);
