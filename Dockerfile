@@ -9,7 +9,7 @@ COPY sdks/typescript/package.json sdks/typescript/
 COPY examples/package.json examples/
 RUN npm install --no-audit --no-fund --loglevel=error
 COPY . .
-RUN npm run generate:check && npm run typecheck && npm run build -w api
+RUN npm run generate:check && npm run typecheck && npm run build -w api && npm run build:portal
 
 FROM node:24-slim AS deps
 WORKDIR /app
@@ -26,10 +26,11 @@ COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/api/dist ./api/dist
 COPY --from=build /app/api/package.json ./api/package.json
 COPY --from=build /app/openapi ./openapi
+COPY --from=build /app/developer-portal/dist ./developer-portal/dist
 RUN mkdir -p /var/lib/plinth && chown node:node /var/lib/plinth
 USER node
 EXPOSE 3000
 # DATABASE_URL points at your PostgreSQL; without it Plinth starts an embedded one in /var/lib/plinth.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-CMD ["node", "--enable-source-maps", "api/dist/src/main.js"]
+CMD ["node", "--enable-source-maps", "--max-semi-space-size=8", "api/dist/src/main.js"]

@@ -1,5 +1,4 @@
 import type { Logger } from 'pino';
-import { Redis } from 'ioredis';
 import pg from 'pg';
 import type { Config } from './config.js';
 import { bootstrap, type BootstrapResult } from '../modules/bootstrap.js';
@@ -24,6 +23,7 @@ export async function startRuntime(config: Config, log: Logger, overrides: { mai
   let closeStore = async () => {};
   if (config.rateLimitStore === 'redis') {
     if (!config.redisUrl) throw new Error('RATE_LIMIT_STORE=redis needs REDIS_URL');
+    const { Redis } = await import('ioredis'); // only loaded when Redis is configured
     const client = new Redis(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false });
     store = { kind: 'redis', client };
     closeStore = async () => void (await client.quit());
