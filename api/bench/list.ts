@@ -28,7 +28,7 @@ const BIG = Number(process.env.BENCH_BIG ?? 1_000_000);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 // The Node flags `npm start` uses (api/package.json), so the figures are those of a real start.
-const NODE_FLAGS = ['--max-semi-space-size=8'];
+const NODE_FLAGS = ['--max-semi-space-size=8', `--max-old-space-size=${process.env.PLINTH_HEAP_MB ?? 160}`];
 
 function start(file: string, env: Record<string, string>, ready: RegExp): Promise<{ child: ChildProcess; output: () => string }> {
   const child = spawn(process.execPath, [...NODE_FLAGS, file], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
