@@ -235,7 +235,11 @@ describe('CORS', () => {
 
 describe('credential cache', () => {
   it('serves verified keys from memory and still revokes at once, in this process and in another', async () => {
-    const other = await createTestApp(); // a second process of the same deployment: its own cache
+    // Two processes of one deployment, each with its own cache, on a database of their own: every
+    // NOTIFY on the channel clears the caches, so other test files' revocations must not interfere.
+    const one = await createTestApp({ ownDatabase: 'credcache' });
+    const other = await createTestApp({ ownDatabase: 'credcache' });
+    const t = one;
     try {
       const a = await newTenant(t);
       const key = (
@@ -262,6 +266,7 @@ describe('credential cache', () => {
       expect(status).toBe(401);
     } finally {
       await other.close();
+      await one.close();
     }
   });
 
