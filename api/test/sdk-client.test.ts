@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { ConnectionError, NotFoundError, Plinth, PlinthError, RateLimitError, WebhookVerificationError, type PlinthEvent } from '@plinth/sdk';
 import { Webhook } from 'svix';
+import { Secret, TOTP } from 'otpauth';
 import { createTestApp, ROOT_KEY, uniqueEmail, type TestApp } from './harness';
 import { loadSpec } from '../src/core/spec';
 import { Receiver, waitFor } from './support/receiver';
@@ -56,6 +57,7 @@ it('calls every operation in the contract through the Plinth client', async () =
   const signup = await anonymous.auth.signup({ email, password, name: 'Coverage', tenant_name: 'Coverage Inc.' });
   const user = client({ accessToken: signup.access_token });
   const login = await anonymous.auth.login({ email, password });
+  if (login.object !== 'auth_tokens') throw new Error('expected tokens: this user has no second factor');
   const refreshed = await anonymous.auth.refresh({ refresh_token: login.refresh_token });
   expect((await user.auth.me()).user.email).toBe(email);
   await user.auth.requestEmailVerification();
@@ -127,6 +129,15 @@ it('calls every operation in the contract through the Plinth client', async () =
   const file = await plinth.auditLogs.downloadExport(exported.id);
   expect(file.split('\n')[0]).toContain('"object":"audit_log"');
 
+  // Two-factor authentication: enrol, log in with a challenge, turn it off.
+  const enrollment = await user.mfa.startTotp();
+  const totp = new TOTP({ algorithm: 'SHA1', digits: 6, period: 30, secret: Secret.fromBase32(enrollment.secret) });
+  const { recovery_codes } = await user.mfa.confirmTotp({ code: totp.generate() });
+  expect((await user.mfa.status()).totp_enabled).toBe(true);
+  const challenged = await anonymous.auth.login({ email, password });
+  if (challenged.object !== 'mfa_challenge') throw new Error('expected a challenge');
+  await anonymous.auth.completeMfa({ challenge: challenged.challenge, code: totp.generate({ timestamp: Date.now() + 30_000 }) });
+  await user.mfa.disableTotp({ code: recovery_codes[0]! });
   await user.auth.logout();
   await anonymous.auth.requestPasswordReset({ email });
   await anonymous.auth.confirmPasswordReset({ token: t.lastTokenFor(email), password: 'a brand new passphrase' });

@@ -56,6 +56,10 @@ const bodies: Record<string, (n: number) => unknown> = {
   replayWebhookEndpoint: () => ({ since: new Date(Date.now() - 3600_000).toISOString() }),
   retryWebhookDelivery: () => ({}),
   createAuditLogExport: () => ({ format: 'csv' }),
+  startTotpEnrollment: () => ({}),
+  confirmTotpEnrollment: () => ({ code: '123456' }),
+  disableTotp: () => ({ code: '123456' }),
+  completeMfaLogin: () => ({ challenge: 'mfac_nope', code: '123456' }),
 };
 
 /** A public address literal: passes the SSRF guard without DNS (nothing is ever sent to it in this suite). */

@@ -19,6 +19,8 @@ export const ID_PREFIXES = {
   webhookDelivery: 'wd',
   auditLog: 'aud',
   auditExport: 'aex',
+  recoveryCode: 'mrc',
+  mfaChallenge: 'mfc',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -10,6 +10,8 @@ import { TenantsController } from './../modules/tenants/tenants.controller';
 // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
 import { RolesController } from './../modules/roles/roles.controller';
 // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+import { MfaController } from './../modules/mfa/mfa.controller';
+// WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
 import { MembersController } from './../modules/members/members.controller';
 // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
 import { InvitationsController } from './../modules/invitations/invitations.controller';
@@ -368,6 +370,44 @@ const models: TsoaRoute.Models = {
         "additionalProperties": false,
     },
     // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+    "MfaStatus": {
+        "dataType": "refObject",
+        "properties": {
+            "object": {"dataType":"enum","enums":["mfa_status"],"required":true},
+            "totp_enabled": {"dataType":"boolean","required":true},
+            "totp_pending": {"dataType":"boolean","required":true},
+            "recovery_codes_remaining": {"dataType":"integer","required":true},
+        },
+        "additionalProperties": false,
+    },
+    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+    "TotpEnrollment": {
+        "dataType": "refObject",
+        "properties": {
+            "object": {"dataType":"enum","enums":["totp_enrollment"],"required":true},
+            "secret": {"dataType":"string","required":true},
+            "otpauth_uri": {"dataType":"string","required":true},
+        },
+        "additionalProperties": false,
+    },
+    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+    "RecoveryCodes": {
+        "dataType": "refObject",
+        "properties": {
+            "object": {"dataType":"enum","enums":["mfa_recovery_codes"],"required":true},
+            "recovery_codes": {"dataType":"array","array":{"dataType":"string"},"required":true},
+        },
+        "additionalProperties": false,
+    },
+    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+    "MfaCode": {
+        "dataType": "refObject",
+        "properties": {
+            "code": {"dataType":"string","required":true,"validators":{"minLength":{"value":6},"maxLength":{"value":20}}},
+        },
+        "additionalProperties": false,
+    },
+    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
     "MemberUser": {
         "dataType": "refObject",
         "properties": {
@@ -481,6 +521,7 @@ const models: TsoaRoute.Models = {
             "email": {"dataType":"string","required":true},
             "name": {"dataType":"string","required":true},
             "email_verified": {"dataType":"boolean","required":true},
+            "mfa_enabled": {"dataType":"boolean","required":true},
             "created_at": {"dataType":"string","required":true},
         },
         "additionalProperties": false,
@@ -985,6 +1026,39 @@ const models: TsoaRoute.Models = {
         "type": {"dataType":"union","subSchemas":[{"ref":"WebhookEndpointCreatedEvent"},{"ref":"WebhookEndpointUpdatedEvent"},{"ref":"WebhookEndpointDeletedEvent"},{"ref":"WebhookEndpointSecretRotatedEvent"},{"ref":"WebhookEndpointDisabledEvent"},{"ref":"WebhookEndpointTestEvent"}],"validators":{}},
     },
     // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+    "MfaEnrolledEvent": {
+        "dataType": "refObject",
+        "properties": {
+            "id": {"dataType":"string","required":true},
+            "object": {"dataType":"enum","enums":["event"],"required":true},
+            "created_at": {"dataType":"string","required":true},
+            "tenant_id": {"dataType":"string","required":true},
+            "request": {"dataType":"nestedObjectLiteral","nestedProperties":{"id":{"dataType":"union","subSchemas":[{"dataType":"string"},{"dataType":"enum","enums":[null]}],"required":true}},"required":true},
+            "type": {"dataType":"enum","enums":["mfa.enrolled"],"required":true},
+            "data": {"dataType":"nestedObjectLiteral","nestedProperties":{"object":{"ref":"UserDto","required":true}},"required":true},
+        },
+        "additionalProperties": false,
+    },
+    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+    "MfaDisabledEvent": {
+        "dataType": "refObject",
+        "properties": {
+            "id": {"dataType":"string","required":true},
+            "object": {"dataType":"enum","enums":["event"],"required":true},
+            "created_at": {"dataType":"string","required":true},
+            "tenant_id": {"dataType":"string","required":true},
+            "request": {"dataType":"nestedObjectLiteral","nestedProperties":{"id":{"dataType":"union","subSchemas":[{"dataType":"string"},{"dataType":"enum","enums":[null]}],"required":true}},"required":true},
+            "type": {"dataType":"enum","enums":["mfa.disabled"],"required":true},
+            "data": {"dataType":"nestedObjectLiteral","nestedProperties":{"object":{"ref":"UserDto","required":true}},"required":true},
+        },
+        "additionalProperties": false,
+    },
+    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+    "MfaEvent": {
+        "dataType": "refAlias",
+        "type": {"dataType":"union","subSchemas":[{"ref":"MfaEnrolledEvent"},{"ref":"MfaDisabledEvent"}],"validators":{}},
+    },
+    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
     "AuditActor": {
         "dataType": "refObject",
         "properties": {
@@ -1042,7 +1116,7 @@ const models: TsoaRoute.Models = {
     // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
     "PlinthEvent": {
         "dataType": "refAlias",
-        "type": {"dataType":"union","subSchemas":[{"ref":"TenantEvent"},{"ref":"UserEvent"},{"ref":"MemberEvent"},{"ref":"InvitationEvent"},{"ref":"RoleEvent"},{"ref":"ApiKeyEvent"},{"ref":"CustomerEvent"},{"ref":"WebhookEndpointEvent"},{"ref":"AuditEvent"}],"validators":{}},
+        "type": {"dataType":"union","subSchemas":[{"ref":"TenantEvent"},{"ref":"UserEvent"},{"ref":"MemberEvent"},{"ref":"InvitationEvent"},{"ref":"RoleEvent"},{"ref":"ApiKeyEvent"},{"ref":"CustomerEvent"},{"ref":"WebhookEndpointEvent"},{"ref":"MfaEvent"},{"ref":"AuditEvent"}],"validators":{}},
     },
     // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
     "List_PlinthEvent_": {
@@ -1135,12 +1209,32 @@ const models: TsoaRoute.Models = {
         "additionalProperties": false,
     },
     // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+    "MfaChallenge": {
+        "dataType": "refObject",
+        "properties": {
+            "object": {"dataType":"enum","enums":["mfa_challenge"],"required":true},
+            "challenge": {"dataType":"string","required":true},
+            "expires_in": {"dataType":"integer","required":true},
+            "factors": {"dataType":"array","array":{"dataType":"enum","enums":["totp"]},"required":true},
+        },
+        "additionalProperties": false,
+    },
+    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
     "Login": {
         "dataType": "refObject",
         "properties": {
             "email": {"dataType":"string","required":true,"validators":{"pattern":{"value":"^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$"},"maxLength":{"value":320}}},
             "password": {"dataType":"string","required":true,"validators":{"minLength":{"value":1},"maxLength":{"value":200}}},
             "tenant_id": {"dataType":"string","validators":{"maxLength":{"value":64}}},
+        },
+        "additionalProperties": false,
+    },
+    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+    "MfaLogin": {
+        "dataType": "refObject",
+        "properties": {
+            "challenge": {"dataType":"string","required":true,"validators":{"minLength":{"value":1},"maxLength":{"value":200}}},
+            "code": {"dataType":"string","required":true,"validators":{"minLength":{"value":6},"maxLength":{"value":20}}},
         },
         "additionalProperties": false,
     },
@@ -2260,6 +2354,152 @@ export function RegisterRoutes(app: Router) {
             }
         });
         // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+        const argsMfaController_getMfaStatus: Record<string, TsoaRoute.ParameterSchema> = {
+                req: {"in":"request","name":"req","required":true,"dataType":"object"},
+        };
+        app.get('/v1/me/mfa',
+            authenticateMiddleware([{"session":[]}]),
+            ...(fetchMiddlewares<RequestHandler>(MfaController)),
+            ...(fetchMiddlewares<RequestHandler>(MfaController.prototype.getMfaStatus)),
+
+            async function MfaController_getMfaStatus(request: ExRequest, response: ExResponse, next: any) {
+
+            // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+
+            let validatedArgs: any[] = [];
+            try {
+                validatedArgs = templateService.getValidatedArgs({ args: argsMfaController_getMfaStatus, request, response });
+
+                const container: IocContainer = typeof iocContainer === 'function' ? (iocContainer as IocContainerFactory)(request) : iocContainer;
+
+                const controller: any = await container.get<MfaController>(MfaController);
+                if (typeof controller['setStatus'] === 'function') {
+                controller.setStatus(undefined);
+                }
+
+              await templateService.apiHandler({
+                methodName: 'getMfaStatus',
+                controller,
+                response,
+                next,
+                validatedArgs,
+                successStatus: undefined,
+              });
+            } catch (err) {
+                return next(err);
+            }
+        });
+        // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+        const argsMfaController_startTotpEnrollment: Record<string, TsoaRoute.ParameterSchema> = {
+                req: {"in":"request","name":"req","required":true,"dataType":"object"},
+        };
+        app.post('/v1/me/mfa/totp',
+            authenticateMiddleware([{"session":[]}]),
+            ...(fetchMiddlewares<RequestHandler>(MfaController)),
+            ...(fetchMiddlewares<RequestHandler>(MfaController.prototype.startTotpEnrollment)),
+
+            async function MfaController_startTotpEnrollment(request: ExRequest, response: ExResponse, next: any) {
+
+            // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+
+            let validatedArgs: any[] = [];
+            try {
+                validatedArgs = templateService.getValidatedArgs({ args: argsMfaController_startTotpEnrollment, request, response });
+
+                const container: IocContainer = typeof iocContainer === 'function' ? (iocContainer as IocContainerFactory)(request) : iocContainer;
+
+                const controller: any = await container.get<MfaController>(MfaController);
+                if (typeof controller['setStatus'] === 'function') {
+                controller.setStatus(undefined);
+                }
+
+              await templateService.apiHandler({
+                methodName: 'startTotpEnrollment',
+                controller,
+                response,
+                next,
+                validatedArgs,
+                successStatus: undefined,
+              });
+            } catch (err) {
+                return next(err);
+            }
+        });
+        // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+        const argsMfaController_confirmTotpEnrollment: Record<string, TsoaRoute.ParameterSchema> = {
+                req: {"in":"request","name":"req","required":true,"dataType":"object"},
+                body: {"in":"body","name":"body","required":true,"ref":"MfaCode"},
+        };
+        app.post('/v1/me/mfa/totp/confirm',
+            authenticateMiddleware([{"session":[]}]),
+            ...(fetchMiddlewares<RequestHandler>(MfaController)),
+            ...(fetchMiddlewares<RequestHandler>(MfaController.prototype.confirmTotpEnrollment)),
+
+            async function MfaController_confirmTotpEnrollment(request: ExRequest, response: ExResponse, next: any) {
+
+            // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+
+            let validatedArgs: any[] = [];
+            try {
+                validatedArgs = templateService.getValidatedArgs({ args: argsMfaController_confirmTotpEnrollment, request, response });
+
+                const container: IocContainer = typeof iocContainer === 'function' ? (iocContainer as IocContainerFactory)(request) : iocContainer;
+
+                const controller: any = await container.get<MfaController>(MfaController);
+                if (typeof controller['setStatus'] === 'function') {
+                controller.setStatus(undefined);
+                }
+
+              await templateService.apiHandler({
+                methodName: 'confirmTotpEnrollment',
+                controller,
+                response,
+                next,
+                validatedArgs,
+                successStatus: undefined,
+              });
+            } catch (err) {
+                return next(err);
+            }
+        });
+        // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+        const argsMfaController_disableTotp: Record<string, TsoaRoute.ParameterSchema> = {
+                req: {"in":"request","name":"req","required":true,"dataType":"object"},
+                body: {"in":"body","name":"body","required":true,"ref":"MfaCode"},
+        };
+        app.delete('/v1/me/mfa/totp',
+            authenticateMiddleware([{"session":[]}]),
+            ...(fetchMiddlewares<RequestHandler>(MfaController)),
+            ...(fetchMiddlewares<RequestHandler>(MfaController.prototype.disableTotp)),
+
+            async function MfaController_disableTotp(request: ExRequest, response: ExResponse, next: any) {
+
+            // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+
+            let validatedArgs: any[] = [];
+            try {
+                validatedArgs = templateService.getValidatedArgs({ args: argsMfaController_disableTotp, request, response });
+
+                const container: IocContainer = typeof iocContainer === 'function' ? (iocContainer as IocContainerFactory)(request) : iocContainer;
+
+                const controller: any = await container.get<MfaController>(MfaController);
+                if (typeof controller['setStatus'] === 'function') {
+                controller.setStatus(undefined);
+                }
+
+              await templateService.apiHandler({
+                methodName: 'disableTotp',
+                controller,
+                response,
+                next,
+                validatedArgs,
+                successStatus: undefined,
+              });
+            } catch (err) {
+                return next(err);
+            }
+        });
+        // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
         const argsMembersController_listMembers: Record<string, TsoaRoute.ParameterSchema> = {
                 req: {"in":"request","name":"req","required":true,"dataType":"object"},
                 limit: {"in":"query","name":"limit","dataType":"integer","validators":{"isInt":{"errorMsg":"limit"},"minimum":{"value":1},"maximum":{"value":100}}},
@@ -2923,6 +3163,42 @@ export function RegisterRoutes(app: Router) {
 
               await templateService.apiHandler({
                 methodName: 'login',
+                controller,
+                response,
+                next,
+                validatedArgs,
+                successStatus: undefined,
+              });
+            } catch (err) {
+                return next(err);
+            }
+        });
+        // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+        const argsAuthController_completeMfaLogin: Record<string, TsoaRoute.ParameterSchema> = {
+                req: {"in":"request","name":"req","required":true,"dataType":"object"},
+                body: {"in":"body","name":"body","required":true,"ref":"MfaLogin"},
+        };
+        app.post('/v1/auth/mfa',
+            ...(fetchMiddlewares<RequestHandler>(AuthController)),
+            ...(fetchMiddlewares<RequestHandler>(AuthController.prototype.completeMfaLogin)),
+
+            async function AuthController_completeMfaLogin(request: ExRequest, response: ExResponse, next: any) {
+
+            // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+
+            let validatedArgs: any[] = [];
+            try {
+                validatedArgs = templateService.getValidatedArgs({ args: argsAuthController_completeMfaLogin, request, response });
+
+                const container: IocContainer = typeof iocContainer === 'function' ? (iocContainer as IocContainerFactory)(request) : iocContainer;
+
+                const controller: any = await container.get<AuthController>(AuthController);
+                if (typeof controller['setStatus'] === 'function') {
+                controller.setStatus(undefined);
+                }
+
+              await templateService.apiHandler({
+                methodName: 'completeMfaLogin',
                 controller,
                 response,
                 next,

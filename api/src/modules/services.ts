@@ -7,6 +7,7 @@ import { InvitationsService } from './invitations/invitations.service.js';
 import { MembersService } from './members/members.service.js';
 import { RolesService } from './roles/roles.service.js';
 import { TenantsService } from './tenants/tenants.service.js';
+import { MfaService } from './mfa/mfa.service.js';
 import { AuditService } from './audit/audit.service.js';
 import { EventsService } from './events/events.service.js';
 import { SvixBackend } from './webhooks/svix.js';
@@ -17,13 +18,15 @@ export function createServices(deps: Deps) {
   const tenants = new TenantsService(deps);
   const roles = new RolesService(deps);
   const members = new MembersService(deps, roles);
-  const auth = new AuthService(deps, members);
+  const mfa = new MfaService(deps);
+  const auth = new AuthService(deps, members, mfa);
   const svix = deps.config.svix ? new SvixBackend(deps.config.svix.apiKey, deps.config.svix.serverUrl) : undefined;
   return {
     tenants,
     roles,
     members,
     auth,
+    mfa,
     apiKeys: new ApiKeysService(deps, roles),
     invitations: new InvitationsService(deps, members, auth),
     customers: new CustomersService(deps),

@@ -48,7 +48,13 @@ function signIn(): void {
     e.preventDefault();
     const data = new FormData(form);
     try {
-      const session = await new Plinth({ baseUrl: config.apiBaseUrl }).auth.login({ email: String(data.get('email')), password: String(data.get('password')) });
+      const anonymous = new Plinth({ baseUrl: config.apiBaseUrl });
+      let session = await anonymous.auth.login({ email: String(data.get('email')), password: String(data.get('password')) });
+      if (session.object === 'mfa_challenge') {
+        // Two-factor authentication is on: ask for a code from the authenticator app.
+        const code = window.prompt('Enter the 6-digit code from your authenticator app (or a recovery code)') ?? '';
+        session = await anonymous.auth.completeMfa({ challenge: session.challenge, code });
+      }
       plinth = new Plinth({ baseUrl: config.apiBaseUrl, accessToken: session.access_token });
       await dashboard();
     } catch (err) {

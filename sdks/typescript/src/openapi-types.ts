@@ -341,6 +341,72 @@ export interface paths {
         patch: operations["updateRole"];
         trace?: never;
     };
+    "/v1/me/mfa": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Retrieve two-factor status
+         * @description Whether two-factor authentication is on, and how many recovery codes are left.
+         */
+        get: operations["getMfaStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/mfa/totp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start TOTP enrolment
+         * @description Starts TOTP enrolment: a new secret and its otpauth:// URI (show it as a QR code). It takes effect
+         *     when confirmed with a first code.
+         */
+        post: operations["startTotpEnrollment"];
+        /**
+         * Turn off two-factor authentication
+         * @description Turns two-factor authentication off. Needs a current code (or a recovery code), not just a session.
+         */
+        delete: operations["disableTotp"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/mfa/totp/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm TOTP enrolment
+         * @description Confirms enrolment with a code from the app, turning two-factor authentication on. Answers the
+         *     10 single-use recovery codes, shown this once.
+         */
+        post: operations["confirmTotpEnrollment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/members": {
         parameters: {
             query?: never;
@@ -598,9 +664,32 @@ export interface paths {
         put?: never;
         /**
          * Log in
-         * @description Signs in with email and password. Repeated failures from one address lock the pair out for a growing time.
+         * @description Signs in with email and password. Repeated failures from one address lock the pair out for a
+         *     growing time. A user with two-factor authentication gets an `mfa_challenge` instead of tokens:
+         *     finish with `POST /v1/auth/mfa`.
          */
         post: operations["login"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/mfa": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Complete a two-factor login
+         * @description The second step of a login with two-factor authentication: the challenge from the login answer
+         *     and a code from the authenticator app (or a recovery code). Five wrong codes end the challenge.
+         */
+        post: operations["completeMfaLogin"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1339,6 +1428,48 @@ export interface components {
             /** @enum {boolean} */
             deleted: true;
         };
+        MfaStatus: {
+            /** @enum {string} */
+            object: "mfa_status";
+            totp_enabled: boolean;
+            /** @description Also true while an enrolment waits for its first code. */
+            totp_pending: boolean;
+            /** Format: int32 */
+            recovery_codes_remaining: number;
+        };
+        TotpEnrollment: {
+            /** @enum {string} */
+            object: "totp_enrollment";
+            /**
+             * @description The shared secret (base32), for typing into an authenticator app.
+             * @example JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP
+             */
+            secret: string;
+            /**
+             * @description The same secret as an otpauth:// URI: render it as a QR code.
+             * @example otpauth://totp/Plinth:jane%40acme.com?issuer=Plinth&secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&algorithm=SHA1&digits=6&period=30
+             */
+            otpauth_uri: string;
+        };
+        RecoveryCodes: {
+            /** @enum {string} */
+            object: "mfa_recovery_codes";
+            /**
+             * @description Shown once: each works once in place of an authenticator code. Store them somewhere safe.
+             * @example [
+             *       "k7f2-9qxm-4d",
+             *       "p3w8-hz2n-7c"
+             *     ]
+             */
+            recovery_codes: string[];
+        };
+        MfaCode: {
+            /**
+             * @description A 6-digit code from the authenticator app, or a recovery code.
+             * @example 123456
+             */
+            code: string;
+        };
         MemberUser: {
             /** @example usr_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
             id: string;
@@ -1456,6 +1587,8 @@ export interface components {
             /** @example Jane Cooper */
             name: string;
             email_verified: boolean;
+            /** @description Whether the user signs in with a second factor (TOTP). */
+            mfa_enabled: boolean;
             created_at: string;
         };
         AuthTokens: {
@@ -2128,6 +2261,47 @@ export interface components {
             };
         };
         WebhookEndpointEvent: components["schemas"]["WebhookEndpointCreatedEvent"] | components["schemas"]["WebhookEndpointUpdatedEvent"] | components["schemas"]["WebhookEndpointDeletedEvent"] | components["schemas"]["WebhookEndpointSecretRotatedEvent"] | components["schemas"]["WebhookEndpointDisabledEvent"] | components["schemas"]["WebhookEndpointTestEvent"];
+        /** @description Occurs when a user turns on two-factor authentication. Sent to every tenant the user belongs to. */
+        MfaEnrolledEvent: {
+            /** @example evt_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            id: string;
+            /** @enum {string} */
+            object: "event";
+            /** @example 2026-11-22T10:00:00.000Z */
+            created_at: string;
+            /** @example ten_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            tenant_id: string;
+            /** @description The API request that caused the event; `id` is null when Plinth itself acted. */
+            request: {
+                id: string | null;
+            };
+            /** @enum {string} */
+            type: "mfa.enrolled";
+            data: {
+                object: components["schemas"]["UserDto"];
+            };
+        };
+        /** @description Occurs when a user turns off two-factor authentication. */
+        MfaDisabledEvent: {
+            /** @example evt_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            id: string;
+            /** @enum {string} */
+            object: "event";
+            /** @example 2026-11-22T10:00:00.000Z */
+            created_at: string;
+            /** @example ten_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            tenant_id: string;
+            /** @description The API request that caused the event; `id` is null when Plinth itself acted. */
+            request: {
+                id: string | null;
+            };
+            /** @enum {string} */
+            type: "mfa.disabled";
+            data: {
+                object: components["schemas"]["UserDto"];
+            };
+        };
+        MfaEvent: components["schemas"]["MfaEnrolledEvent"] | components["schemas"]["MfaDisabledEvent"];
         /** @description Who made a change. An operator acting in a descendant tenant is the credential plus `via_tenant_id`. */
         AuditActor: {
             /** @enum {string} */
@@ -2200,7 +2374,7 @@ export interface components {
         };
         AuditEvent: components["schemas"]["AuditEntryCreatedEvent"];
         /** @description Every event Plinth emits. Each module declares its own in `<module>.events.ts`. */
-        PlinthEvent: components["schemas"]["TenantEvent"] | components["schemas"]["UserEvent"] | components["schemas"]["MemberEvent"] | components["schemas"]["InvitationEvent"] | components["schemas"]["RoleEvent"] | components["schemas"]["ApiKeyEvent"] | components["schemas"]["CustomerEvent"] | components["schemas"]["WebhookEndpointEvent"] | components["schemas"]["AuditEvent"];
+        PlinthEvent: components["schemas"]["TenantEvent"] | components["schemas"]["UserEvent"] | components["schemas"]["MemberEvent"] | components["schemas"]["InvitationEvent"] | components["schemas"]["RoleEvent"] | components["schemas"]["ApiKeyEvent"] | components["schemas"]["CustomerEvent"] | components["schemas"]["WebhookEndpointEvent"] | components["schemas"]["MfaEvent"] | components["schemas"]["AuditEvent"];
         /** @description A page of objects: `{ object: "list", data, has_more, next_cursor }`. */
         List_PlinthEvent_: {
             /** @enum {string} */
@@ -2290,6 +2464,22 @@ export interface components {
              */
             tenant_name: string;
         };
+        /** @description Password login of a user with two-factor authentication: finish it with `POST /v1/auth/mfa`. */
+        MfaChallenge: {
+            /** @enum {string} */
+            object: "mfa_challenge";
+            /**
+             * @description Send it back with a code from the authenticator app (or a recovery code). Valid 5 minutes.
+             * @example mfac_8fJ2kQ9xV3mN7pR1tY5wZ0aB4cD6eH
+             */
+            challenge: string;
+            /**
+             * Format: int32
+             * @example 300
+             */
+            expires_in: number;
+            factors: "totp"[];
+        };
         Login: {
             /**
              * Format: email
@@ -2299,6 +2489,18 @@ export interface components {
             password: string;
             /** @description Which of your tenants to act in; default, your first. */
             tenant_id?: string;
+        };
+        MfaLogin: {
+            /**
+             * @description The `challenge` from the login answer.
+             * @example mfac_8fJ2kQ9xV3mN7pR1tY5wZ0aB4cD6eH
+             */
+            challenge: string;
+            /**
+             * @description A 6-digit code from the authenticator app, or a recovery code.
+             * @example 123456
+             */
+            code: string;
         };
         Refresh: {
             refresh_token: string;
@@ -6619,6 +6821,701 @@ export interface operations {
             };
         };
     };
+    getMfaStatus: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400. */
+                "Plinth-Version"?: components["parameters"]["PlinthVersion"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ok */
+            200: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "mfa_status",
+                     *       "totp_enabled": true,
+                     *       "totp_pending": true,
+                     *       "recovery_codes_remaining": 0
+                     *     }
+                     */
+                    "application/json": components["schemas"]["MfaStatus"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid session */
+            401: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission, or the tenant is suspended */
+            403: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object, or Plinth-Tenant names a tenant outside yours */
+            404: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on our side (quote the request id) */
+            500: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    startTotpEnrollment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400. */
+                "Plinth-Version"?: components["parameters"]["PlinthVersion"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ok */
+            200: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "totp_enrollment",
+                     *       "secret": "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP",
+                     *       "otpauth_uri": "otpauth://totp/Plinth:jane%40acme.com?issuer=Plinth&secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&algorithm=SHA1&digits=6&period=30"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TotpEnrollment"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid session */
+            401: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission, or the tenant is suspended */
+            403: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object, or Plinth-Tenant names a tenant outside yours */
+            404: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Two-factor authentication is already on */
+            409: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on our side (quote the request id) */
+            500: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    disableTotp: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400. */
+                "Plinth-Version"?: components["parameters"]["PlinthVersion"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "code": "123456"
+                 *     }
+                 */
+                "application/json": components["schemas"]["MfaCode"];
+            };
+        };
+        responses: {
+            /** @description Ok */
+            200: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "mfa_status",
+                     *       "totp_enabled": true,
+                     *       "totp_pending": true,
+                     *       "recovery_codes_remaining": 0
+                     *     }
+                     */
+                    "application/json": components["schemas"]["MfaStatus"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid session */
+            401: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission, or the tenant is suspended */
+            403: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object, or Plinth-Tenant names a tenant outside yours */
+            404: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Two-factor authentication is not on */
+            409: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than BODY_LIMIT */
+            413: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on our side (quote the request id) */
+            500: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    confirmTotpEnrollment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400. */
+                "Plinth-Version"?: components["parameters"]["PlinthVersion"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "code": "123456"
+                 *     }
+                 */
+                "application/json": components["schemas"]["MfaCode"];
+            };
+        };
+        responses: {
+            /** @description Ok */
+            200: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "mfa_recovery_codes",
+                     *       "recovery_codes": [
+                     *         "k7f2-9qxm-4d",
+                     *         "p3w8-hz2n-7c"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RecoveryCodes"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid session */
+            401: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission, or the tenant is suspended */
+            403: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object, or Plinth-Tenant names a tenant outside yours */
+            404: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No enrolment is pending, or two-factor authentication is already on */
+            409: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than BODY_LIMIT */
+            413: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on our side (quote the request id) */
+            500: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listMembers: {
         parameters: {
             query?: {
@@ -7844,6 +8741,7 @@ export interface operations {
                      *         "email": "jane@acme.com",
                      *         "name": "Jane Cooper",
                      *         "email_verified": true,
+                     *         "mfa_enabled": true,
                      *         "created_at": "string"
                      *       }
                      *     }
@@ -9438,6 +10336,7 @@ export interface operations {
                      *         "email": "jane@acme.com",
                      *         "name": "Jane Cooper",
                      *         "email_verified": true,
+                     *         "mfa_enabled": true,
                      *         "created_at": "string"
                      *       }
                      *     }
@@ -9603,11 +10502,12 @@ export interface operations {
                      *         "email": "jane@acme.com",
                      *         "name": "Jane Cooper",
                      *         "email_verified": true,
+                     *         "mfa_enabled": true,
                      *         "created_at": "string"
                      *       }
                      *     }
                      */
-                    "application/json": components["schemas"]["AuthTokens"];
+                    "application/json": components["schemas"]["AuthTokens"] | components["schemas"]["MfaChallenge"];
                 };
             };
             /** @description Malformed request */
@@ -9733,6 +10633,171 @@ export interface operations {
             };
         };
     };
+    completeMfaLogin: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400. */
+                "Plinth-Version"?: components["parameters"]["PlinthVersion"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "challenge": "mfac_8fJ2kQ9xV3mN7pR1tY5wZ0aB4cD6eH",
+                 *       "code": "123456"
+                 *     }
+                 */
+                "application/json": components["schemas"]["MfaLogin"];
+            };
+        };
+        responses: {
+            /** @description Ok */
+            200: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "auth_tokens",
+                     *       "token_type": "Bearer",
+                     *       "access_token": "string",
+                     *       "expires_in": 900,
+                     *       "refresh_token": "string",
+                     *       "session_id": "string",
+                     *       "tenant_id": "string",
+                     *       "user": {
+                     *         "id": "usr_01JDA4Y7Q5X3M8N2P6R9T0V1W2",
+                     *         "object": "user",
+                     *         "email": "jane@acme.com",
+                     *         "name": "Jane Cooper",
+                     *         "email_verified": true,
+                     *         "mfa_enabled": true,
+                     *         "created_at": "string"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AuthTokens"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The challenge is invalid, expired or used up */
+            401: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than BODY_LIMIT */
+            413: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The code is wrong or was already used */
+            422: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on our side (quote the request id) */
+            500: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     refreshSession: {
         parameters: {
             query?: never;
@@ -9782,6 +10847,7 @@ export interface operations {
                      *         "email": "jane@acme.com",
                      *         "name": "Jane Cooper",
                      *         "email_verified": true,
+                     *         "mfa_enabled": true,
                      *         "created_at": "string"
                      *       }
                      *     }
@@ -10241,6 +11307,7 @@ export interface operations {
                      *       "email": "jane@acme.com",
                      *       "name": "Jane Cooper",
                      *       "email_verified": true,
+                     *       "mfa_enabled": true,
                      *       "created_at": "string"
                      *     }
                      */
@@ -10636,6 +11703,7 @@ export interface operations {
                      *         "email": "jane@acme.com",
                      *         "name": "Jane Cooper",
                      *         "email_verified": true,
+                     *         "mfa_enabled": true,
                      *         "created_at": "string"
                      *       },
                      *       "tenant_id": "string",

@@ -104,7 +104,9 @@ export class Plinth {
 
   readonly auth = {
     signup: (body: Body<typeof api.signup>, r?: RequestOptions) => this.call(api.signup, { body }, r),
+    /** Tokens, or an `mfa_challenge` for a user with two-factor authentication: finish with `completeMfa`. */
     login: (body: Body<typeof api.login>, r?: RequestOptions) => this.call(api.login, { body }, r),
+    completeMfa: (body: Body<typeof api.completeMfaLogin>, r?: RequestOptions) => this.call(api.completeMfaLogin, { body }, r),
     refresh: (body: Body<typeof api.refreshSession>, r?: RequestOptions) => this.call(api.refreshSession, { body }, r),
     logout: (r?: RequestOptions) => this.call(api.logout, {}, r),
     me: (r?: RequestOptions) => this.call(api.getMe, {}, r),
@@ -112,6 +114,13 @@ export class Plinth {
     confirmEmailVerification: (body: Body<typeof api.confirmEmailVerification>, r?: RequestOptions) => this.call(api.confirmEmailVerification, { body }, r),
     requestPasswordReset: (body: Body<typeof api.requestPasswordReset>, r?: RequestOptions) => this.call(api.requestPasswordReset, { body }, r),
     confirmPasswordReset: (body: Body<typeof api.confirmPasswordReset>, r?: RequestOptions) => this.call(api.confirmPasswordReset, { body }, r),
+  };
+
+  readonly mfa = {
+    status: (r?: RequestOptions) => this.call(api.getMfaStatus, {}, r),
+    startTotp: (r?: RequestOptions) => this.call(api.startTotpEnrollment, {}, r),
+    confirmTotp: (body: Body<typeof api.confirmTotpEnrollment>, r?: RequestOptions) => this.call(api.confirmTotpEnrollment, { body }, r),
+    disableTotp: (body: Body<typeof api.disableTotp>, r?: RequestOptions) => this.call(api.disableTotp, { body }, r),
   };
 
   readonly sessions = {

@@ -3,10 +3,12 @@ import { Body, Controller, Delete, Get, NoSecurity, OperationId, Path, Post, Req
 import { clientOf, ctxOf } from '../../core/http/context.js';
 import type { Problem } from '../../core/http/problem.js';
 import type { Services } from '../services.js';
+import type { MfaLogin } from '../mfa/mfa.dto.js';
 import type {
   Accepted,
   AuthTokens,
   Login,
+  MfaChallenge,
   Me,
   PasswordResetConfirm,
   PasswordResetRequest,
@@ -55,7 +57,9 @@ export class AuthController extends Controller {
   }
 
   /**
-   * Signs in with email and password. Repeated failures from one address lock the pair out for a growing time.
+   * Signs in with email and password. Repeated failures from one address lock the pair out for a
+   * growing time. A user with two-factor authentication gets an `mfa_challenge` instead of tokens:
+   * finish with `POST /v1/auth/mfa`.
    * @summary Log in
    */
   @Post('auth/login')
@@ -63,8 +67,22 @@ export class AuthController extends Controller {
   @NoSecurity()
   @Response<Problem>(401, 'Wrong email or password')
   @Response<Problem>(403, 'Not a member of the tenant, or tenant suspended')
-  async login(@Request() req: ExRequest, @Body() body: Login): Promise<AuthTokens> {
+  async login(@Request() req: ExRequest, @Body() body: Login): Promise<AuthTokens | MfaChallenge> {
     return this.services.auth.login(clientOf(req), body);
+  }
+
+  /**
+   * The second step of a login with two-factor authentication: the challenge from the login answer
+   * and a code from the authenticator app (or a recovery code). Five wrong codes end the challenge.
+   * @summary Complete a two-factor login
+   */
+  @Post('auth/mfa')
+  @OperationId('completeMfaLogin')
+  @NoSecurity()
+  @Response<Problem>(401, 'The challenge is invalid, expired or used up')
+  @Response<Problem>(422, 'The code is wrong or was already used')
+  async completeMfaLogin(@Request() req: ExRequest, @Body() body: MfaLogin): Promise<AuthTokens> {
+    return this.services.auth.completeMfa(clientOf(req), body);
   }
 
   /**

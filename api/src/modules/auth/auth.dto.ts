@@ -7,6 +7,8 @@ export interface UserDto {
   /** @example "Jane Cooper" */
   name: string;
   email_verified: boolean;
+  /** Whether the user signs in with a second factor (TOTP). */
+  mfa_enabled: boolean;
   created_at: string;
 }
 
@@ -154,4 +156,17 @@ export interface Accepted {
   object: 'accepted';
   /** @example "If an account exists for this address, we sent it an email." */
   message: string;
+}
+
+/** Password login of a user with two-factor authentication: finish it with `POST /v1/auth/mfa`. */
+export interface MfaChallenge {
+  object: 'mfa_challenge';
+  /**
+   * Send it back with a code from the authenticator app (or a recovery code). Valid 5 minutes.
+   * @example "mfac_8fJ2kQ9xV3mN7pR1tY5wZ0aB4cD6eH"
+   */
+  challenge: string;
+  /** @example 300 */
+  expires_in: number;
+  factors: 'totp'[];
 }

@@ -4,12 +4,19 @@ import { Entity, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 /** A person. Users are global (one email, several tenants through memberships), not tenant-owned. */
 @Entity({ tableName: 'users' })
 export class User {
-  [OptionalProps]?: 'createdAt' | 'updatedAt' | 'passwordHash' | 'emailVerifiedAt';
+  [OptionalProps]?:
+    'createdAt' | 'updatedAt' | 'passwordHash' | 'emailVerifiedAt' | 'totpSecretEnc' | 'totpPendingSecretEnc' | 'totpEnabledAt' | 'totpLastCounter';
   @PrimaryKey({ type: 'text' }) id!: string;
   @Property({ type: 'text' }) email!: string;
   @Property({ type: 'text' }) name!: string;
   @Property({ type: 'text', nullable: true, hidden: true }) passwordHash: string | null = null;
   @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true }) emailVerifiedAt: Date | null = null;
+  /** TOTP secret, sealed (see SecretBox); set once enrolment is confirmed. */
+  @Property({ type: 'text', nullable: true, hidden: true }) totpSecretEnc: string | null = null;
+  @Property({ type: 'text', nullable: true, hidden: true }) totpPendingSecretEnc: string | null = null;
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true }) totpEnabledAt: Date | null = null;
+  /** The last TOTP time step accepted: a code is never accepted twice. */
+  @Property({ type: 'integer', nullable: true, hidden: true }) totpLastCounter: number | null = null;
   @Property({ type: 'datetime', columnType: 'timestamptz' }) createdAt: Date = new Date();
   @Property({ type: 'datetime', columnType: 'timestamptz', onUpdate: () => new Date() }) updatedAt: Date = new Date();
 }

@@ -7,20 +7,31 @@ import { originOf, record, userOrigin, type Change } from '../../core/events/rec
 import { change } from '../events/change.js';
 import { toTenantDto } from '../tenants/tenants.dto.js';
 import { toMemberDto } from '../members/members.service.js';
+import { recordForUser, toUserDto, type Client } from './user-events.js';
+
+export { toUserDto, type Client };
 import { conflict, forbidden, notFound, unauthorized, unprocessable } from '../../core/http/errors.js';
 import { newId } from '../../core/ids.js';
 import type { MembersService } from '../members/members.service.js';
 import { buildTenant } from '../tenants/tenants.service.js';
 import { EmailToken, RefreshToken, Session, User, type EmailTokenPurpose } from './auth.entity.js';
-import type { Accepted, AuthTokens, Login, Me, MembershipSummary, PasswordResetConfirm, Refresh, SessionDto, Signup, UserDto } from './auth.dto.js';
+import type { MfaService } from '../mfa/mfa.service.js';
+import type { MfaLogin } from '../mfa/mfa.dto.js';
+import type {
+  Accepted,
+  AuthTokens,
+  MfaChallenge,
+  Login,
+  Me,
+  MembershipSummary,
+  PasswordResetConfirm,
+  Refresh,
+  SessionDto,
+  Signup,
+  UserDto,
+} from './auth.dto.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import { userByEmail } from './users.repository.js';
-
-export interface Client {
-  requestId: string;
-  ip?: string;
-  userAgent?: string;
-}
 
 export interface UserMembership {
   id: string;
@@ -29,10 +40,6 @@ export interface UserMembership {
   tenant_name: string;
   tenant_kind: string;
   tenant_status: string;
-}
-
-export function toUserDto(u: User): UserDto {
-  return { id: u.id, object: 'user', email: u.email, name: u.name, email_verified: !!u.emailVerifiedAt, created_at: u.createdAt.toISOString() };
 }
 
 function signedIn(sessionId: string): Change {
@@ -49,6 +56,7 @@ export class AuthService {
   constructor(
     private readonly deps: Deps,
     private readonly members: MembersService,
+    private readonly mfa: MfaService,
   ) {}
 
   /** Creates the user, a standard tenant under the platform and an owner membership, in one transaction. */
@@ -80,7 +88,7 @@ export class AuthService {
     }
   }
 
-  async login(client: Client, input: Login): Promise<AuthTokens> {
+  async login(client: Client, input: Login): Promise<AuthTokens | MfaChallenge> {
     const throttleKey = `${client.ip ?? 'unknown'}|${input.email.toLowerCase()}`;
     await this.deps.limits.assertLoginAllowed(throttleKey);
     const user = await inIdentity(this.deps.orm, (em) => userByEmail(em, input.email));
@@ -90,12 +98,20 @@ export class AuthService {
     }
     await this.deps.limits.recordLoginSuccess(throttleKey);
     const tenantId = await this.chooseTenant(user.id, input.tenant_id);
+    // With two-factor authentication on, the password only earns a challenge (POST /v1/auth/mfa).
+    if (user.totpEnabledAt) return inIdentity(this.deps.orm, (em) => this.mfa.challenge(em, user.id, tenantId));
     return inIdentity(this.deps.orm, async (em) => {
       const tokens = await this.startSession(em, user, tenantId, client);
       await enterTenant(em, tenantId);
       await record(em, tenantId, userOrigin(user.id, client), [signedIn(tokens.session_id)]);
       return tokens;
     });
+  }
+
+  /** The second step of a password login with two-factor authentication. */
+  async completeMfa(client: Client, input: MfaLogin): Promise<AuthTokens> {
+    const { userId, tenantId } = await this.mfa.completeChallenge(client, input);
+    return this.startSessionFor(userId, tenantId, client);
   }
 
   /** Rotates the refresh token. Presenting an already-used one revokes the whole session (token theft). */
@@ -195,7 +211,7 @@ export class AuthService {
       user.emailVerifiedAt ??= new Date();
       await em.flush();
       const dto = toUserDto(user);
-      if (!wasVerified) await this.recordForUser(em, client, user.id, change('user.email_verified', dto, { email_verified: false }));
+      if (!wasVerified) await recordForUser(em, client, user.id, change('user.email_verified', dto, { email_verified: false }));
       return dto;
     });
   }
@@ -217,17 +233,8 @@ export class AuthService {
       user.emailVerifiedAt ??= new Date();
       await em.flush();
       await em.nativeUpdate(Session, { userId: user.id, revokedAt: null }, { revokedAt: new Date() });
-      await this.recordForUser(em, client, user.id, change('user.password_changed', toUserDto(user)));
+      await recordForUser(em, client, user.id, change('user.password_changed', toUserDto(user)));
     });
-  }
-
-  /** A user belongs to no single tenant: user-level changes are recorded in every tenant they are a member of. */
-  private async recordForUser(em: EntityManager, client: Client, userId: string, c: Change): Promise<void> {
-    const memberships = await em.execute<{ tenant_id: string }[]>('select tenant_id from plinth_user_memberships(?)', [userId]);
-    for (const { tenant_id } of memberships) {
-      await enterTenant(em, tenant_id);
-      await record(em, tenant_id, userOrigin(userId, client), [c]);
-    }
   }
 
   /** A user's memberships across tenants (a narrow SECURITY DEFINER look-up: no tenant is set yet). */

@@ -5,12 +5,14 @@ import { userEvents, type UserEvent } from '../auth/auth.events.js';
 import { customerEvents, type CustomerEvent } from '../customers/customers.events.js';
 import { invitationEvents, type InvitationEvent } from '../invitations/invitations.events.js';
 import { memberEvents, type MemberEvent } from '../members/members.events.js';
+import { mfaEvents, type MfaEvent } from '../mfa/mfa.events.js';
 import { roleEvents, type RoleEvent } from '../roles/roles.events.js';
 import { tenantEvents, type TenantEvent } from '../tenants/tenants.events.js';
 import { webhookEndpointEvents, type WebhookEndpointEvent } from '../webhooks/webhooks.events.js';
 
 /** Every event Plinth emits. Each module declares its own in `<module>.events.ts`. */
-export type PlinthEvent = TenantEvent | UserEvent | MemberEvent | InvitationEvent | RoleEvent | ApiKeyEvent | CustomerEvent | WebhookEndpointEvent | AuditEvent;
+export type PlinthEvent =
+  TenantEvent | UserEvent | MemberEvent | InvitationEvent | RoleEvent | ApiKeyEvent | CustomerEvent | WebhookEndpointEvent | MfaEvent | AuditEvent;
 
 export type EventType = PlinthEvent['type'];
 
@@ -23,6 +25,7 @@ export const EVENT_CATALOGUE: Record<EventType, EventTypeInfo> = {
   ...apiKeyEvents,
   ...customerEvents,
   ...webhookEndpointEvents,
+  ...mfaEvents,
   ...auditEvents,
 };
 

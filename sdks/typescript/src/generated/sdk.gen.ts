@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, ClientMeta, Options as Options2, RequestResult, TDataShape } from './client/index.js';
-import type { AcceptInvitationData, AcceptInvitationErrors, AcceptInvitationResponses, ConfirmEmailVerificationData, ConfirmEmailVerificationErrors, ConfirmEmailVerificationResponses, ConfirmPasswordResetData, ConfirmPasswordResetErrors, ConfirmPasswordResetResponses, CreateApiKeyData, CreateApiKeyErrors, CreateApiKeyResponses, CreateAuditLogExportData, CreateAuditLogExportErrors, CreateAuditLogExportResponses, CreateCustomerData, CreateCustomerErrors, CreateCustomerResponses, CreateInvitationData, CreateInvitationErrors, CreateInvitationResponses, CreateRoleData, CreateRoleErrors, CreateRoleResponses, CreateTenantData, CreateTenantErrors, CreateTenantResponses, CreateWebhookEndpointData, CreateWebhookEndpointErrors, CreateWebhookEndpointResponses, CreateWebhookPortalSessionData, CreateWebhookPortalSessionErrors, CreateWebhookPortalSessionResponses, DeleteApiKeyData, DeleteApiKeyErrors, DeleteApiKeyResponses, DeleteCustomerData, DeleteCustomerErrors, DeleteCustomerResponses, DeleteInvitationData, DeleteInvitationErrors, DeleteInvitationResponses, DeleteMemberData, DeleteMemberErrors, DeleteMemberResponses, DeleteRoleData, DeleteRoleErrors, DeleteRoleResponses, DeleteSessionData, DeleteSessionErrors, DeleteSessionResponses, DeleteWebhookEndpointData, DeleteWebhookEndpointErrors, DeleteWebhookEndpointResponses, DownloadAuditLogExportData, DownloadAuditLogExportErrors, DownloadAuditLogExportResponses, GetApiKeyData, GetApiKeyErrors, GetApiKeyResponses, GetAuditLogExportData, GetAuditLogExportErrors, GetAuditLogExportResponses, GetCustomerData, GetCustomerErrors, GetCustomerResponses, GetEventData, GetEventErrors, GetEventResponses, GetMeData, GetMeErrors, GetMemberData, GetMemberErrors, GetMemberResponses, GetMeResponses, GetRoleData, GetRoleErrors, GetRoleResponses, GetTenantData, GetTenantErrors, GetTenantResponses, GetWebhookEndpointData, GetWebhookEndpointErrors, GetWebhookEndpointResponses, ListApiKeysData, ListApiKeysErrors, ListApiKeysResponses, ListAuditLogsData, ListAuditLogsErrors, ListAuditLogsResponses, ListCustomersData, ListCustomersErrors, ListCustomersResponses, ListEventsData, ListEventsErrors, ListEventsResponses, ListEventTypesData, ListEventTypesErrors, ListEventTypesResponses, ListInvitationsData, ListInvitationsErrors, ListInvitationsResponses, ListMembersData, ListMembersErrors, ListMembersResponses, ListPermissionsData, ListPermissionsErrors, ListPermissionsResponses, ListRolesData, ListRolesErrors, ListRolesResponses, ListSessionsData, ListSessionsErrors, ListSessionsResponses, ListTenantsData, ListTenantsErrors, ListTenantsResponses, ListWebhookDeliveriesData, ListWebhookDeliveriesErrors, ListWebhookDeliveriesResponses, ListWebhookEndpointsData, ListWebhookEndpointsErrors, ListWebhookEndpointsResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, RefreshSessionData, RefreshSessionErrors, RefreshSessionResponses, ReplayWebhookEndpointData, ReplayWebhookEndpointErrors, ReplayWebhookEndpointResponses, RequestEmailVerificationData, RequestEmailVerificationErrors, RequestEmailVerificationResponses, RequestPasswordResetData, RequestPasswordResetErrors, RequestPasswordResetResponses, ResumeTenantData, ResumeTenantErrors, ResumeTenantResponses, RetryWebhookDeliveryData, RetryWebhookDeliveryErrors, RetryWebhookDeliveryResponses, RollApiKeyData, RollApiKeyErrors, RollApiKeyResponses, RotateWebhookEndpointSecretData, RotateWebhookEndpointSecretErrors, RotateWebhookEndpointSecretResponses, SignupData, SignupErrors, SignupResponses, SuspendTenantData, SuspendTenantErrors, SuspendTenantResponses, TestWebhookEndpointData, TestWebhookEndpointErrors, TestWebhookEndpointResponses, UpdateCustomerData, UpdateCustomerErrors, UpdateCustomerResponses, UpdateMemberData, UpdateMemberErrors, UpdateMemberResponses, UpdateRoleData, UpdateRoleErrors, UpdateRoleResponses, UpdateTenantData, UpdateTenantErrors, UpdateTenantResponses, UpdateWebhookEndpointData, UpdateWebhookEndpointErrors, UpdateWebhookEndpointResponses, VerifyAuditLogsData, VerifyAuditLogsErrors, VerifyAuditLogsResponses } from './types.gen.js';
+import type { AcceptInvitationData, AcceptInvitationErrors, AcceptInvitationResponses, CompleteMfaLoginData, CompleteMfaLoginErrors, CompleteMfaLoginResponses, ConfirmEmailVerificationData, ConfirmEmailVerificationErrors, ConfirmEmailVerificationResponses, ConfirmPasswordResetData, ConfirmPasswordResetErrors, ConfirmPasswordResetResponses, ConfirmTotpEnrollmentData, ConfirmTotpEnrollmentErrors, ConfirmTotpEnrollmentResponses, CreateApiKeyData, CreateApiKeyErrors, CreateApiKeyResponses, CreateAuditLogExportData, CreateAuditLogExportErrors, CreateAuditLogExportResponses, CreateCustomerData, CreateCustomerErrors, CreateCustomerResponses, CreateInvitationData, CreateInvitationErrors, CreateInvitationResponses, CreateRoleData, CreateRoleErrors, CreateRoleResponses, CreateTenantData, CreateTenantErrors, CreateTenantResponses, CreateWebhookEndpointData, CreateWebhookEndpointErrors, CreateWebhookEndpointResponses, CreateWebhookPortalSessionData, CreateWebhookPortalSessionErrors, CreateWebhookPortalSessionResponses, DeleteApiKeyData, DeleteApiKeyErrors, DeleteApiKeyResponses, DeleteCustomerData, DeleteCustomerErrors, DeleteCustomerResponses, DeleteInvitationData, DeleteInvitationErrors, DeleteInvitationResponses, DeleteMemberData, DeleteMemberErrors, DeleteMemberResponses, DeleteRoleData, DeleteRoleErrors, DeleteRoleResponses, DeleteSessionData, DeleteSessionErrors, DeleteSessionResponses, DeleteWebhookEndpointData, DeleteWebhookEndpointErrors, DeleteWebhookEndpointResponses, DisableTotpData, DisableTotpErrors, DisableTotpResponses, DownloadAuditLogExportData, DownloadAuditLogExportErrors, DownloadAuditLogExportResponses, GetApiKeyData, GetApiKeyErrors, GetApiKeyResponses, GetAuditLogExportData, GetAuditLogExportErrors, GetAuditLogExportResponses, GetCustomerData, GetCustomerErrors, GetCustomerResponses, GetEventData, GetEventErrors, GetEventResponses, GetMeData, GetMeErrors, GetMemberData, GetMemberErrors, GetMemberResponses, GetMeResponses, GetMfaStatusData, GetMfaStatusErrors, GetMfaStatusResponses, GetRoleData, GetRoleErrors, GetRoleResponses, GetTenantData, GetTenantErrors, GetTenantResponses, GetWebhookEndpointData, GetWebhookEndpointErrors, GetWebhookEndpointResponses, ListApiKeysData, ListApiKeysErrors, ListApiKeysResponses, ListAuditLogsData, ListAuditLogsErrors, ListAuditLogsResponses, ListCustomersData, ListCustomersErrors, ListCustomersResponses, ListEventsData, ListEventsErrors, ListEventsResponses, ListEventTypesData, ListEventTypesErrors, ListEventTypesResponses, ListInvitationsData, ListInvitationsErrors, ListInvitationsResponses, ListMembersData, ListMembersErrors, ListMembersResponses, ListPermissionsData, ListPermissionsErrors, ListPermissionsResponses, ListRolesData, ListRolesErrors, ListRolesResponses, ListSessionsData, ListSessionsErrors, ListSessionsResponses, ListTenantsData, ListTenantsErrors, ListTenantsResponses, ListWebhookDeliveriesData, ListWebhookDeliveriesErrors, ListWebhookDeliveriesResponses, ListWebhookEndpointsData, ListWebhookEndpointsErrors, ListWebhookEndpointsResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, RefreshSessionData, RefreshSessionErrors, RefreshSessionResponses, ReplayWebhookEndpointData, ReplayWebhookEndpointErrors, ReplayWebhookEndpointResponses, RequestEmailVerificationData, RequestEmailVerificationErrors, RequestEmailVerificationResponses, RequestPasswordResetData, RequestPasswordResetErrors, RequestPasswordResetResponses, ResumeTenantData, ResumeTenantErrors, ResumeTenantResponses, RetryWebhookDeliveryData, RetryWebhookDeliveryErrors, RetryWebhookDeliveryResponses, RollApiKeyData, RollApiKeyErrors, RollApiKeyResponses, RotateWebhookEndpointSecretData, RotateWebhookEndpointSecretErrors, RotateWebhookEndpointSecretResponses, SignupData, SignupErrors, SignupResponses, StartTotpEnrollmentData, StartTotpEnrollmentErrors, StartTotpEnrollmentResponses, SuspendTenantData, SuspendTenantErrors, SuspendTenantResponses, TestWebhookEndpointData, TestWebhookEndpointErrors, TestWebhookEndpointResponses, UpdateCustomerData, UpdateCustomerErrors, UpdateCustomerResponses, UpdateMemberData, UpdateMemberErrors, UpdateMemberResponses, UpdateRoleData, UpdateRoleErrors, UpdateRoleResponses, UpdateTenantData, UpdateTenantErrors, UpdateTenantResponses, UpdateWebhookEndpointData, UpdateWebhookEndpointErrors, UpdateWebhookEndpointResponses, VerifyAuditLogsData, VerifyAuditLogsErrors, VerifyAuditLogsResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -488,6 +488,76 @@ export const updateRole = <ThrowOnError extends boolean = false>(options: Option
 });
 
 /**
+ * Retrieve two-factor status
+ *
+ * Whether two-factor authentication is on, and how many recovery codes are left.
+ */
+export const getMfaStatus = <ThrowOnError extends boolean = false>(options?: Options<GetMfaStatusData, ThrowOnError>): RequestResult<GetMfaStatusResponses, GetMfaStatusErrors, ThrowOnError> => (options?.client ?? client).get<GetMfaStatusResponses, GetMfaStatusErrors, ThrowOnError>({
+    security: [{
+            key: 'session',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/v1/me/mfa',
+    ...options
+});
+
+/**
+ * Turn off two-factor authentication
+ *
+ * Turns two-factor authentication off. Needs a current code (or a recovery code), not just a session.
+ */
+export const disableTotp = <ThrowOnError extends boolean = false>(options: Options<DisableTotpData, ThrowOnError>): RequestResult<DisableTotpResponses, DisableTotpErrors, ThrowOnError> => (options.client ?? client).delete<DisableTotpResponses, DisableTotpErrors, ThrowOnError>({
+    security: [{
+            key: 'session',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/v1/me/mfa/totp',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Start TOTP enrolment
+ *
+ * Starts TOTP enrolment: a new secret and its otpauth:// URI (show it as a QR code). It takes effect
+ * when confirmed with a first code.
+ */
+export const startTotpEnrollment = <ThrowOnError extends boolean = false>(options?: Options<StartTotpEnrollmentData, ThrowOnError>): RequestResult<StartTotpEnrollmentResponses, StartTotpEnrollmentErrors, ThrowOnError> => (options?.client ?? client).post<StartTotpEnrollmentResponses, StartTotpEnrollmentErrors, ThrowOnError>({
+    security: [{
+            key: 'session',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/v1/me/mfa/totp',
+    ...options
+});
+
+/**
+ * Confirm TOTP enrolment
+ *
+ * Confirms enrolment with a code from the app, turning two-factor authentication on. Answers the
+ * 10 single-use recovery codes, shown this once.
+ */
+export const confirmTotpEnrollment = <ThrowOnError extends boolean = false>(options: Options<ConfirmTotpEnrollmentData, ThrowOnError>): RequestResult<ConfirmTotpEnrollmentResponses, ConfirmTotpEnrollmentErrors, ThrowOnError> => (options.client ?? client).post<ConfirmTotpEnrollmentResponses, ConfirmTotpEnrollmentErrors, ThrowOnError>({
+    security: [{
+            key: 'session',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/v1/me/mfa/totp/confirm',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
  * List members
  *
  * Lists the tenant's members, newest first.
@@ -821,10 +891,27 @@ export const signup = <ThrowOnError extends boolean = false>(options: Options<Si
 /**
  * Log in
  *
- * Signs in with email and password. Repeated failures from one address lock the pair out for a growing time.
+ * Signs in with email and password. Repeated failures from one address lock the pair out for a
+ * growing time. A user with two-factor authentication gets an `mfa_challenge` instead of tokens:
+ * finish with `POST /v1/auth/mfa`.
  */
 export const login = <ThrowOnError extends boolean = false>(options: Options<LoginData, ThrowOnError>): RequestResult<LoginResponses, LoginErrors, ThrowOnError> => (options.client ?? client).post<LoginResponses, LoginErrors, ThrowOnError>({
     url: '/v1/auth/login',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Complete a two-factor login
+ *
+ * The second step of a login with two-factor authentication: the challenge from the login answer
+ * and a code from the authenticator app (or a recovery code). Five wrong codes end the challenge.
+ */
+export const completeMfaLogin = <ThrowOnError extends boolean = false>(options: Options<CompleteMfaLoginData, ThrowOnError>): RequestResult<CompleteMfaLoginResponses, CompleteMfaLoginErrors, ThrowOnError> => (options.client ?? client).post<CompleteMfaLoginResponses, CompleteMfaLoginErrors, ThrowOnError>({
+    url: '/v1/auth/mfa',
     ...options,
     headers: {
         'Content-Type': 'application/json',

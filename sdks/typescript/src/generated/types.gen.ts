@@ -367,6 +367,43 @@ export type DeletedRole = {
     deleted: true;
 };
 
+export type MfaStatus = {
+    object: 'mfa_status';
+    totp_enabled: boolean;
+    /**
+     * Also true while an enrolment waits for its first code.
+     */
+    totp_pending: boolean;
+    recovery_codes_remaining: number;
+};
+
+export type TotpEnrollment = {
+    object: 'totp_enrollment';
+    /**
+     * The shared secret (base32), for typing into an authenticator app.
+     */
+    secret: string;
+    /**
+     * The same secret as an otpauth:// URI: render it as a QR code.
+     */
+    otpauth_uri: string;
+};
+
+export type RecoveryCodes = {
+    object: 'mfa_recovery_codes';
+    /**
+     * Shown once: each works once in place of an authenticator code. Store them somewhere safe.
+     */
+    recovery_codes: Array<string>;
+};
+
+export type MfaCode = {
+    /**
+     * A 6-digit code from the authenticator app, or a recovery code.
+     */
+    code: string;
+};
+
 export type MemberUser = {
     id: string;
     email: string;
@@ -475,6 +512,10 @@ export type UserDto = {
     email: string;
     name: string;
     email_verified: boolean;
+    /**
+     * Whether the user signs in with a second factor (TOTP).
+     */
+    mfa_enabled: boolean;
     created_at: string;
 };
 
@@ -1145,6 +1186,48 @@ export type WebhookEndpointTestEvent = {
 export type WebhookEndpointEvent = WebhookEndpointCreatedEvent | WebhookEndpointUpdatedEvent | WebhookEndpointDeletedEvent | WebhookEndpointSecretRotatedEvent | WebhookEndpointDisabledEvent | WebhookEndpointTestEvent;
 
 /**
+ * Occurs when a user turns on two-factor authentication. Sent to every tenant the user belongs to.
+ */
+export type MfaEnrolledEvent = {
+    id: string;
+    object: 'event';
+    created_at: string;
+    tenant_id: string;
+    /**
+     * The API request that caused the event; `id` is null when Plinth itself acted.
+     */
+    request: {
+        id: string | null;
+    };
+    type: 'mfa.enrolled';
+    data: {
+        object: UserDto;
+    };
+};
+
+/**
+ * Occurs when a user turns off two-factor authentication.
+ */
+export type MfaDisabledEvent = {
+    id: string;
+    object: 'event';
+    created_at: string;
+    tenant_id: string;
+    /**
+     * The API request that caused the event; `id` is null when Plinth itself acted.
+     */
+    request: {
+        id: string | null;
+    };
+    type: 'mfa.disabled';
+    data: {
+        object: UserDto;
+    };
+};
+
+export type MfaEvent = MfaEnrolledEvent | MfaDisabledEvent;
+
+/**
  * Who made a change. An operator acting in a descendant tenant is the credential plus `via_tenant_id`.
  */
 export type AuditActor = {
@@ -1223,7 +1306,7 @@ export type AuditEvent = AuditEntryCreatedEvent;
 /**
  * Every event Plinth emits. Each module declares its own in `<module>.events.ts`.
  */
-export type PlinthEvent = TenantEvent | UserEvent | MemberEvent | InvitationEvent | RoleEvent | ApiKeyEvent | CustomerEvent | WebhookEndpointEvent | AuditEntryCreatedEvent;
+export type PlinthEvent = TenantEvent | UserEvent | MemberEvent | InvitationEvent | RoleEvent | ApiKeyEvent | CustomerEvent | WebhookEndpointEvent | MfaEvent | AuditEntryCreatedEvent;
 
 /**
  * A page of objects: `{ object: "list", data, has_more, next_cursor }`.
@@ -1313,6 +1396,19 @@ export type Signup = {
     tenant_name: string;
 };
 
+/**
+ * Password login of a user with two-factor authentication: finish it with `POST /v1/auth/mfa`.
+ */
+export type MfaChallenge = {
+    object: 'mfa_challenge';
+    /**
+     * Send it back with a code from the authenticator app (or a recovery code). Valid 5 minutes.
+     */
+    challenge: string;
+    expires_in: number;
+    factors: Array<'totp'>;
+};
+
 export type Login = {
     email: string;
     password: string;
@@ -1320,6 +1416,17 @@ export type Login = {
      * Which of your tenants to act in; default, your first.
      */
     tenant_id?: string;
+};
+
+export type MfaLogin = {
+    /**
+     * The `challenge` from the login answer.
+     */
+    challenge: string;
+    /**
+     * A 6-digit code from the authenticator app, or a recovery code.
+     */
+    code: string;
 };
 
 export type Refresh = {
@@ -3001,6 +3108,254 @@ export type UpdateRoleResponses = {
 
 export type UpdateRoleResponse = UpdateRoleResponses[keyof UpdateRoleResponses];
 
+export type GetMfaStatusData = {
+    body?: never;
+    headers?: {
+        /**
+         * The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400.
+         */
+        'Plinth-Version'?: '2026-11-22';
+    };
+    path?: never;
+    query?: never;
+    url: '/v1/me/mfa';
+};
+
+export type GetMfaStatusErrors = {
+    /**
+     * Malformed request
+     */
+    400: Problem;
+    /**
+     * Missing or invalid session
+     */
+    401: Problem;
+    /**
+     * Missing permission, or the tenant is suspended
+     */
+    403: Problem;
+    /**
+     * No such object, or Plinth-Tenant names a tenant outside yours
+     */
+    404: Problem;
+    /**
+     * Invalid fields
+     */
+    422: Problem;
+    /**
+     * Rate limited
+     */
+    429: Problem;
+    /**
+     * Something went wrong on our side (quote the request id)
+     */
+    500: Problem;
+};
+
+export type GetMfaStatusError = GetMfaStatusErrors[keyof GetMfaStatusErrors];
+
+export type GetMfaStatusResponses = {
+    /**
+     * Ok
+     */
+    200: MfaStatus;
+};
+
+export type GetMfaStatusResponse = GetMfaStatusResponses[keyof GetMfaStatusResponses];
+
+export type DisableTotpData = {
+    body: MfaCode;
+    headers?: {
+        /**
+         * The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400.
+         */
+        'Plinth-Version'?: '2026-11-22';
+    };
+    path?: never;
+    query?: never;
+    url: '/v1/me/mfa/totp';
+};
+
+export type DisableTotpErrors = {
+    /**
+     * Malformed request
+     */
+    400: Problem;
+    /**
+     * Missing or invalid session
+     */
+    401: Problem;
+    /**
+     * Missing permission, or the tenant is suspended
+     */
+    403: Problem;
+    /**
+     * No such object, or Plinth-Tenant names a tenant outside yours
+     */
+    404: Problem;
+    /**
+     * Two-factor authentication is not on
+     */
+    409: Problem;
+    /**
+     * The body is larger than BODY_LIMIT
+     */
+    413: Problem;
+    /**
+     * The body is not application/json
+     */
+    415: Problem;
+    /**
+     * Invalid fields
+     */
+    422: Problem;
+    /**
+     * Rate limited
+     */
+    429: Problem;
+    /**
+     * Something went wrong on our side (quote the request id)
+     */
+    500: Problem;
+};
+
+export type DisableTotpError = DisableTotpErrors[keyof DisableTotpErrors];
+
+export type DisableTotpResponses = {
+    /**
+     * Ok
+     */
+    200: MfaStatus;
+};
+
+export type DisableTotpResponse = DisableTotpResponses[keyof DisableTotpResponses];
+
+export type StartTotpEnrollmentData = {
+    body?: never;
+    headers?: {
+        /**
+         * The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400.
+         */
+        'Plinth-Version'?: '2026-11-22';
+    };
+    path?: never;
+    query?: never;
+    url: '/v1/me/mfa/totp';
+};
+
+export type StartTotpEnrollmentErrors = {
+    /**
+     * Malformed request
+     */
+    400: Problem;
+    /**
+     * Missing or invalid session
+     */
+    401: Problem;
+    /**
+     * Missing permission, or the tenant is suspended
+     */
+    403: Problem;
+    /**
+     * No such object, or Plinth-Tenant names a tenant outside yours
+     */
+    404: Problem;
+    /**
+     * Two-factor authentication is already on
+     */
+    409: Problem;
+    /**
+     * Invalid fields
+     */
+    422: Problem;
+    /**
+     * Rate limited
+     */
+    429: Problem;
+    /**
+     * Something went wrong on our side (quote the request id)
+     */
+    500: Problem;
+};
+
+export type StartTotpEnrollmentError = StartTotpEnrollmentErrors[keyof StartTotpEnrollmentErrors];
+
+export type StartTotpEnrollmentResponses = {
+    /**
+     * Ok
+     */
+    200: TotpEnrollment;
+};
+
+export type StartTotpEnrollmentResponse = StartTotpEnrollmentResponses[keyof StartTotpEnrollmentResponses];
+
+export type ConfirmTotpEnrollmentData = {
+    body: MfaCode;
+    headers?: {
+        /**
+         * The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400.
+         */
+        'Plinth-Version'?: '2026-11-22';
+    };
+    path?: never;
+    query?: never;
+    url: '/v1/me/mfa/totp/confirm';
+};
+
+export type ConfirmTotpEnrollmentErrors = {
+    /**
+     * Malformed request
+     */
+    400: Problem;
+    /**
+     * Missing or invalid session
+     */
+    401: Problem;
+    /**
+     * Missing permission, or the tenant is suspended
+     */
+    403: Problem;
+    /**
+     * No such object, or Plinth-Tenant names a tenant outside yours
+     */
+    404: Problem;
+    /**
+     * No enrolment is pending, or two-factor authentication is already on
+     */
+    409: Problem;
+    /**
+     * The body is larger than BODY_LIMIT
+     */
+    413: Problem;
+    /**
+     * The body is not application/json
+     */
+    415: Problem;
+    /**
+     * Invalid fields
+     */
+    422: Problem;
+    /**
+     * Rate limited
+     */
+    429: Problem;
+    /**
+     * Something went wrong on our side (quote the request id)
+     */
+    500: Problem;
+};
+
+export type ConfirmTotpEnrollmentError = ConfirmTotpEnrollmentErrors[keyof ConfirmTotpEnrollmentErrors];
+
+export type ConfirmTotpEnrollmentResponses = {
+    /**
+     * Ok
+     */
+    200: RecoveryCodes;
+};
+
+export type ConfirmTotpEnrollmentResponse = ConfirmTotpEnrollmentResponses[keyof ConfirmTotpEnrollmentResponses];
+
 export type ListMembersData = {
     body?: never;
     headers?: {
@@ -4126,10 +4481,65 @@ export type LoginResponses = {
     /**
      * Ok
      */
-    200: AuthTokens;
+    200: AuthTokens | MfaChallenge;
 };
 
 export type LoginResponse = LoginResponses[keyof LoginResponses];
+
+export type CompleteMfaLoginData = {
+    body: MfaLogin;
+    headers?: {
+        /**
+         * The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400.
+         */
+        'Plinth-Version'?: '2026-11-22';
+    };
+    path?: never;
+    query?: never;
+    url: '/v1/auth/mfa';
+};
+
+export type CompleteMfaLoginErrors = {
+    /**
+     * Malformed request
+     */
+    400: Problem;
+    /**
+     * The challenge is invalid, expired or used up
+     */
+    401: Problem;
+    /**
+     * The body is larger than BODY_LIMIT
+     */
+    413: Problem;
+    /**
+     * The body is not application/json
+     */
+    415: Problem;
+    /**
+     * The code is wrong or was already used
+     */
+    422: Problem;
+    /**
+     * Rate limited
+     */
+    429: Problem;
+    /**
+     * Something went wrong on our side (quote the request id)
+     */
+    500: Problem;
+};
+
+export type CompleteMfaLoginError = CompleteMfaLoginErrors[keyof CompleteMfaLoginErrors];
+
+export type CompleteMfaLoginResponses = {
+    /**
+     * Ok
+     */
+    200: AuthTokens;
+};
+
+export type CompleteMfaLoginResponse = CompleteMfaLoginResponses[keyof CompleteMfaLoginResponses];
 
 export type RefreshSessionData = {
     body: Refresh;
