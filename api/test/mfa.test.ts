@@ -89,3 +89,14 @@ it('turns off only with a fresh code, and logs in with the password alone afterw
   const audit = await t.http.get('/v1/audit-logs?action=mfa.*').set(a.auth);
   expect(audit.body.data.map((e: { action: string }) => e.action)).toEqual(['mfa.disabled', 'mfa.enrolled']);
 });
+
+it('lets a tenant require 2FA: sessions of members without it reach only self-service until they enrol', async () => {
+  const a = await newTenant(t);
+  const required = await t.http.patch(`/v1/tenants/${a.tenantId}`).set(a.auth).send({ mfa_required: true });
+  expect(required.body.mfa_required).toBe(true);
+  expectProblem(await t.http.get('/v1/customers').set(a.session), 403, 'mfa_enrollment_required');
+  expect((await t.http.get('/v1/me').set(a.session)).status).toBe(200);
+  expect((await t.http.get('/v1/customers').set(a.auth)).status).toBe(200); // API keys are machine credentials
+  await enrol(a);
+  expect((await t.http.get('/v1/customers').set(a.session)).status).toBe(200);
+});

@@ -248,6 +248,7 @@ const models: TsoaRoute.Models = {
             "parent_id": {"dataType":"union","subSchemas":[{"dataType":"string"},{"dataType":"enum","enums":[null]}],"required":true},
             "status": {"ref":"TenantStatus","required":true},
             "audit_log_retention_days": {"dataType":"integer","required":true},
+            "mfa_required": {"dataType":"boolean","required":true},
             "metadata": {"ref":"Metadata","required":true},
             "created_at": {"dataType":"string","required":true},
             "updated_at": {"dataType":"string","required":true},
@@ -281,6 +282,7 @@ const models: TsoaRoute.Models = {
         "properties": {
             "name": {"dataType":"string","validators":{"minLength":{"value":1},"maxLength":{"value":200}}},
             "audit_log_retention_days": {"dataType":"integer","validators":{"minimum":{"value":1},"maximum":{"value":3650}}},
+            "mfa_required": {"dataType":"boolean"},
             "metadata": {"ref":"Metadata"},
         },
         "additionalProperties": false,

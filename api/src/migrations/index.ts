@@ -2,10 +2,12 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261122000001_kernel } from './Migration20261122000001_kernel.js';
 import { Migration20261122000002_events } from './Migration20261122000002_events.js';
 import { Migration20261122000003_mfa } from './Migration20261122000003_mfa.js';
+import { Migration20261122000004_mfa_policy } from './Migration20261122000004_mfa_policy.js';
 
 /** Explicit list: no dynamic imports of migration files (works the same under tsc, swc and jest). */
 export const migrations: MigrationObject[] = [
   { name: 'Migration20261122000001_kernel', class: Migration20261122000001_kernel },
   { name: 'Migration20261122000002_events', class: Migration20261122000002_events },
   { name: 'Migration20261122000003_mfa', class: Migration20261122000003_mfa },
+  { name: 'Migration20261122000004_mfa_policy', class: Migration20261122000004_mfa_policy },
 ];

@@ -1308,6 +1308,8 @@ export interface components {
              * @description Audit log entries older than this many days are deleted.
              */
             audit_log_retention_days: number;
+            /** @description Members must use two-factor authentication: until they enrol, their sessions only reach `/v1/me`, sessions and MFA enrolment (403 `mfa_enrollment_required`). */
+            mfa_required: boolean;
             metadata: components["schemas"]["Metadata"];
             /** @example 2026-11-22T10:00:00.000Z */
             created_at: string;
@@ -1339,6 +1341,8 @@ export interface components {
              * @description Audit log entries older than this many days are deleted (1 to 3650).
              */
             audit_log_retention_days?: number;
+            /** @description Require two-factor authentication of members who sign in with a session (API keys are unaffected). */
+            mfa_required?: boolean;
             /** @description Keys set to "" are removed. */
             metadata?: components["schemas"]["Metadata"];
         };
@@ -4824,6 +4828,7 @@ export interface operations {
                      *           "parent_id": "string",
                      *           "status": "active",
                      *           "audit_log_retention_days": 0,
+                     *           "mfa_required": true,
                      *           "metadata": {
                      *             "crm_id": "A-1042"
                      *           },
@@ -4992,6 +4997,7 @@ export interface operations {
                      *       "parent_id": "string",
                      *       "status": "active",
                      *       "audit_log_retention_days": 0,
+                     *       "mfa_required": true,
                      *       "metadata": {
                      *         "crm_id": "A-1042"
                      *       },
@@ -5175,6 +5181,7 @@ export interface operations {
                      *       "parent_id": "string",
                      *       "status": "active",
                      *       "audit_log_retention_days": 0,
+                     *       "mfa_required": true,
                      *       "metadata": {
                      *         "crm_id": "A-1042"
                      *       },
@@ -5311,6 +5318,7 @@ export interface operations {
                  * @example {
                  *       "name": "string",
                  *       "audit_log_retention_days": 1,
+                 *       "mfa_required": true,
                  *       "metadata": {
                  *         "crm_id": "A-1042"
                  *       }
@@ -5341,6 +5349,7 @@ export interface operations {
                      *       "parent_id": "string",
                      *       "status": "active",
                      *       "audit_log_retention_days": 0,
+                     *       "mfa_required": true,
                      *       "metadata": {
                      *         "crm_id": "A-1042"
                      *       },
@@ -5524,6 +5533,7 @@ export interface operations {
                      *       "parent_id": "string",
                      *       "status": "active",
                      *       "audit_log_retention_days": 0,
+                     *       "mfa_required": true,
                      *       "metadata": {
                      *         "crm_id": "A-1042"
                      *       },
@@ -5677,6 +5687,7 @@ export interface operations {
                      *       "parent_id": "string",
                      *       "status": "active",
                      *       "audit_log_retention_days": 0,
+                     *       "mfa_required": true,
                      *       "metadata": {
                      *         "crm_id": "A-1042"
                      *       },
@@ -8974,6 +8985,7 @@ export interface operations {
                      *               "parent_id": "string",
                      *               "status": "active",
                      *               "audit_log_retention_days": 0,
+                     *               "mfa_required": true,
                      *               "metadata": {
                      *                 "crm_id": "A-1042"
                      *               },
@@ -9143,6 +9155,7 @@ export interface operations {
                      *           "parent_id": "string",
                      *           "status": "active",
                      *           "audit_log_retention_days": 0,
+                     *           "mfa_required": true,
                      *           "metadata": {
                      *             "crm_id": "A-1042"
                      *           },

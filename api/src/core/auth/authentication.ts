@@ -51,6 +51,10 @@ export async function expressAuthentication(req: Request, securityName: string, 
   if (!principal) throw unauthorized('This operation needs credentials: an API key or a session access token as a bearer token.');
   // tsoa reports the last failing scheme; checking scopes first makes a valid credential without the
   // permission a 403 whichever scheme it is.
+  // A member of a tenant that requires 2FA, not enrolled yet: only unscoped self-service (me, sessions, MFA).
+  if (principal.restriction === 'mfa_enrollment_required' && scopes.length) {
+    throw forbidden('This tenant requires two-factor authentication: enrol with POST /v1/me/mfa/totp first.', 'mfa_enrollment_required');
+  }
   const missing = scopes.filter((s) => !principal.permissions.has(s));
   if (missing.length) throw forbidden(`This credential lacks the ${missing.map((m) => `'${m}'`).join(', ')} permission.`, 'missing_permission');
   if (securityName === 'session' && principal.actor.type !== 'user') {

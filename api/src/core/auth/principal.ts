@@ -15,6 +15,8 @@ export interface Principal {
   mode: 'live' | 'test';
   /** Requests per minute for this credential. */
   rateLimit: number;
+  /** Set when the tenant requires two-factor authentication and this user has not enrolled yet. */
+  restriction?: 'mfa_enrollment_required';
 }
 
 export interface Ctx {

@@ -9,7 +9,7 @@ import { isId } from '../../core/ids.js';
 import type { MembersService } from '../members/members.service.js';
 import type { RolesService } from '../roles/roles.service.js';
 import { visibleTenants } from '../tenants/tenants.repository.js';
-import { Session } from './auth.entity.js';
+import { Session, User } from './auth.entity.js';
 
 interface KeyRow {
   id: string;
@@ -23,7 +23,7 @@ interface KeyRow {
   previous_expires_at: Date | null;
 }
 
-type Credential = Omit<Principal, 'tenantId'>;
+type Credential = Omit<Principal, 'tenantId'> & { mfaEnrolled?: boolean };
 
 /**
  * Turns a bearer token into a principal: a session access token (JWT naming a live session, whose
@@ -66,9 +66,11 @@ export function credentialResolver(deps: Deps, roles: RolesService, members: Mem
     const membership = await members.findByUser(em, s.userId);
     const granted = membership && (await roles.permissionsOf(em, membership.role));
     if (!granted) throw unauthorized('You are no longer a member of this tenant; sign in again.', 'membership_removed');
+    const user = await em.findOneOrFail(User, { id: s.userId });
     return {
       credentialTenantId: s.tenantId,
       actor: { type: 'user', id: s.userId },
+      mfaEnrolled: !!user.totpEnabledAt,
       userId: s.userId,
       sessionId: s.id,
       permissions: new Set(granted),
@@ -86,7 +88,9 @@ export function credentialResolver(deps: Deps, roles: RolesService, members: Mem
     if (!own || !target) throw notFound('tenant', tenantId);
     if (own.status === 'suspended' || target.status === 'suspended')
       throw forbidden('This tenant is suspended; contact its administrator.', 'tenant_suspended');
-    return { ...credential, tenantId };
+    const { mfaEnrolled, ...principal } = credential;
+    if (principal.actor.type === 'user' && mfaEnrolled === false && own.mfaRequired) return { ...principal, tenantId, restriction: 'mfa_enrollment_required' };
+    return { ...principal, tenantId };
   }
 
   return async (token, acting) => {

@@ -13,6 +13,8 @@ export interface TenantDto {
   status: TenantStatus;
   /** Audit log entries older than this many days are deleted. */
   audit_log_retention_days: number;
+  /** Members must use two-factor authentication: until they enrol, their sessions only reach `/v1/me`, sessions and MFA enrolment (403 `mfa_enrollment_required`). */
+  mfa_required: boolean;
   metadata: Metadata;
   /** @example "2026-11-22T10:00:00.000Z" */
   created_at: string;
@@ -44,6 +46,8 @@ export interface TenantUpdate {
    * @maximum 3650
    */
   audit_log_retention_days?: number;
+  /** Require two-factor authentication of members who sign in with a session (API keys are unaffected). */
+  mfa_required?: boolean;
   /** Keys set to "" are removed. */
   metadata?: Metadata;
 }
@@ -57,6 +61,7 @@ export function toTenantDto(t: Tenant): TenantDto {
     parent_id: t.parentId,
     status: t.status,
     audit_log_retention_days: t.auditRetentionDays,
+    mfa_required: t.mfaRequired,
     metadata: t.metadata,
     created_at: t.createdAt.toISOString(),
     updated_at: t.updatedAt.toISOString(),

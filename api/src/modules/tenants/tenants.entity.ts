@@ -7,7 +7,7 @@ export type TenantStatus = 'active' | 'suspended';
 /** Row-level security shows a tenant and its whole subtree (`path` holds every ancestor id). */
 @Entity({ tableName: 'tenants' })
 export class Tenant {
-  [OptionalProps]?: 'createdAt' | 'updatedAt' | 'status' | 'metadata' | 'path' | 'parentId' | 'auditRetentionDays';
+  [OptionalProps]?: 'createdAt' | 'updatedAt' | 'status' | 'metadata' | 'path' | 'parentId' | 'auditRetentionDays' | 'mfaRequired';
   @PrimaryKey({ type: 'text' }) id!: string;
   @Property({ type: 'text' }) name!: string;
   @Property({ type: 'text' }) kind!: TenantKind;
@@ -15,6 +15,8 @@ export class Tenant {
   @Property({ type: 'string[]', columnType: 'text[]' }) path: string[] = [];
   @Property({ type: 'text' }) status: TenantStatus = 'active';
   @Property({ type: 'integer' }) auditRetentionDays: number = 365;
+  /** Members must use two-factor authentication; until they enrol, their sessions can only manage it. */
+  @Property({ type: 'boolean' }) mfaRequired: boolean = false;
   @Property({ type: 'json' }) metadata: Record<string, string> = {};
   @Property({ type: 'datetime', columnType: 'timestamptz' }) createdAt: Date = new Date();
   @Property({ type: 'datetime', columnType: 'timestamptz', onUpdate: () => new Date() }) updatedAt: Date = new Date();

@@ -90,6 +90,7 @@ export class TenantsService {
       const before = toTenantDto(tenant);
       if (input.name !== undefined) tenant.name = input.name;
       if (input.audit_log_retention_days !== undefined) tenant.auditRetentionDays = input.audit_log_retention_days;
+      if (input.mfa_required !== undefined) tenant.mfaRequired = input.mfa_required;
       tenant.metadata = mergeMetadata(tenant.metadata, input.metadata);
       await em.flush();
       const dto = toTenantDto(tenant);

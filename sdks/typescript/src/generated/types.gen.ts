@@ -257,6 +257,10 @@ export type TenantDto = {
      * Audit log entries older than this many days are deleted.
      */
     audit_log_retention_days: number;
+    /**
+     * Members must use two-factor authentication: until they enrol, their sessions only reach `/v1/me`, sessions and MFA enrolment (403 `mfa_enrollment_required`).
+     */
+    mfa_required: boolean;
     metadata: Metadata;
     created_at: string;
     updated_at: string;
@@ -290,6 +294,10 @@ export type TenantUpdate = {
      * Audit log entries older than this many days are deleted (1 to 3650).
      */
     audit_log_retention_days?: number;
+    /**
+     * Require two-factor authentication of members who sign in with a session (API keys are unaffected).
+     */
+    mfa_required?: boolean;
     /**
      * Keys set to "" are removed.
      */
