@@ -7,7 +7,7 @@ import { Membership } from './members/members.entity.js';
 import { Role } from './roles/roles.entity.js';
 import { Tenant } from './tenants/tenants.entity.js';
 import { WebhookDelivery, WebhookEndpoint } from './webhooks/webhooks.entity.js';
-import { MfaChallengeRow, RecoveryCode } from './mfa/mfa.entity.js';
+import { MfaChallengeRow, RecoveryCode } from './auth/mfa.entity.js';
 
 /** Every entity, for the ORM. Each module owns its own. */
 export const entities = [

@@ -7,7 +7,7 @@ import { InvitationsService } from './invitations/invitations.service.js';
 import { MembersService } from './members/members.service.js';
 import { RolesService } from './roles/roles.service.js';
 import { TenantsService } from './tenants/tenants.service.js';
-import { MfaService } from './mfa/mfa.service.js';
+import { MfaService } from './auth/mfa.service.js';
 import { AuditService } from './audit/audit.service.js';
 import { EventsService } from './events/events.service.js';
 import { SvixBackend } from './webhooks/svix.js';

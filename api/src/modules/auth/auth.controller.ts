@@ -3,7 +3,7 @@ import { Body, Controller, Delete, Get, NoSecurity, OperationId, Path, Post, Req
 import { clientOf, ctxOf } from '../../core/http/context.js';
 import type { Problem } from '../../core/http/problem.js';
 import type { Services } from '../services.js';
-import type { MfaLogin } from '../mfa/mfa.dto.js';
+import type { MfaLogin } from './mfa.dto.js';
 import type {
   Accepted,
   AuthTokens,

@@ -15,8 +15,8 @@ import { newId } from '../../core/ids.js';
 import type { MembersService } from '../members/members.service.js';
 import { buildTenant } from '../tenants/tenants.service.js';
 import { EmailToken, RefreshToken, Session, User, type EmailTokenPurpose } from './auth.entity.js';
-import type { MfaService } from '../mfa/mfa.service.js';
-import type { MfaLogin } from '../mfa/mfa.dto.js';
+import type { MfaService } from './mfa.service.js';
+import type { MfaLogin } from './mfa.dto.js';
 import type {
   Accepted,
   AuthTokens,

@@ -5,7 +5,7 @@ import { userEvents, type UserEvent } from '../auth/auth.events.js';
 import { customerEvents, type CustomerEvent } from '../customers/customers.events.js';
 import { invitationEvents, type InvitationEvent } from '../invitations/invitations.events.js';
 import { memberEvents, type MemberEvent } from '../members/members.events.js';
-import { mfaEvents, type MfaEvent } from '../mfa/mfa.events.js';
+import { mfaEvents, type MfaEvent } from '../auth/mfa.events.js';
 import { roleEvents, type RoleEvent } from '../roles/roles.events.js';
 import { tenantEvents, type TenantEvent } from '../tenants/tenants.events.js';
 import { webhookEndpointEvents, type WebhookEndpointEvent } from '../webhooks/webhooks.events.js';

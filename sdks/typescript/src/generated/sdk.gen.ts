@@ -488,76 +488,6 @@ export const updateRole = <ThrowOnError extends boolean = false>(options: Option
 });
 
 /**
- * Retrieve two-factor status
- *
- * Whether two-factor authentication is on, and how many recovery codes are left.
- */
-export const getMfaStatus = <ThrowOnError extends boolean = false>(options?: Options<GetMfaStatusData, ThrowOnError>): RequestResult<GetMfaStatusResponses, GetMfaStatusErrors, ThrowOnError> => (options?.client ?? client).get<GetMfaStatusResponses, GetMfaStatusErrors, ThrowOnError>({
-    security: [{
-            key: 'session',
-            scheme: 'bearer',
-            type: 'http'
-        }],
-    url: '/v1/me/mfa',
-    ...options
-});
-
-/**
- * Turn off two-factor authentication
- *
- * Turns two-factor authentication off. Needs a current code (or a recovery code), not just a session.
- */
-export const disableTotp = <ThrowOnError extends boolean = false>(options: Options<DisableTotpData, ThrowOnError>): RequestResult<DisableTotpResponses, DisableTotpErrors, ThrowOnError> => (options.client ?? client).delete<DisableTotpResponses, DisableTotpErrors, ThrowOnError>({
-    security: [{
-            key: 'session',
-            scheme: 'bearer',
-            type: 'http'
-        }],
-    url: '/v1/me/mfa/totp',
-    ...options,
-    headers: {
-        'Content-Type': 'application/json',
-        ...options.headers
-    }
-});
-
-/**
- * Start TOTP enrolment
- *
- * Starts TOTP enrolment: a new secret and its otpauth:// URI (show it as a QR code). It takes effect
- * when confirmed with a first code.
- */
-export const startTotpEnrollment = <ThrowOnError extends boolean = false>(options?: Options<StartTotpEnrollmentData, ThrowOnError>): RequestResult<StartTotpEnrollmentResponses, StartTotpEnrollmentErrors, ThrowOnError> => (options?.client ?? client).post<StartTotpEnrollmentResponses, StartTotpEnrollmentErrors, ThrowOnError>({
-    security: [{
-            key: 'session',
-            scheme: 'bearer',
-            type: 'http'
-        }],
-    url: '/v1/me/mfa/totp',
-    ...options
-});
-
-/**
- * Confirm TOTP enrolment
- *
- * Confirms enrolment with a code from the app, turning two-factor authentication on. Answers the
- * 10 single-use recovery codes, shown this once.
- */
-export const confirmTotpEnrollment = <ThrowOnError extends boolean = false>(options: Options<ConfirmTotpEnrollmentData, ThrowOnError>): RequestResult<ConfirmTotpEnrollmentResponses, ConfirmTotpEnrollmentErrors, ThrowOnError> => (options.client ?? client).post<ConfirmTotpEnrollmentResponses, ConfirmTotpEnrollmentErrors, ThrowOnError>({
-    security: [{
-            key: 'session',
-            scheme: 'bearer',
-            type: 'http'
-        }],
-    url: '/v1/me/mfa/totp/confirm',
-    ...options,
-    headers: {
-        'Content-Type': 'application/json',
-        ...options.headers
-    }
-});
-
-/**
  * List members
  *
  * Lists the tenant's members, newest first.
@@ -867,6 +797,76 @@ export const updateCustomer = <ThrowOnError extends boolean = false>(options: Op
             type: 'http'
         }],
     url: '/v1/customers/{id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Retrieve two-factor status
+ *
+ * Whether two-factor authentication is on, and how many recovery codes are left.
+ */
+export const getMfaStatus = <ThrowOnError extends boolean = false>(options?: Options<GetMfaStatusData, ThrowOnError>): RequestResult<GetMfaStatusResponses, GetMfaStatusErrors, ThrowOnError> => (options?.client ?? client).get<GetMfaStatusResponses, GetMfaStatusErrors, ThrowOnError>({
+    security: [{
+            key: 'session',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/v1/me/mfa',
+    ...options
+});
+
+/**
+ * Turn off two-factor authentication
+ *
+ * Turns two-factor authentication off. Needs a current code (or a recovery code), not just a session.
+ */
+export const disableTotp = <ThrowOnError extends boolean = false>(options: Options<DisableTotpData, ThrowOnError>): RequestResult<DisableTotpResponses, DisableTotpErrors, ThrowOnError> => (options.client ?? client).delete<DisableTotpResponses, DisableTotpErrors, ThrowOnError>({
+    security: [{
+            key: 'session',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/v1/me/mfa/totp',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Start TOTP enrolment
+ *
+ * Starts TOTP enrolment: a new secret and its otpauth:// URI (show it as a QR code). It takes effect
+ * when confirmed with a first code.
+ */
+export const startTotpEnrollment = <ThrowOnError extends boolean = false>(options?: Options<StartTotpEnrollmentData, ThrowOnError>): RequestResult<StartTotpEnrollmentResponses, StartTotpEnrollmentErrors, ThrowOnError> => (options?.client ?? client).post<StartTotpEnrollmentResponses, StartTotpEnrollmentErrors, ThrowOnError>({
+    security: [{
+            key: 'session',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/v1/me/mfa/totp',
+    ...options
+});
+
+/**
+ * Confirm TOTP enrolment
+ *
+ * Confirms enrolment with a code from the app, turning two-factor authentication on. Answers the
+ * 10 single-use recovery codes, shown this once.
+ */
+export const confirmTotpEnrollment = <ThrowOnError extends boolean = false>(options: Options<ConfirmTotpEnrollmentData, ThrowOnError>): RequestResult<ConfirmTotpEnrollmentResponses, ConfirmTotpEnrollmentErrors, ThrowOnError> => (options.client ?? client).post<ConfirmTotpEnrollmentResponses, ConfirmTotpEnrollmentErrors, ThrowOnError>({
+    security: [{
+            key: 'session',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/v1/me/mfa/totp/confirm',
     ...options,
     headers: {
         'Content-Type': 'application/json',

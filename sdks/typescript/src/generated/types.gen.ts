@@ -375,43 +375,6 @@ export type DeletedRole = {
     deleted: true;
 };
 
-export type MfaStatus = {
-    object: 'mfa_status';
-    totp_enabled: boolean;
-    /**
-     * Also true while an enrolment waits for its first code.
-     */
-    totp_pending: boolean;
-    recovery_codes_remaining: number;
-};
-
-export type TotpEnrollment = {
-    object: 'totp_enrollment';
-    /**
-     * The shared secret (base32), for typing into an authenticator app.
-     */
-    secret: string;
-    /**
-     * The same secret as an otpauth:// URI: render it as a QR code.
-     */
-    otpauth_uri: string;
-};
-
-export type RecoveryCodes = {
-    object: 'mfa_recovery_codes';
-    /**
-     * Shown once: each works once in place of an authenticator code. Store them somewhere safe.
-     */
-    recovery_codes: Array<string>;
-};
-
-export type MfaCode = {
-    /**
-     * A 6-digit code from the authenticator app, or a recovery code.
-     */
-    code: string;
-};
-
 export type MemberUser = {
     id: string;
     email: string;
@@ -1389,6 +1352,43 @@ export type DeletedCustomer = {
     id: string;
     object: 'customer';
     deleted: true;
+};
+
+export type MfaStatus = {
+    object: 'mfa_status';
+    totp_enabled: boolean;
+    /**
+     * Also true while an enrolment waits for its first code.
+     */
+    totp_pending: boolean;
+    recovery_codes_remaining: number;
+};
+
+export type TotpEnrollment = {
+    object: 'totp_enrollment';
+    /**
+     * The shared secret (base32), for typing into an authenticator app.
+     */
+    secret: string;
+    /**
+     * The same secret as an otpauth:// URI: render it as a QR code.
+     */
+    otpauth_uri: string;
+};
+
+export type RecoveryCodes = {
+    object: 'mfa_recovery_codes';
+    /**
+     * Shown once: each works once in place of an authenticator code. Store them somewhere safe.
+     */
+    recovery_codes: Array<string>;
+};
+
+export type MfaCode = {
+    /**
+     * A 6-digit code from the authenticator app, or a recovery code.
+     */
+    code: string;
 };
 
 export type Signup = {
@@ -3116,254 +3116,6 @@ export type UpdateRoleResponses = {
 
 export type UpdateRoleResponse = UpdateRoleResponses[keyof UpdateRoleResponses];
 
-export type GetMfaStatusData = {
-    body?: never;
-    headers?: {
-        /**
-         * The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400.
-         */
-        'Plinth-Version'?: '2026-11-22';
-    };
-    path?: never;
-    query?: never;
-    url: '/v1/me/mfa';
-};
-
-export type GetMfaStatusErrors = {
-    /**
-     * Malformed request
-     */
-    400: Problem;
-    /**
-     * Missing or invalid session
-     */
-    401: Problem;
-    /**
-     * Missing permission, or the tenant is suspended
-     */
-    403: Problem;
-    /**
-     * No such object, or Plinth-Tenant names a tenant outside yours
-     */
-    404: Problem;
-    /**
-     * Invalid fields
-     */
-    422: Problem;
-    /**
-     * Rate limited
-     */
-    429: Problem;
-    /**
-     * Something went wrong on our side (quote the request id)
-     */
-    500: Problem;
-};
-
-export type GetMfaStatusError = GetMfaStatusErrors[keyof GetMfaStatusErrors];
-
-export type GetMfaStatusResponses = {
-    /**
-     * Ok
-     */
-    200: MfaStatus;
-};
-
-export type GetMfaStatusResponse = GetMfaStatusResponses[keyof GetMfaStatusResponses];
-
-export type DisableTotpData = {
-    body: MfaCode;
-    headers?: {
-        /**
-         * The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400.
-         */
-        'Plinth-Version'?: '2026-11-22';
-    };
-    path?: never;
-    query?: never;
-    url: '/v1/me/mfa/totp';
-};
-
-export type DisableTotpErrors = {
-    /**
-     * Malformed request
-     */
-    400: Problem;
-    /**
-     * Missing or invalid session
-     */
-    401: Problem;
-    /**
-     * Missing permission, or the tenant is suspended
-     */
-    403: Problem;
-    /**
-     * No such object, or Plinth-Tenant names a tenant outside yours
-     */
-    404: Problem;
-    /**
-     * Two-factor authentication is not on
-     */
-    409: Problem;
-    /**
-     * The body is larger than BODY_LIMIT
-     */
-    413: Problem;
-    /**
-     * The body is not application/json
-     */
-    415: Problem;
-    /**
-     * Invalid fields
-     */
-    422: Problem;
-    /**
-     * Rate limited
-     */
-    429: Problem;
-    /**
-     * Something went wrong on our side (quote the request id)
-     */
-    500: Problem;
-};
-
-export type DisableTotpError = DisableTotpErrors[keyof DisableTotpErrors];
-
-export type DisableTotpResponses = {
-    /**
-     * Ok
-     */
-    200: MfaStatus;
-};
-
-export type DisableTotpResponse = DisableTotpResponses[keyof DisableTotpResponses];
-
-export type StartTotpEnrollmentData = {
-    body?: never;
-    headers?: {
-        /**
-         * The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400.
-         */
-        'Plinth-Version'?: '2026-11-22';
-    };
-    path?: never;
-    query?: never;
-    url: '/v1/me/mfa/totp';
-};
-
-export type StartTotpEnrollmentErrors = {
-    /**
-     * Malformed request
-     */
-    400: Problem;
-    /**
-     * Missing or invalid session
-     */
-    401: Problem;
-    /**
-     * Missing permission, or the tenant is suspended
-     */
-    403: Problem;
-    /**
-     * No such object, or Plinth-Tenant names a tenant outside yours
-     */
-    404: Problem;
-    /**
-     * Two-factor authentication is already on
-     */
-    409: Problem;
-    /**
-     * Invalid fields
-     */
-    422: Problem;
-    /**
-     * Rate limited
-     */
-    429: Problem;
-    /**
-     * Something went wrong on our side (quote the request id)
-     */
-    500: Problem;
-};
-
-export type StartTotpEnrollmentError = StartTotpEnrollmentErrors[keyof StartTotpEnrollmentErrors];
-
-export type StartTotpEnrollmentResponses = {
-    /**
-     * Ok
-     */
-    200: TotpEnrollment;
-};
-
-export type StartTotpEnrollmentResponse = StartTotpEnrollmentResponses[keyof StartTotpEnrollmentResponses];
-
-export type ConfirmTotpEnrollmentData = {
-    body: MfaCode;
-    headers?: {
-        /**
-         * The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400.
-         */
-        'Plinth-Version'?: '2026-11-22';
-    };
-    path?: never;
-    query?: never;
-    url: '/v1/me/mfa/totp/confirm';
-};
-
-export type ConfirmTotpEnrollmentErrors = {
-    /**
-     * Malformed request
-     */
-    400: Problem;
-    /**
-     * Missing or invalid session
-     */
-    401: Problem;
-    /**
-     * Missing permission, or the tenant is suspended
-     */
-    403: Problem;
-    /**
-     * No such object, or Plinth-Tenant names a tenant outside yours
-     */
-    404: Problem;
-    /**
-     * No enrolment is pending, or two-factor authentication is already on
-     */
-    409: Problem;
-    /**
-     * The body is larger than BODY_LIMIT
-     */
-    413: Problem;
-    /**
-     * The body is not application/json
-     */
-    415: Problem;
-    /**
-     * Invalid fields
-     */
-    422: Problem;
-    /**
-     * Rate limited
-     */
-    429: Problem;
-    /**
-     * Something went wrong on our side (quote the request id)
-     */
-    500: Problem;
-};
-
-export type ConfirmTotpEnrollmentError = ConfirmTotpEnrollmentErrors[keyof ConfirmTotpEnrollmentErrors];
-
-export type ConfirmTotpEnrollmentResponses = {
-    /**
-     * Ok
-     */
-    200: RecoveryCodes;
-};
-
-export type ConfirmTotpEnrollmentResponse = ConfirmTotpEnrollmentResponses[keyof ConfirmTotpEnrollmentResponses];
-
 export type ListMembersData = {
     body?: never;
     headers?: {
@@ -4379,6 +4131,254 @@ export type UpdateCustomerResponses = {
 };
 
 export type UpdateCustomerResponse = UpdateCustomerResponses[keyof UpdateCustomerResponses];
+
+export type GetMfaStatusData = {
+    body?: never;
+    headers?: {
+        /**
+         * The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400.
+         */
+        'Plinth-Version'?: '2026-11-22';
+    };
+    path?: never;
+    query?: never;
+    url: '/v1/me/mfa';
+};
+
+export type GetMfaStatusErrors = {
+    /**
+     * Malformed request
+     */
+    400: Problem;
+    /**
+     * Missing or invalid session
+     */
+    401: Problem;
+    /**
+     * Missing permission, or the tenant is suspended
+     */
+    403: Problem;
+    /**
+     * No such object, or Plinth-Tenant names a tenant outside yours
+     */
+    404: Problem;
+    /**
+     * Invalid fields
+     */
+    422: Problem;
+    /**
+     * Rate limited
+     */
+    429: Problem;
+    /**
+     * Something went wrong on our side (quote the request id)
+     */
+    500: Problem;
+};
+
+export type GetMfaStatusError = GetMfaStatusErrors[keyof GetMfaStatusErrors];
+
+export type GetMfaStatusResponses = {
+    /**
+     * Ok
+     */
+    200: MfaStatus;
+};
+
+export type GetMfaStatusResponse = GetMfaStatusResponses[keyof GetMfaStatusResponses];
+
+export type DisableTotpData = {
+    body: MfaCode;
+    headers?: {
+        /**
+         * The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400.
+         */
+        'Plinth-Version'?: '2026-11-22';
+    };
+    path?: never;
+    query?: never;
+    url: '/v1/me/mfa/totp';
+};
+
+export type DisableTotpErrors = {
+    /**
+     * Malformed request
+     */
+    400: Problem;
+    /**
+     * Missing or invalid session
+     */
+    401: Problem;
+    /**
+     * Missing permission, or the tenant is suspended
+     */
+    403: Problem;
+    /**
+     * No such object, or Plinth-Tenant names a tenant outside yours
+     */
+    404: Problem;
+    /**
+     * Two-factor authentication is not on
+     */
+    409: Problem;
+    /**
+     * The body is larger than BODY_LIMIT
+     */
+    413: Problem;
+    /**
+     * The body is not application/json
+     */
+    415: Problem;
+    /**
+     * Invalid fields
+     */
+    422: Problem;
+    /**
+     * Rate limited
+     */
+    429: Problem;
+    /**
+     * Something went wrong on our side (quote the request id)
+     */
+    500: Problem;
+};
+
+export type DisableTotpError = DisableTotpErrors[keyof DisableTotpErrors];
+
+export type DisableTotpResponses = {
+    /**
+     * Ok
+     */
+    200: MfaStatus;
+};
+
+export type DisableTotpResponse = DisableTotpResponses[keyof DisableTotpResponses];
+
+export type StartTotpEnrollmentData = {
+    body?: never;
+    headers?: {
+        /**
+         * The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400.
+         */
+        'Plinth-Version'?: '2026-11-22';
+    };
+    path?: never;
+    query?: never;
+    url: '/v1/me/mfa/totp';
+};
+
+export type StartTotpEnrollmentErrors = {
+    /**
+     * Malformed request
+     */
+    400: Problem;
+    /**
+     * Missing or invalid session
+     */
+    401: Problem;
+    /**
+     * Missing permission, or the tenant is suspended
+     */
+    403: Problem;
+    /**
+     * No such object, or Plinth-Tenant names a tenant outside yours
+     */
+    404: Problem;
+    /**
+     * Two-factor authentication is already on
+     */
+    409: Problem;
+    /**
+     * Invalid fields
+     */
+    422: Problem;
+    /**
+     * Rate limited
+     */
+    429: Problem;
+    /**
+     * Something went wrong on our side (quote the request id)
+     */
+    500: Problem;
+};
+
+export type StartTotpEnrollmentError = StartTotpEnrollmentErrors[keyof StartTotpEnrollmentErrors];
+
+export type StartTotpEnrollmentResponses = {
+    /**
+     * Ok
+     */
+    200: TotpEnrollment;
+};
+
+export type StartTotpEnrollmentResponse = StartTotpEnrollmentResponses[keyof StartTotpEnrollmentResponses];
+
+export type ConfirmTotpEnrollmentData = {
+    body: MfaCode;
+    headers?: {
+        /**
+         * The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400.
+         */
+        'Plinth-Version'?: '2026-11-22';
+    };
+    path?: never;
+    query?: never;
+    url: '/v1/me/mfa/totp/confirm';
+};
+
+export type ConfirmTotpEnrollmentErrors = {
+    /**
+     * Malformed request
+     */
+    400: Problem;
+    /**
+     * Missing or invalid session
+     */
+    401: Problem;
+    /**
+     * Missing permission, or the tenant is suspended
+     */
+    403: Problem;
+    /**
+     * No such object, or Plinth-Tenant names a tenant outside yours
+     */
+    404: Problem;
+    /**
+     * No enrolment is pending, or two-factor authentication is already on
+     */
+    409: Problem;
+    /**
+     * The body is larger than BODY_LIMIT
+     */
+    413: Problem;
+    /**
+     * The body is not application/json
+     */
+    415: Problem;
+    /**
+     * Invalid fields
+     */
+    422: Problem;
+    /**
+     * Rate limited
+     */
+    429: Problem;
+    /**
+     * Something went wrong on our side (quote the request id)
+     */
+    500: Problem;
+};
+
+export type ConfirmTotpEnrollmentError = ConfirmTotpEnrollmentErrors[keyof ConfirmTotpEnrollmentErrors];
+
+export type ConfirmTotpEnrollmentResponses = {
+    /**
+     * Ok
+     */
+    200: RecoveryCodes;
+};
+
+export type ConfirmTotpEnrollmentResponse = ConfirmTotpEnrollmentResponses[keyof ConfirmTotpEnrollmentResponses];
 
 export type SignupData = {
     body: Signup;

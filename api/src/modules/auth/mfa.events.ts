@@ -1,5 +1,5 @@
 import type { EventCatalogue, EventEnvelope } from '../../core/events/envelope.js';
-import type { UserDto } from '../auth/auth.dto.js';
+import type { UserDto } from './auth.dto.js';
 
 /** Occurs when a user turns on two-factor authentication. Sent to every tenant the user belongs to. */
 export interface MfaEnrolledEvent extends EventEnvelope {
