@@ -287,3 +287,24 @@ describe('credential cache', () => {
     expect((await t.http.get('/v1/customers').set(auth)).status).toBe(200);
   });
 });
+
+describe('suspension covers the subtree', () => {
+  it("refuses a child tenant's own credentials while an ancestor is suspended", async () => {
+    const reseller = (await t.http.post('/v1/tenants').set(rootAuth).send({ name: 'Reseller', kind: 'reseller' })).body;
+    const child = (await t.http.post('/v1/tenants').set(rootAuth).set('Plinth-Tenant', reseller.id).send({ name: 'Child of reseller' })).body;
+    expect(child.parent_id).toBe(reseller.id);
+    const key = (
+      await t.http
+        .post('/v1/api-keys')
+        .set(rootAuth)
+        .set('Plinth-Tenant', child.id)
+        .send({ name: 'child key', scopes: ['customers:read'] })
+    ).body;
+    const auth = { Authorization: `Bearer ${key.secret}` };
+    expect((await t.http.get('/v1/customers').set(auth)).status).toBe(200);
+    await t.http.post(`/v1/tenants/${reseller.id}/suspend`).set(rootAuth);
+    expectProblem(await t.http.get('/v1/customers').set(auth), 403, 'tenant_suspended');
+    await t.http.post(`/v1/tenants/${reseller.id}/resume`).set(rootAuth);
+    expect((await t.http.get('/v1/customers').set(auth)).status).toBe(200);
+  });
+});

@@ -3,6 +3,7 @@ import { Migration20261122000001_kernel } from './Migration20261122000001_kernel
 import { Migration20261122000002_events } from './Migration20261122000002_events.js';
 import { Migration20261122000003_mfa } from './Migration20261122000003_mfa.js';
 import { Migration20261122000004_mfa_policy } from './Migration20261122000004_mfa_policy.js';
+import { Migration20261122000005_suspended_ancestors } from './Migration20261122000005_suspended_ancestors.js';
 
 /** Explicit list: no dynamic imports of migration files (works the same under tsc, swc and jest). */
 export const migrations: MigrationObject[] = [
@@ -10,4 +11,5 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261122000002_events', class: Migration20261122000002_events },
   { name: 'Migration20261122000003_mfa', class: Migration20261122000003_mfa },
   { name: 'Migration20261122000004_mfa_policy', class: Migration20261122000004_mfa_policy },
+  { name: 'Migration20261122000005_suspended_ancestors', class: Migration20261122000005_suspended_ancestors },
 ];

@@ -86,8 +86,11 @@ export function credentialResolver(deps: Deps, roles: RolesService, members: Mem
     const own = tenants.find((t) => t.id === credential.credentialTenantId);
     const target = tenants.find((t) => t.id === tenantId);
     if (!own || !target) throw notFound('tenant', tenantId);
-    if (own.status === 'suspended' || target.status === 'suspended')
-      throw forbidden('This tenant is suspended; contact its administrator.', 'tenant_suspended');
+    // Suspension covers the whole subtree: the tenants themselves or any ancestor of either.
+    const [{ blocked }] = (await em.execute<{ blocked: boolean }[]>('select plinth_tenant_blocked(array[?, ?]::text[]) as blocked', [own.id, target.id])) as [
+      { blocked: boolean },
+    ];
+    if (blocked) throw forbidden('This tenant is suspended; contact its administrator.', 'tenant_suspended');
     const { mfaEnrolled, ...principal } = credential;
     if (principal.actor.type === 'user' && mfaEnrolled === false && own.mfaRequired) return { ...principal, tenantId, restriction: 'mfa_enrollment_required' };
     return { ...principal, tenantId };
