@@ -1,11 +1,12 @@
 import { Readable } from 'node:stream';
+import { nameFilter } from '../../core/db/sql.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { authorize, type Ctx } from '../../core/auth/principal.js';
 import type { Deps } from '../../core/deps.js';
 import { inTenant } from '../../core/db/unit-of-work.js';
 import { auditHash, enqueue, GENESIS_HASH, originOf, record } from '../../core/events/record.js';
 import { badRequest, conflict, notFound } from '../../core/http/errors.js';
-import { pageParams, type List } from '../../core/http/pagination.js';
+import { pageParams, toList, type List } from '../../core/http/pagination.js';
 import { isId, newId } from '../../core/ids.js';
 import {
   toAuditDto,
@@ -31,8 +32,10 @@ export function filterSql(filter: AuditLogFilter): { where: string[]; params: un
     params.push(value);
   };
   if (filter.actor) add(`actor->>'id' = ?`, filter.actor);
-  if (filter.action?.endsWith('.*')) add('action like ?', `${filter.action.slice(0, -1).replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-  else if (filter.action) add('action = ?', filter.action);
+  if (filter.action) {
+    const { sql, value } = nameFilter('action', filter.action);
+    add(sql, value);
+  }
   if (filter.target) add('target_id = ?', filter.target);
   if (filter.created_gte) add('occurred_at >= ?', new Date(filter.created_gte).toISOString());
   if (filter.created_lt) add('occurred_at < ?', new Date(filter.created_lt).toISOString());
@@ -110,9 +113,7 @@ export class AuditService {
         ...params,
         page.limit + 1,
       ]);
-      const hasMore = rows.length > page.limit;
-      const data = (hasMore ? rows.slice(0, page.limit) : rows).map(toAuditDto);
-      return { object: 'list', data, has_more: hasMore, next_cursor: hasMore ? data[data.length - 1]!.id : null };
+      return toList(rows, page, toAuditDto);
     });
   }
 

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { escapeLike } from '../../core/db/sql.js';
 import { User } from './auth.entity.js';
 
 /** The auth module's read API for other modules: users by id or email, never its tables directly. */
@@ -9,5 +10,5 @@ export async function usersById(em: EntityManager, ids: string[]): Promise<Map<s
 }
 
 export async function userByEmail(em: EntityManager, email: string): Promise<User | null> {
-  return em.findOne(User, { email: { $ilike: email.replace(/[\\%_]/g, (c) => `\\${c}`) } });
+  return em.findOne(User, { email: { $ilike: escapeLike(email) } });
 }

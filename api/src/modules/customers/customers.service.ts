@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { escapeLike } from '../../core/db/sql.js';
 import { authorize, type Ctx } from '../../core/auth/principal.js';
 import type { Deps } from '../../core/deps.js';
 import { inTenant } from '../../core/db/unit-of-work.js';
@@ -86,14 +87,7 @@ export class CustomersService {
             and ($4::timestamptz is null or created_at >= $4)
             and ($5::timestamptz is null or created_at < $5)
           order by id desc limit $6`,
-        [
-          tenantId,
-          page.startingAfter ?? null,
-          query.email ? query.email.replace(/[\\%_]/g, (c) => `\\${c}`) : null,
-          query.createdGte ?? null,
-          query.createdLt ?? null,
-          page.limit + 1,
-        ],
+        [tenantId, page.startingAfter ?? null, query.email ? escapeLike(query.email) : null, query.createdGte ?? null, query.createdLt ?? null, page.limit + 1],
       ),
     );
     return toList(rows, page, rowToCustomerDto);

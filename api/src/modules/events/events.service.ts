@@ -1,8 +1,9 @@
 import { authorize, type Ctx } from '../../core/auth/principal.js';
+import { nameFilter } from '../../core/db/sql.js';
 import type { Deps } from '../../core/deps.js';
 import { inTenant } from '../../core/db/unit-of-work.js';
 import { badRequest, notFound } from '../../core/http/errors.js';
-import { pageParams, type List } from '../../core/http/pagination.js';
+import { pageParams, toList, type List } from '../../core/http/pagination.js';
 import { isId } from '../../core/ids.js';
 import { resolvedSchema } from '../../core/spec.js';
 import { EVENT_CATALOGUE, EVENT_TYPES, type PlinthEvent } from './catalogue.js';
@@ -63,8 +64,10 @@ export class EventsService {
       params.push(value);
     };
     if (page.startingAfter) add('id < ?', page.startingAfter);
-    if (query.type?.endsWith('.*')) add('type like ?', `${query.type.slice(0, -1).replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-    else if (query.type) add('type = ?', query.type);
+    if (query.type) {
+      const { sql, value } = nameFilter('type', query.type);
+      add(sql, value);
+    }
     if (query.createdGte) add('created_at >= ?', query.createdGte.toISOString());
     if (query.createdLt) add('created_at < ?', query.createdLt.toISOString());
     return inTenant(this.deps.orm, tenantId, async (em) => {
@@ -72,9 +75,7 @@ export class EventsService {
         `select id, tenant_id, type, created_at, data, request_id from events ${where.length ? `where ${where.join(' and ')}` : ''} order by id desc limit ?`,
         [...params, page.limit + 1],
       );
-      const hasMore = rows.length > page.limit;
-      const data = (hasMore ? rows.slice(0, page.limit) : rows).map(toEventDto);
-      return { object: 'list', data, has_more: hasMore, next_cursor: hasMore ? data[data.length - 1]!.id : null };
+      return toList(rows, page, toEventDto);
     });
   }
 
