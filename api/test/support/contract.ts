@@ -6,6 +6,13 @@ import type { OpenApiSpec } from '../../src/core/spec';
 // ajv-formats is CommonJS with a default export.
 const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as typeof addFormatsModule;
 
+/** An Ajv for OpenAPI 3.0 schemas (after openApiToJsonSchema), with the string formats. */
+export function createAjv(): Ajv {
+  const ajv = new Ajv({ strict: false, allErrors: true });
+  addFormats(ajv);
+  return ajv;
+}
+
 interface Operation {
   operationId: string;
   responses: Record<string, { content?: Record<string, { schema?: unknown }> }>;
@@ -20,13 +27,12 @@ export class ContractValidator {
   readonly mismatches: string[] = [];
   readonly checked = new Set<string>();
   responses = 0;
-  private readonly ajv = new Ajv({ strict: false, allErrors: true });
+  private readonly ajv = createAjv();
   private readonly routes: { method: string; pattern: RegExp; literal: boolean; op: Operation }[];
   private readonly compiled = new Map<string, ValidateFunction>();
   private readonly components: unknown;
 
   constructor(private readonly spec: OpenApiSpec) {
-    addFormats(this.ajv);
     this.components = openApiToJsonSchema(spec.components);
     this.routes = Object.entries(spec.paths as Record<string, Record<string, Operation>>).flatMap(([path, ops]) =>
       Object.entries(ops).map(([method, op]) => ({
