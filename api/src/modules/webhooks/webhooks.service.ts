@@ -244,10 +244,7 @@ export class WebhooksService {
         'The webhook portal is served by Svix: set SVIX_API_KEY to use it. The built-in dispatcher is managed through this API.',
       );
     }
-    let url = '';
-    await this.mirror(async () => {
-      url = await this.svix!.portalUrl(tenantId);
-    });
+    const url = (await this.mirror(() => this.svix!.portalUrl(tenantId)))!;
     return { object: 'webhook_portal_session', url };
   }
 
@@ -305,9 +302,9 @@ export class WebhooksService {
   }
 
   /** Runs a Svix call; a failure aborts the request (and rolls back its transaction) with a 502. */
-  private async mirror(call: () => Promise<unknown> | undefined): Promise<void> {
+  private async mirror<T>(call: () => Promise<T> | undefined): Promise<T | undefined> {
     try {
-      await call();
+      return await call();
     } catch (err) {
       this.deps.log.error({ err: String(err) }, 'svix call failed');
       throw new ApiError(502, 'webhook_backend_unavailable', 'Bad Gateway', 'Svix did not accept the change; nothing was saved. Try again.');
