@@ -76,6 +76,8 @@ export function createApp(deps: Deps): { app: Express; services: Services } {
 
   app.use('/v1', cors(deps.config.corsAllowedOrigins));
   app.use('/v1', apiVersion);
+  // The one form post: identity providers deliver SAML responses with the HTTP-POST binding.
+  app.post('/v1/sso/saml/:connection_id/acs', express.urlencoded({ extended: false, limit: '1mb', parameterLimit: 10 }));
   app.use(requireJson);
   app.use(express.json({ limit: deps.config.bodyLimit, strict: true }));
   app.use(authenticate(services.resolveCredential, deps.limits, deps.config.tenantRateLimit));

@@ -40,6 +40,8 @@ export async function createTestApp(
     webhooks?: Partial<Config['webhooks']>;
     svix?: Config['svix'];
     corsAllowedOrigins?: string[];
+    /** The public base URL (SSO builds its ACS and callback URLs from it). */
+    publicUrl?: string;
     /**
      * A database of this test file's own, beside the run's: a worker relays every tenant's outbox, so
      * files that run workers with different settings must not share a database.
@@ -50,7 +52,14 @@ export async function createTestApp(
   const { worker: withWorker, webhooks, ownDatabase, ...overrides } = options;
   const url = testDatabaseUrl(ownDatabase);
   const base = loadConfig({ secret: TEST_SECRET, rootKey: ROOT_KEY, databaseUrl: url, rateLimitStore: 'memory' });
-  const config = { ...base, ...overrides, webhooks: { ...base.webhooks, allowPrivateNetworks: true, ...webhooks } };
+  const config = {
+    ...base,
+    publicUrl: 'http://plinth.test',
+    ...overrides,
+    webhooks: { ...base.webhooks, allowPrivateNetworks: true, ...webhooks },
+    // The tests' OIDC provider listens on loopback over http.
+    sso: { allowPrivateNetworks: true },
+  };
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const outbox: Mail[] = [];
   const mailer: Mailer = { send: async (mail) => void outbox.push(mail) };

@@ -44,6 +44,10 @@ export interface Config {
   };
   /** Browser origins allowed to call the API (CORS); `*` for any. None by default. */
   corsAllowedOrigins: string[];
+  sso: {
+    /** Development and tests only: allow OIDC issuers over http and on loopback or private networks. */
+    allowPrivateNetworks: boolean;
+  };
   /** With a key, webhooks are sent through Svix instead of the built-in dispatcher. */
   svix?: { apiKey: string; serverUrl?: string };
 }
@@ -122,6 +126,7 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
       .split(',')
       .map((o) => o.trim())
       .filter(Boolean),
+    sso: { allowPrivateNetworks: process.env.SSO_ALLOW_PRIVATE_NETWORKS === 'true' },
     svix: process.env.SVIX_API_KEY ? { apiKey: process.env.SVIX_API_KEY, serverUrl: process.env.SVIX_SERVER_URL || undefined } : undefined,
     ...overrides,
   };

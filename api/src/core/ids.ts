@@ -21,6 +21,10 @@ export const ID_PREFIXES = {
   auditExport: 'aex',
   recoveryCode: 'mrc',
   mfaChallenge: 'mfc',
+  ssoConnection: 'conn',
+  scimToken: 'stk',
+  scimGroup: 'grp',
+  ssoLogin: 'ssl',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

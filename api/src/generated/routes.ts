@@ -8,6 +8,8 @@ import { WebhooksController } from './../modules/webhooks/webhooks.controller';
 // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
 import { TenantsController } from './../modules/tenants/tenants.controller';
 // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+import { SsoController } from './../modules/sso/sso.controller';
+// WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
 import { RolesController } from './../modules/roles/roles.controller';
 // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
 import { MembersController } from './../modules/members/members.controller';
@@ -249,6 +251,8 @@ const models: TsoaRoute.Models = {
             "status": {"ref":"TenantStatus","required":true},
             "audit_log_retention_days": {"dataType":"integer","required":true},
             "mfa_required": {"dataType":"boolean","required":true},
+            "sso_required": {"dataType":"boolean","required":true},
+            "sso_redirect_uris": {"dataType":"array","array":{"dataType":"string"},"required":true},
             "metadata": {"ref":"Metadata","required":true},
             "created_at": {"dataType":"string","required":true},
             "updated_at": {"dataType":"string","required":true},
@@ -283,7 +287,210 @@ const models: TsoaRoute.Models = {
             "name": {"dataType":"string","validators":{"minLength":{"value":1},"maxLength":{"value":200}}},
             "audit_log_retention_days": {"dataType":"integer","validators":{"minimum":{"value":1},"maximum":{"value":3650}}},
             "mfa_required": {"dataType":"boolean"},
+            "sso_required": {"dataType":"boolean"},
+            "sso_redirect_uris": {"dataType":"array","array":{"dataType":"string"},"validators":{"maxItems":{"value":20}}},
             "metadata": {"ref":"Metadata"},
+        },
+        "additionalProperties": false,
+    },
+    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+    "SamlCertificateInfo": {
+        "dataType": "refObject",
+        "properties": {
+            "fingerprint_sha256": {"dataType":"string","required":true},
+            "subject": {"dataType":"union","subSchemas":[{"dataType":"string"},{"dataType":"enum","enums":[null]}],"required":true},
+            "not_after": {"dataType":"union","subSchemas":[{"dataType":"string"},{"dataType":"enum","enums":[null]}],"required":true},
+        },
+        "additionalProperties": false,
+    },
+    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+    "SamlConnectionDto": {
+        "dataType": "refObject",
+        "properties": {
+            "idp_entity_id": {"dataType":"string","required":true},
+            "idp_sso_url": {"dataType":"string","required":true},
+            "idp_certificates": {"dataType":"array","array":{"dataType":"refObject","ref":"SamlCertificateInfo"},"required":true},
+            "allow_idp_initiated": {"dataType":"boolean","required":true},
+            "sp_entity_id": {"dataType":"string","required":true},
+            "acs_url": {"dataType":"string","required":true},
+        },
+        "additionalProperties": false,
+    },
+    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+    "OidcConnectionDto": {
+        "dataType": "refObject",
+        "properties": {
+            "issuer": {"dataType":"string","required":true},
+            "client_id": {"dataType":"string","required":true},
+            "client_secret_set": {"dataType":"boolean","required":true},
+            "scopes": {"dataType":"array","array":{"dataType":"string"},"required":true},
+            "redirect_uri": {"dataType":"string","required":true},
+        },
+        "additionalProperties": false,
+    },
+    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+    "SsoAttributeMapping": {
+        "dataType": "refObject",
+        "properties": {
+            "email": {"dataType":"string","required":true,"validators":{"maxLength":{"value":200}}},
+            "name": {"dataType":"string","required":true,"validators":{"maxLength":{"value":200}}},
+            "groups": {"dataType":"string","required":true,"validators":{"maxLength":{"value":200}}},
+        },
+        "additionalProperties": false,
+    },
+    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+    "SsoGroupRole": {
+        "dataType": "refObject",
+        "properties": {
+            "group": {"dataType":"string","required":true,"validators":{"minLength":{"value":1},"maxLength":{"value":200}}},
+            "role": {"dataType":"string","required":true,"validators":{"maxLength":{"value":40}}},
+        },
+        "additionalProperties": false,
+    },
+    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+    "SsoConnectionDto": {
+        "dataType": "refObject",
+        "properties": {
+            "id": {"dataType":"string","required":true},
+            "object": {"dataType":"enum","enums":["sso_connection"],"required":true},
+            "tenant_id": {"dataType":"string","required":true},
+            "type": {"dataType":"union","subSchemas":[{"dataType":"enum","enums":["saml"]},{"dataType":"enum","enums":["oidc"]}],"required":true},
+            "name": {"dataType":"string","required":true},
+            "status": {"dataType":"union","subSchemas":[{"dataType":"enum","enums":["active"]},{"dataType":"enum","enums":["inactive"]}],"required":true},
+            "domains": {"dataType":"array","array":{"dataType":"string"},"required":true},
+            "saml": {"dataType":"union","subSchemas":[{"ref":"SamlConnectionDto"},{"dataType":"enum","enums":[null]}],"required":true},
+            "oidc": {"dataType":"union","subSchemas":[{"ref":"OidcConnectionDto"},{"dataType":"enum","enums":[null]}],"required":true},
+            "attribute_mapping": {"ref":"SsoAttributeMapping","required":true},
+            "default_role": {"dataType":"string","required":true},
+            "group_roles": {"dataType":"array","array":{"dataType":"refObject","ref":"SsoGroupRole"},"required":true},
+            "created_at": {"dataType":"string","required":true},
+            "updated_at": {"dataType":"string","required":true},
+        },
+        "additionalProperties": false,
+    },
+    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+    "SamlConnectionInput": {
+        "dataType": "refObject",
+        "properties": {
+            "metadata_xml": {"dataType":"string","validators":{"maxLength":{"value":60000}}},
+            "idp_entity_id": {"dataType":"string","validators":{"maxLength":{"value":500}}},
+            "idp_sso_url": {"dataType":"string","validators":{"maxLength":{"value":2000}}},
+            "idp_certificate": {"dataType":"string","validators":{"maxLength":{"value":10000}}},
+            "allow_idp_initiated": {"dataType":"boolean"},
+        },
+        "additionalProperties": false,
+    },
+    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+    "OidcConnectionInput": {
+        "dataType": "refObject",
+        "properties": {
+            "issuer": {"dataType":"string","validators":{"maxLength":{"value":2000}}},
+            "client_id": {"dataType":"string","validators":{"minLength":{"value":1},"maxLength":{"value":500}}},
+            "client_secret": {"dataType":"string","validators":{"minLength":{"value":1},"maxLength":{"value":2000}}},
+            "scopes": {"dataType":"array","array":{"dataType":"string"},"validators":{"maxItems":{"value":20}}},
+        },
+        "additionalProperties": false,
+    },
+    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+    "Partial_SsoAttributeMapping_": {
+        "dataType": "refAlias",
+        "type": {"dataType":"nestedObjectLiteral","nestedProperties":{"email":{"dataType":"string","validators":{"maxLength":{"value":200}}},"name":{"dataType":"string","validators":{"maxLength":{"value":200}}},"groups":{"dataType":"string","validators":{"maxLength":{"value":200}}}},"validators":{}},
+    },
+    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+    "SsoConnectionCreate": {
+        "dataType": "refObject",
+        "properties": {
+            "type": {"dataType":"union","subSchemas":[{"dataType":"enum","enums":["saml"]},{"dataType":"enum","enums":["oidc"]}],"required":true},
+            "name": {"dataType":"string","required":true,"validators":{"minLength":{"value":1},"maxLength":{"value":200}}},
+            "domains": {"dataType":"array","array":{"dataType":"string"},"validators":{"maxItems":{"value":50}}},
+            "saml": {"ref":"SamlConnectionInput"},
+            "oidc": {"ref":"OidcConnectionInput"},
+            "attribute_mapping": {"ref":"Partial_SsoAttributeMapping_"},
+            "default_role": {"dataType":"string","validators":{"maxLength":{"value":40}}},
+            "group_roles": {"dataType":"array","array":{"dataType":"refObject","ref":"SsoGroupRole"},"validators":{"maxItems":{"value":100}}},
+        },
+        "additionalProperties": false,
+    },
+    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+    "List_SsoConnectionDto_": {
+        "dataType": "refObject",
+        "properties": {
+            "object": {"dataType":"enum","enums":["list"],"required":true},
+            "data": {"dataType":"array","array":{"dataType":"refObject","ref":"SsoConnectionDto"},"required":true},
+            "has_more": {"dataType":"boolean","required":true},
+            "next_cursor": {"dataType":"union","subSchemas":[{"dataType":"string"},{"dataType":"enum","enums":[null]}],"required":true},
+        },
+        "additionalProperties": false,
+    },
+    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+    "SsoConnectionUpdate": {
+        "dataType": "refObject",
+        "properties": {
+            "name": {"dataType":"string","validators":{"minLength":{"value":1},"maxLength":{"value":200}}},
+            "status": {"dataType":"union","subSchemas":[{"dataType":"enum","enums":["active"]},{"dataType":"enum","enums":["inactive"]}]},
+            "domains": {"dataType":"array","array":{"dataType":"string"},"validators":{"maxItems":{"value":50}}},
+            "saml": {"ref":"SamlConnectionInput"},
+            "oidc": {"ref":"OidcConnectionInput"},
+            "attribute_mapping": {"ref":"Partial_SsoAttributeMapping_"},
+            "default_role": {"dataType":"string","validators":{"maxLength":{"value":40}}},
+            "group_roles": {"dataType":"array","array":{"dataType":"refObject","ref":"SsoGroupRole"},"validators":{"maxItems":{"value":100}}},
+        },
+        "additionalProperties": false,
+    },
+    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+    "DeletedSsoConnection": {
+        "dataType": "refObject",
+        "properties": {
+            "id": {"dataType":"string","required":true},
+            "object": {"dataType":"enum","enums":["sso_connection"],"required":true},
+            "deleted": {"dataType":"enum","enums":[true],"required":true},
+        },
+        "additionalProperties": false,
+    },
+    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+    "SamlAcsForm": {
+        "dataType": "refObject",
+        "properties": {
+            "SAMLResponse": {"dataType":"string","required":true,"validators":{"maxLength":{"value":500000}}},
+            "RelayState": {"dataType":"string","validators":{"maxLength":{"value":2000}}},
+        },
+        "additionalProperties": false,
+    },
+    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+    "UserDto": {
+        "dataType": "refObject",
+        "properties": {
+            "id": {"dataType":"string","required":true},
+            "object": {"dataType":"enum","enums":["user"],"required":true},
+            "email": {"dataType":"string","required":true},
+            "name": {"dataType":"string","required":true},
+            "email_verified": {"dataType":"boolean","required":true},
+            "mfa_enabled": {"dataType":"boolean","required":true},
+            "created_at": {"dataType":"string","required":true},
+        },
+        "additionalProperties": false,
+    },
+    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+    "AuthTokens": {
+        "dataType": "refObject",
+        "properties": {
+            "object": {"dataType":"enum","enums":["auth_tokens"],"required":true},
+            "token_type": {"dataType":"enum","enums":["Bearer"],"required":true},
+            "access_token": {"dataType":"string","required":true},
+            "expires_in": {"dataType":"integer","required":true},
+            "refresh_token": {"dataType":"string","required":true},
+            "session_id": {"dataType":"string","required":true},
+            "tenant_id": {"dataType":"string","required":true},
+            "user": {"ref":"UserDto","required":true},
+        },
+        "additionalProperties": false,
+    },
+    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+    "SsoTokenRequest": {
+        "dataType": "refObject",
+        "properties": {
+            "code": {"dataType":"string","required":true,"validators":{"minLength":{"value":1},"maxLength":{"value":200}}},
+            "code_verifier": {"dataType":"string","validators":{"minLength":{"value":43},"maxLength":{"value":128}}},
         },
         "additionalProperties": false,
     },
@@ -389,6 +596,7 @@ const models: TsoaRoute.Models = {
             "object": {"dataType":"enum","enums":["member"],"required":true},
             "user": {"ref":"MemberUser","required":true},
             "role": {"dataType":"string","required":true},
+            "status": {"dataType":"union","subSchemas":[{"dataType":"enum","enums":["active"]},{"dataType":"enum","enums":["deactivated"]}],"required":true},
             "created_at": {"dataType":"string","required":true},
             "updated_at": {"dataType":"string","required":true},
         },
@@ -473,35 +681,6 @@ const models: TsoaRoute.Models = {
             "data": {"dataType":"array","array":{"dataType":"refObject","ref":"InvitationDto"},"required":true},
             "has_more": {"dataType":"boolean","required":true},
             "next_cursor": {"dataType":"union","subSchemas":[{"dataType":"string"},{"dataType":"enum","enums":[null]}],"required":true},
-        },
-        "additionalProperties": false,
-    },
-    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
-    "UserDto": {
-        "dataType": "refObject",
-        "properties": {
-            "id": {"dataType":"string","required":true},
-            "object": {"dataType":"enum","enums":["user"],"required":true},
-            "email": {"dataType":"string","required":true},
-            "name": {"dataType":"string","required":true},
-            "email_verified": {"dataType":"boolean","required":true},
-            "mfa_enabled": {"dataType":"boolean","required":true},
-            "created_at": {"dataType":"string","required":true},
-        },
-        "additionalProperties": false,
-    },
-    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
-    "AuthTokens": {
-        "dataType": "refObject",
-        "properties": {
-            "object": {"dataType":"enum","enums":["auth_tokens"],"required":true},
-            "token_type": {"dataType":"enum","enums":["Bearer"],"required":true},
-            "access_token": {"dataType":"string","required":true},
-            "expires_in": {"dataType":"integer","required":true},
-            "refresh_token": {"dataType":"string","required":true},
-            "session_id": {"dataType":"string","required":true},
-            "tenant_id": {"dataType":"string","required":true},
-            "user": {"ref":"UserDto","required":true},
         },
         "additionalProperties": false,
     },
@@ -673,9 +852,37 @@ const models: TsoaRoute.Models = {
         "additionalProperties": false,
     },
     // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+    "MemberProvisionedEvent": {
+        "dataType": "refObject",
+        "properties": {
+            "id": {"dataType":"string","required":true},
+            "object": {"dataType":"enum","enums":["event"],"required":true},
+            "created_at": {"dataType":"string","required":true},
+            "tenant_id": {"dataType":"string","required":true},
+            "request": {"dataType":"nestedObjectLiteral","nestedProperties":{"id":{"dataType":"union","subSchemas":[{"dataType":"string"},{"dataType":"enum","enums":[null]}],"required":true}},"required":true},
+            "type": {"dataType":"enum","enums":["member.provisioned"],"required":true},
+            "data": {"dataType":"nestedObjectLiteral","nestedProperties":{"object":{"ref":"MemberDto","required":true}},"required":true},
+        },
+        "additionalProperties": false,
+    },
+    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+    "MemberDeprovisionedEvent": {
+        "dataType": "refObject",
+        "properties": {
+            "id": {"dataType":"string","required":true},
+            "object": {"dataType":"enum","enums":["event"],"required":true},
+            "created_at": {"dataType":"string","required":true},
+            "tenant_id": {"dataType":"string","required":true},
+            "request": {"dataType":"nestedObjectLiteral","nestedProperties":{"id":{"dataType":"union","subSchemas":[{"dataType":"string"},{"dataType":"enum","enums":[null]}],"required":true}},"required":true},
+            "type": {"dataType":"enum","enums":["member.deprovisioned"],"required":true},
+            "data": {"dataType":"nestedObjectLiteral","nestedProperties":{"object":{"ref":"MemberDto","required":true}},"required":true},
+        },
+        "additionalProperties": false,
+    },
+    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
     "MemberEvent": {
         "dataType": "refAlias",
-        "type": {"dataType":"union","subSchemas":[{"ref":"MemberCreatedEvent"},{"ref":"MemberUpdatedEvent"},{"ref":"MemberDeletedEvent"}],"validators":{}},
+        "type": {"dataType":"union","subSchemas":[{"ref":"MemberCreatedEvent"},{"ref":"MemberUpdatedEvent"},{"ref":"MemberDeletedEvent"},{"ref":"MemberProvisionedEvent"},{"ref":"MemberDeprovisionedEvent"}],"validators":{}},
     },
     // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
     "InvitationCreatedEvent": {
@@ -1023,6 +1230,99 @@ const models: TsoaRoute.Models = {
         "type": {"dataType":"union","subSchemas":[{"ref":"MfaEnrolledEvent"},{"ref":"MfaDisabledEvent"}],"validators":{}},
     },
     // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+    "SsoConnectionCreatedEvent": {
+        "dataType": "refObject",
+        "properties": {
+            "id": {"dataType":"string","required":true},
+            "object": {"dataType":"enum","enums":["event"],"required":true},
+            "created_at": {"dataType":"string","required":true},
+            "tenant_id": {"dataType":"string","required":true},
+            "request": {"dataType":"nestedObjectLiteral","nestedProperties":{"id":{"dataType":"union","subSchemas":[{"dataType":"string"},{"dataType":"enum","enums":[null]}],"required":true}},"required":true},
+            "type": {"dataType":"enum","enums":["sso_connection.created"],"required":true},
+            "data": {"dataType":"nestedObjectLiteral","nestedProperties":{"object":{"ref":"SsoConnectionDto","required":true}},"required":true},
+        },
+        "additionalProperties": false,
+    },
+    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+    "SsoConnectionUpdatedEvent": {
+        "dataType": "refObject",
+        "properties": {
+            "id": {"dataType":"string","required":true},
+            "object": {"dataType":"enum","enums":["event"],"required":true},
+            "created_at": {"dataType":"string","required":true},
+            "tenant_id": {"dataType":"string","required":true},
+            "request": {"dataType":"nestedObjectLiteral","nestedProperties":{"id":{"dataType":"union","subSchemas":[{"dataType":"string"},{"dataType":"enum","enums":[null]}],"required":true}},"required":true},
+            "type": {"dataType":"enum","enums":["sso_connection.updated"],"required":true},
+            "data": {"dataType":"nestedObjectLiteral","nestedProperties":{"previous_attributes":{"ref":"PreviousAttributes","required":true},"object":{"ref":"SsoConnectionDto","required":true}},"required":true},
+        },
+        "additionalProperties": false,
+    },
+    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+    "SsoConnectionDeletedEvent": {
+        "dataType": "refObject",
+        "properties": {
+            "id": {"dataType":"string","required":true},
+            "object": {"dataType":"enum","enums":["event"],"required":true},
+            "created_at": {"dataType":"string","required":true},
+            "tenant_id": {"dataType":"string","required":true},
+            "request": {"dataType":"nestedObjectLiteral","nestedProperties":{"id":{"dataType":"union","subSchemas":[{"dataType":"string"},{"dataType":"enum","enums":[null]}],"required":true}},"required":true},
+            "type": {"dataType":"enum","enums":["sso_connection.deleted"],"required":true},
+            "data": {"dataType":"nestedObjectLiteral","nestedProperties":{"object":{"ref":"SsoConnectionDto","required":true}},"required":true},
+        },
+        "additionalProperties": false,
+    },
+    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+    "SsoLoginDto": {
+        "dataType": "refObject",
+        "properties": {
+            "id": {"dataType":"string","required":true},
+            "object": {"dataType":"enum","enums":["sso_login"],"required":true},
+            "connection_id": {"dataType":"string","required":true},
+            "connection_type": {"dataType":"union","subSchemas":[{"dataType":"enum","enums":["saml"]},{"dataType":"enum","enums":["oidc"]}],"required":true},
+            "outcome": {"dataType":"union","subSchemas":[{"dataType":"enum","enums":["succeeded"]},{"dataType":"enum","enums":["failed"]}],"required":true},
+            "user_id": {"dataType":"union","subSchemas":[{"dataType":"string"},{"dataType":"enum","enums":[null]}],"required":true},
+            "email": {"dataType":"union","subSchemas":[{"dataType":"string"},{"dataType":"enum","enums":[null]}],"required":true},
+            "reason": {"dataType":"union","subSchemas":[{"dataType":"string"},{"dataType":"enum","enums":[null]}],"required":true},
+            "detail": {"dataType":"union","subSchemas":[{"dataType":"string"},{"dataType":"enum","enums":[null]}],"required":true},
+            "provisioned": {"dataType":"boolean","required":true},
+            "created_at": {"dataType":"string","required":true},
+        },
+        "additionalProperties": false,
+    },
+    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+    "SsoLoginSucceededEvent": {
+        "dataType": "refObject",
+        "properties": {
+            "id": {"dataType":"string","required":true},
+            "object": {"dataType":"enum","enums":["event"],"required":true},
+            "created_at": {"dataType":"string","required":true},
+            "tenant_id": {"dataType":"string","required":true},
+            "request": {"dataType":"nestedObjectLiteral","nestedProperties":{"id":{"dataType":"union","subSchemas":[{"dataType":"string"},{"dataType":"enum","enums":[null]}],"required":true}},"required":true},
+            "type": {"dataType":"enum","enums":["sso.login.succeeded"],"required":true},
+            "data": {"dataType":"nestedObjectLiteral","nestedProperties":{"object":{"ref":"SsoLoginDto","required":true}},"required":true},
+        },
+        "additionalProperties": false,
+    },
+    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+    "SsoLoginFailedEvent": {
+        "dataType": "refObject",
+        "properties": {
+            "id": {"dataType":"string","required":true},
+            "object": {"dataType":"enum","enums":["event"],"required":true},
+            "created_at": {"dataType":"string","required":true},
+            "tenant_id": {"dataType":"string","required":true},
+            "request": {"dataType":"nestedObjectLiteral","nestedProperties":{"id":{"dataType":"union","subSchemas":[{"dataType":"string"},{"dataType":"enum","enums":[null]}],"required":true}},"required":true},
+            "type": {"dataType":"enum","enums":["sso.login.failed"],"required":true},
+            "data": {"dataType":"nestedObjectLiteral","nestedProperties":{"object":{"ref":"SsoLoginDto","required":true}},"required":true},
+        },
+        "additionalProperties": false,
+    },
+    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+    "SsoEvent": {
+        "dataType": "refAlias",
+        "type": {"dataType":"union","subSchemas":[{"ref":"SsoConnectionCreatedEvent"},{"ref":"SsoConnectionUpdatedEvent"},{"ref":"SsoConnectionDeletedEvent"},{"ref":"SsoLoginSucceededEvent"},{"ref":"SsoLoginFailedEvent"}],"validators":{}},
+    },
+    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
     "AuditActor": {
         "dataType": "refObject",
         "properties": {
@@ -1080,7 +1380,7 @@ const models: TsoaRoute.Models = {
     // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
     "PlinthEvent": {
         "dataType": "refAlias",
-        "type": {"dataType":"union","subSchemas":[{"ref":"TenantEvent"},{"ref":"UserEvent"},{"ref":"MemberEvent"},{"ref":"InvitationEvent"},{"ref":"RoleEvent"},{"ref":"ApiKeyEvent"},{"ref":"CustomerEvent"},{"ref":"WebhookEndpointEvent"},{"ref":"MfaEvent"},{"ref":"AuditEvent"}],"validators":{}},
+        "type": {"dataType":"union","subSchemas":[{"ref":"TenantEvent"},{"ref":"UserEvent"},{"ref":"MemberEvent"},{"ref":"InvitationEvent"},{"ref":"RoleEvent"},{"ref":"ApiKeyEvent"},{"ref":"CustomerEvent"},{"ref":"WebhookEndpointEvent"},{"ref":"MfaEvent"},{"ref":"SsoEvent"},{"ref":"AuditEvent"}],"validators":{}},
     },
     // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
     "List_PlinthEvent_": {
@@ -2124,6 +2424,385 @@ export function RegisterRoutes(app: Router) {
 
               await templateService.apiHandler({
                 methodName: 'resumeTenant',
+                controller,
+                response,
+                next,
+                validatedArgs,
+                successStatus: undefined,
+              });
+            } catch (err) {
+                return next(err);
+            }
+        });
+        // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+        const argsSsoController_createSsoConnection: Record<string, TsoaRoute.ParameterSchema> = {
+                req: {"in":"request","name":"req","required":true,"dataType":"object"},
+                body: {"in":"body","name":"body","required":true,"ref":"SsoConnectionCreate"},
+        };
+        app.post('/v1/sso/connections',
+            authenticateMiddleware([{"apiKey":["sso:write"]},{"session":["sso:write"]}]),
+            ...(fetchMiddlewares<RequestHandler>(SsoController)),
+            ...(fetchMiddlewares<RequestHandler>(SsoController.prototype.createSsoConnection)),
+
+            async function SsoController_createSsoConnection(request: ExRequest, response: ExResponse, next: any) {
+
+            // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+
+            let validatedArgs: any[] = [];
+            try {
+                validatedArgs = templateService.getValidatedArgs({ args: argsSsoController_createSsoConnection, request, response });
+
+                const container: IocContainer = typeof iocContainer === 'function' ? (iocContainer as IocContainerFactory)(request) : iocContainer;
+
+                const controller: any = await container.get<SsoController>(SsoController);
+                if (typeof controller['setStatus'] === 'function') {
+                controller.setStatus(undefined);
+                }
+
+              await templateService.apiHandler({
+                methodName: 'createSsoConnection',
+                controller,
+                response,
+                next,
+                validatedArgs,
+                successStatus: 201,
+              });
+            } catch (err) {
+                return next(err);
+            }
+        });
+        // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+        const argsSsoController_listSsoConnections: Record<string, TsoaRoute.ParameterSchema> = {
+                req: {"in":"request","name":"req","required":true,"dataType":"object"},
+                limit: {"in":"query","name":"limit","dataType":"integer","validators":{"isInt":{"errorMsg":"limit"},"minimum":{"value":1},"maximum":{"value":100}}},
+                starting_after: {"in":"query","name":"starting_after","dataType":"string","validators":{"maxLength":{"value":64}}},
+        };
+        app.get('/v1/sso/connections',
+            authenticateMiddleware([{"apiKey":["sso:read"]},{"session":["sso:read"]}]),
+            ...(fetchMiddlewares<RequestHandler>(SsoController)),
+            ...(fetchMiddlewares<RequestHandler>(SsoController.prototype.listSsoConnections)),
+
+            async function SsoController_listSsoConnections(request: ExRequest, response: ExResponse, next: any) {
+
+            // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+
+            let validatedArgs: any[] = [];
+            try {
+                validatedArgs = templateService.getValidatedArgs({ args: argsSsoController_listSsoConnections, request, response });
+
+                const container: IocContainer = typeof iocContainer === 'function' ? (iocContainer as IocContainerFactory)(request) : iocContainer;
+
+                const controller: any = await container.get<SsoController>(SsoController);
+                if (typeof controller['setStatus'] === 'function') {
+                controller.setStatus(undefined);
+                }
+
+              await templateService.apiHandler({
+                methodName: 'listSsoConnections',
+                controller,
+                response,
+                next,
+                validatedArgs,
+                successStatus: undefined,
+              });
+            } catch (err) {
+                return next(err);
+            }
+        });
+        // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+        const argsSsoController_getSsoConnection: Record<string, TsoaRoute.ParameterSchema> = {
+                req: {"in":"request","name":"req","required":true,"dataType":"object"},
+                id: {"in":"path","name":"id","required":true,"dataType":"string","validators":{"maxLength":{"value":64}}},
+        };
+        app.get('/v1/sso/connections/:id',
+            authenticateMiddleware([{"apiKey":["sso:read"]},{"session":["sso:read"]}]),
+            ...(fetchMiddlewares<RequestHandler>(SsoController)),
+            ...(fetchMiddlewares<RequestHandler>(SsoController.prototype.getSsoConnection)),
+
+            async function SsoController_getSsoConnection(request: ExRequest, response: ExResponse, next: any) {
+
+            // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+
+            let validatedArgs: any[] = [];
+            try {
+                validatedArgs = templateService.getValidatedArgs({ args: argsSsoController_getSsoConnection, request, response });
+
+                const container: IocContainer = typeof iocContainer === 'function' ? (iocContainer as IocContainerFactory)(request) : iocContainer;
+
+                const controller: any = await container.get<SsoController>(SsoController);
+                if (typeof controller['setStatus'] === 'function') {
+                controller.setStatus(undefined);
+                }
+
+              await templateService.apiHandler({
+                methodName: 'getSsoConnection',
+                controller,
+                response,
+                next,
+                validatedArgs,
+                successStatus: undefined,
+              });
+            } catch (err) {
+                return next(err);
+            }
+        });
+        // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+        const argsSsoController_updateSsoConnection: Record<string, TsoaRoute.ParameterSchema> = {
+                req: {"in":"request","name":"req","required":true,"dataType":"object"},
+                id: {"in":"path","name":"id","required":true,"dataType":"string","validators":{"maxLength":{"value":64}}},
+                body: {"in":"body","name":"body","required":true,"ref":"SsoConnectionUpdate"},
+        };
+        app.patch('/v1/sso/connections/:id',
+            authenticateMiddleware([{"apiKey":["sso:write"]},{"session":["sso:write"]}]),
+            ...(fetchMiddlewares<RequestHandler>(SsoController)),
+            ...(fetchMiddlewares<RequestHandler>(SsoController.prototype.updateSsoConnection)),
+
+            async function SsoController_updateSsoConnection(request: ExRequest, response: ExResponse, next: any) {
+
+            // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+
+            let validatedArgs: any[] = [];
+            try {
+                validatedArgs = templateService.getValidatedArgs({ args: argsSsoController_updateSsoConnection, request, response });
+
+                const container: IocContainer = typeof iocContainer === 'function' ? (iocContainer as IocContainerFactory)(request) : iocContainer;
+
+                const controller: any = await container.get<SsoController>(SsoController);
+                if (typeof controller['setStatus'] === 'function') {
+                controller.setStatus(undefined);
+                }
+
+              await templateService.apiHandler({
+                methodName: 'updateSsoConnection',
+                controller,
+                response,
+                next,
+                validatedArgs,
+                successStatus: undefined,
+              });
+            } catch (err) {
+                return next(err);
+            }
+        });
+        // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+        const argsSsoController_deleteSsoConnection: Record<string, TsoaRoute.ParameterSchema> = {
+                req: {"in":"request","name":"req","required":true,"dataType":"object"},
+                id: {"in":"path","name":"id","required":true,"dataType":"string","validators":{"maxLength":{"value":64}}},
+        };
+        app.delete('/v1/sso/connections/:id',
+            authenticateMiddleware([{"apiKey":["sso:write"]},{"session":["sso:write"]}]),
+            ...(fetchMiddlewares<RequestHandler>(SsoController)),
+            ...(fetchMiddlewares<RequestHandler>(SsoController.prototype.deleteSsoConnection)),
+
+            async function SsoController_deleteSsoConnection(request: ExRequest, response: ExResponse, next: any) {
+
+            // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+
+            let validatedArgs: any[] = [];
+            try {
+                validatedArgs = templateService.getValidatedArgs({ args: argsSsoController_deleteSsoConnection, request, response });
+
+                const container: IocContainer = typeof iocContainer === 'function' ? (iocContainer as IocContainerFactory)(request) : iocContainer;
+
+                const controller: any = await container.get<SsoController>(SsoController);
+                if (typeof controller['setStatus'] === 'function') {
+                controller.setStatus(undefined);
+                }
+
+              await templateService.apiHandler({
+                methodName: 'deleteSsoConnection',
+                controller,
+                response,
+                next,
+                validatedArgs,
+                successStatus: undefined,
+              });
+            } catch (err) {
+                return next(err);
+            }
+        });
+        // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+        const argsSsoController_getSsoConnectionSamlMetadata: Record<string, TsoaRoute.ParameterSchema> = {
+                req: {"in":"request","name":"req","required":true,"dataType":"object"},
+                id: {"in":"path","name":"id","required":true,"dataType":"string","validators":{"maxLength":{"value":64}}},
+        };
+        app.get('/v1/sso/connections/:id/saml-metadata',
+            authenticateMiddleware([{"apiKey":["sso:read"]},{"session":["sso:read"]}]),
+            ...(fetchMiddlewares<RequestHandler>(SsoController)),
+            ...(fetchMiddlewares<RequestHandler>(SsoController.prototype.getSsoConnectionSamlMetadata)),
+
+            async function SsoController_getSsoConnectionSamlMetadata(request: ExRequest, response: ExResponse, next: any) {
+
+            // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+
+            let validatedArgs: any[] = [];
+            try {
+                validatedArgs = templateService.getValidatedArgs({ args: argsSsoController_getSsoConnectionSamlMetadata, request, response });
+
+                const container: IocContainer = typeof iocContainer === 'function' ? (iocContainer as IocContainerFactory)(request) : iocContainer;
+
+                const controller: any = await container.get<SsoController>(SsoController);
+                if (typeof controller['setStatus'] === 'function') {
+                controller.setStatus(undefined);
+                }
+
+              await templateService.apiHandler({
+                methodName: 'getSsoConnectionSamlMetadata',
+                controller,
+                response,
+                next,
+                validatedArgs,
+                successStatus: undefined,
+              });
+            } catch (err) {
+                return next(err);
+            }
+        });
+        // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+        const argsSsoController_authorizeSso: Record<string, TsoaRoute.ParameterSchema> = {
+                req: {"in":"request","name":"req","required":true,"dataType":"object"},
+                redirect_uri: {"in":"query","name":"redirect_uri","required":true,"dataType":"string","validators":{"maxLength":{"value":2000}}},
+                connection: {"in":"query","name":"connection","dataType":"string","validators":{"maxLength":{"value":64}}},
+                email: {"in":"query","name":"email","dataType":"string","validators":{"maxLength":{"value":320}}},
+                tenant: {"in":"query","name":"tenant","dataType":"string","validators":{"maxLength":{"value":64}}},
+                state: {"in":"query","name":"state","dataType":"string","validators":{"maxLength":{"value":1000}}},
+                code_challenge: {"in":"query","name":"code_challenge","dataType":"string","validators":{"maxLength":{"value":128}}},
+                code_challenge_method: {"in":"query","name":"code_challenge_method","dataType":"string","validators":{"maxLength":{"value":10}}},
+        };
+        app.get('/v1/sso/authorize',
+            ...(fetchMiddlewares<RequestHandler>(SsoController)),
+            ...(fetchMiddlewares<RequestHandler>(SsoController.prototype.authorizeSso)),
+
+            async function SsoController_authorizeSso(request: ExRequest, response: ExResponse, next: any) {
+
+            // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+
+            let validatedArgs: any[] = [];
+            try {
+                validatedArgs = templateService.getValidatedArgs({ args: argsSsoController_authorizeSso, request, response });
+
+                const container: IocContainer = typeof iocContainer === 'function' ? (iocContainer as IocContainerFactory)(request) : iocContainer;
+
+                const controller: any = await container.get<SsoController>(SsoController);
+                if (typeof controller['setStatus'] === 'function') {
+                controller.setStatus(undefined);
+                }
+
+              await templateService.apiHandler({
+                methodName: 'authorizeSso',
+                controller,
+                response,
+                next,
+                validatedArgs,
+                successStatus: 302,
+              });
+            } catch (err) {
+                return next(err);
+            }
+        });
+        // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+        const argsSsoController_consumeSamlResponse: Record<string, TsoaRoute.ParameterSchema> = {
+                req: {"in":"request","name":"req","required":true,"dataType":"object"},
+                connection_id: {"in":"path","name":"connection_id","required":true,"dataType":"string","validators":{"maxLength":{"value":64}}},
+                body: {"in":"body","name":"body","required":true,"ref":"SamlAcsForm"},
+        };
+        app.post('/v1/sso/saml/:connection_id/acs',
+            ...(fetchMiddlewares<RequestHandler>(SsoController)),
+            ...(fetchMiddlewares<RequestHandler>(SsoController.prototype.consumeSamlResponse)),
+
+            async function SsoController_consumeSamlResponse(request: ExRequest, response: ExResponse, next: any) {
+
+            // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+
+            let validatedArgs: any[] = [];
+            try {
+                validatedArgs = templateService.getValidatedArgs({ args: argsSsoController_consumeSamlResponse, request, response });
+
+                const container: IocContainer = typeof iocContainer === 'function' ? (iocContainer as IocContainerFactory)(request) : iocContainer;
+
+                const controller: any = await container.get<SsoController>(SsoController);
+                if (typeof controller['setStatus'] === 'function') {
+                controller.setStatus(undefined);
+                }
+
+              await templateService.apiHandler({
+                methodName: 'consumeSamlResponse',
+                controller,
+                response,
+                next,
+                validatedArgs,
+                successStatus: 302,
+              });
+            } catch (err) {
+                return next(err);
+            }
+        });
+        // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+        const argsSsoController_completeOidcSignIn: Record<string, TsoaRoute.ParameterSchema> = {
+                req: {"in":"request","name":"req","required":true,"dataType":"object"},
+                state: {"in":"query","name":"state","required":true,"dataType":"string","validators":{"maxLength":{"value":200}}},
+                code: {"in":"query","name":"code","dataType":"string","validators":{"maxLength":{"value":2000}}},
+                iss: {"in":"query","name":"iss","dataType":"string","validators":{"maxLength":{"value":2000}}},
+                error: {"in":"query","name":"error","dataType":"string","validators":{"maxLength":{"value":200}}},
+                error_description: {"in":"query","name":"error_description","dataType":"string","validators":{"maxLength":{"value":2000}}},
+        };
+        app.get('/v1/sso/oidc/callback',
+            ...(fetchMiddlewares<RequestHandler>(SsoController)),
+            ...(fetchMiddlewares<RequestHandler>(SsoController.prototype.completeOidcSignIn)),
+
+            async function SsoController_completeOidcSignIn(request: ExRequest, response: ExResponse, next: any) {
+
+            // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+
+            let validatedArgs: any[] = [];
+            try {
+                validatedArgs = templateService.getValidatedArgs({ args: argsSsoController_completeOidcSignIn, request, response });
+
+                const container: IocContainer = typeof iocContainer === 'function' ? (iocContainer as IocContainerFactory)(request) : iocContainer;
+
+                const controller: any = await container.get<SsoController>(SsoController);
+                if (typeof controller['setStatus'] === 'function') {
+                controller.setStatus(undefined);
+                }
+
+              await templateService.apiHandler({
+                methodName: 'completeOidcSignIn',
+                controller,
+                response,
+                next,
+                validatedArgs,
+                successStatus: 302,
+              });
+            } catch (err) {
+                return next(err);
+            }
+        });
+        // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+        const argsSsoController_exchangeSsoCode: Record<string, TsoaRoute.ParameterSchema> = {
+                req: {"in":"request","name":"req","required":true,"dataType":"object"},
+                body: {"in":"body","name":"body","required":true,"ref":"SsoTokenRequest"},
+        };
+        app.post('/v1/sso/token',
+            ...(fetchMiddlewares<RequestHandler>(SsoController)),
+            ...(fetchMiddlewares<RequestHandler>(SsoController.prototype.exchangeSsoCode)),
+
+            async function SsoController_exchangeSsoCode(request: ExRequest, response: ExResponse, next: any) {
+
+            // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+
+            let validatedArgs: any[] = [];
+            try {
+                validatedArgs = templateService.getValidatedArgs({ args: argsSsoController_exchangeSsoCode, request, response });
+
+                const container: IocContainer = typeof iocContainer === 'function' ? (iocContainer as IocContainerFactory)(request) : iocContainer;
+
+                const controller: any = await container.get<SsoController>(SsoController);
+                if (typeof controller['setStatus'] === 'function') {
+                controller.setStatus(undefined);
+                }
+
+              await templateService.apiHandler({
+                methodName: 'exchangeSsoCode',
                 controller,
                 response,
                 next,

@@ -8,6 +8,7 @@ import { Role } from './roles/roles.entity.js';
 import { Tenant } from './tenants/tenants.entity.js';
 import { WebhookDelivery, WebhookEndpoint } from './webhooks/webhooks.entity.js';
 import { MfaChallengeRow, RecoveryCode } from './auth/mfa.entity.js';
+import { ScimGroup, ScimToken, SsoConnection } from './sso/sso.entity.js';
 
 /** Every entity, for the ORM. Each module owns its own. */
 export const entities = [
@@ -26,4 +27,7 @@ export const entities = [
   WebhookDelivery,
   RecoveryCode,
   MfaChallengeRow,
+  SsoConnection,
+  ScimToken,
+  ScimGroup,
 ];

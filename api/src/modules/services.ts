@@ -12,6 +12,8 @@ import { AuditService } from './audit/audit.service.js';
 import { EventsService } from './events/events.service.js';
 import { SvixBackend } from './webhooks/svix.js';
 import { WebhooksService } from './webhooks/webhooks.service.js';
+import { SsoConnectionsService } from './sso/connections.service.js';
+import { SsoService } from './sso/sso.service.js';
 
 /** The root lists the modules; each is built from the kernel's deps and the services it names. */
 export function createServices(deps: Deps) {
@@ -20,6 +22,7 @@ export function createServices(deps: Deps) {
   const members = new MembersService(deps, roles);
   const mfa = new MfaService(deps);
   const auth = new AuthService(deps, members, mfa);
+  const ssoConnections = new SsoConnectionsService(deps, members);
   const svix = deps.config.svix ? new SvixBackend(deps.config.svix.apiKey, deps.config.svix.serverUrl) : undefined;
   return {
     tenants,
@@ -33,6 +36,8 @@ export function createServices(deps: Deps) {
     events: new EventsService(deps),
     webhooks: new WebhooksService(deps, svix),
     audit: new AuditService(deps),
+    ssoConnections,
+    sso: new SsoService(deps, ssoConnections, members, auth),
     resolveCredential: credentialResolver(deps, roles, members),
   };
 }

@@ -269,6 +269,167 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/sso/connections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List SSO connections
+         * @description Lists the tenant's SSO connections, newest first.
+         */
+        get: operations["listSsoConnections"];
+        put?: never;
+        /**
+         * Create an SSO connection
+         * @description Creates a SAML or OIDC connection to the tenant's identity provider. SAML takes the IdP's
+         *     metadata XML (or entity id, SSO URL and certificate); OIDC takes the issuer, whose discovery
+         *     document is read now, and a client id and secret (stored encrypted).
+         */
+        post: operations["createSsoConnection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sso/connections/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Retrieve an SSO connection */
+        get: operations["getSsoConnection"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete an SSO connection
+         * @description Deletes a connection; its users keep their memberships.
+         */
+        delete: operations["deleteSsoConnection"];
+        options?: never;
+        head?: never;
+        /**
+         * Update an SSO connection
+         * @description Changes a connection. Fields left out keep their values; a new certificate or client secret
+         *     replaces the old one.
+         */
+        patch: operations["updateSsoConnection"];
+        trace?: never;
+    };
+    "/v1/sso/connections/{id}/saml-metadata": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get SAML service-provider metadata
+         * @description Plinth's service-provider metadata for a SAML connection (entity id, ACS URL), to upload at the IdP.
+         */
+        get: operations["getSsoConnectionSamlMetadata"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sso/authorize": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Start an SSO sign-in
+         * @description Starts a sign-in: send the user's browser here and Plinth redirects it to the identity provider.
+         *     Choose the connection by `connection`, by the user's `email` (its domain), or by `tenant` (when the
+         *     tenant has one connection). After the IdP, Plinth redirects to `redirect_uri` (which must be on
+         *     the tenant's `sso_redirect_uris`) with `code` and your `state`; exchange the code at
+         *     `POST /v1/sso/token`. Public clients should send a PKCE `code_challenge`.
+         */
+        get: operations["authorizeSso"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sso/saml/{connection_id}/acs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * SAML assertion consumer service
+         * @description The SAML assertion consumer service the identity provider posts to (HTTP-POST binding). On success
+         *     it redirects to the sign-in's `redirect_uri` with a code; a refused response answers a problem
+         *     naming the reason (`saml_invalid_signature`, `saml_replayed`, `saml_wrong_audience`, ...).
+         */
+        post: operations["consumeSamlResponse"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sso/oidc/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * OIDC redirect URI
+         * @description The OpenID Connect redirect URI to register at the provider. On success it redirects to the
+         *     sign-in's `redirect_uri` with a code; a refusal answers a problem naming the reason
+         *     (`oidc_invalid_state`, `oidc_invalid_nonce`, `oidc_invalid_code`, `oidc_wrong_issuer`, ...).
+         */
+        get: operations["completeOidcSignIn"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sso/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Exchange an SSO code for tokens
+         * @description Exchanges the single-use code (60 seconds) from the redirect for the same tokens a password
+         *     sign-in answers. With PKCE, send the `code_verifier`.
+         */
+        post: operations["exchangeSsoCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/permissions": {
         parameters: {
             query?: never;
@@ -1310,6 +1471,10 @@ export interface components {
             audit_log_retention_days: number;
             /** @description Members must use two-factor authentication: until they enrol, their sessions only reach `/v1/me`, sessions and MFA enrolment (403 `mfa_enrollment_required`). */
             mfa_required: boolean;
+            /** @description Members must sign in through an SSO connection; password sign-in is refused (403 `sso_required`) except for owners with two-factor authentication (break-glass). */
+            sso_required: boolean;
+            /** @description Where SSO sign-ins may return: exact URLs that `GET /v1/sso/authorize` accepts as `redirect_uri`. */
+            sso_redirect_uris: string[];
             metadata: components["schemas"]["Metadata"];
             /** @example 2026-11-22T10:00:00.000Z */
             created_at: string;
@@ -1343,8 +1508,241 @@ export interface components {
             audit_log_retention_days?: number;
             /** @description Require two-factor authentication of members who sign in with a session (API keys are unaffected). */
             mfa_required?: boolean;
+            /**
+             * @description Require SSO of members. Needs an active SSO connection and at least one owner with two-factor
+             *     authentication, who stays able to sign in with a password if the identity provider fails.
+             */
+            sso_required?: boolean;
+            /** @description Exact URLs SSO sign-ins may return to (https, or http on localhost for development). Replaces the list. */
+            sso_redirect_uris?: string[];
             /** @description Keys set to "" are removed. */
             metadata?: components["schemas"]["Metadata"];
+        };
+        SamlCertificateInfo: {
+            /** @description SHA-256 fingerprint of the certificate (or public key), hex with colons. */
+            fingerprint_sha256: string;
+            /** @description The certificate's subject; null for a bare public key. */
+            subject: string | null;
+            /** @description When the certificate expires; null for a bare public key. */
+            not_after: string | null;
+        };
+        SamlConnectionDto: {
+            /** @example https://idp.acme.com/saml/metadata */
+            idp_entity_id: string;
+            /**
+             * @description Where sign-ins are sent (HTTP-Redirect binding).
+             * @example https://idp.acme.com/saml/sso
+             */
+            idp_sso_url: string;
+            idp_certificates: components["schemas"]["SamlCertificateInfo"][];
+            /** @description Accept responses the IdP starts itself (no request from Plinth). Off by default. */
+            allow_idp_initiated: boolean;
+            /** @description Plinth's entity id for this connection: enter it as the audience at the IdP. */
+            sp_entity_id: string;
+            /** @description Plinth's assertion consumer service URL for this connection: enter it at the IdP. */
+            acs_url: string;
+        };
+        OidcConnectionDto: {
+            /** @example https://acme.okta.com */
+            issuer: string;
+            /** @example 0oa1b2c3d4e5f6g7h8i9 */
+            client_id: string;
+            /** @description The client secret is stored encrypted and never returned. */
+            client_secret_set: boolean;
+            scopes: string[];
+            /** @description The redirect URI to register at the provider. */
+            redirect_uri: string;
+        };
+        SsoAttributeMapping: {
+            /**
+             * @description The attribute (SAML) or claim (OIDC) holding the email address. Default `email`.
+             * @example email
+             */
+            email: string;
+            /**
+             * @description The attribute or claim holding the display name. Default `name`.
+             * @example name
+             */
+            name: string;
+            /**
+             * @description The attribute or claim holding the user's groups. Default `groups`.
+             * @example groups
+             */
+            groups: string;
+        };
+        SsoGroupRole: {
+            /**
+             * @description A group name as the identity provider sends it.
+             * @example Engineering
+             */
+            group: string;
+            /**
+             * @description The role key members of the group get (see `GET /v1/roles`).
+             * @example developer
+             */
+            role: string;
+        };
+        SsoConnectionDto: {
+            /** @example conn_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            id: string;
+            /** @enum {string} */
+            object: "sso_connection";
+            tenant_id: string;
+            /** @enum {string} */
+            type: "saml" | "oidc";
+            /** @example Acme Okta */
+            name: string;
+            /**
+             * @description Inactive connections refuse sign-ins.
+             * @enum {string}
+             */
+            status: "active" | "inactive";
+            /** @description Email domains whose users sign in through this connection (`GET /v1/sso/authorize?email=`). */
+            domains: string[];
+            saml: components["schemas"]["SamlConnectionDto"] | null;
+            oidc: components["schemas"]["OidcConnectionDto"] | null;
+            attribute_mapping: components["schemas"]["SsoAttributeMapping"];
+            /** @description The role of users no group mapping matches. */
+            default_role: string;
+            /** @description Group to role mapping, first match wins. */
+            group_roles: components["schemas"]["SsoGroupRole"][];
+            created_at: string;
+            updated_at: string;
+        };
+        SamlConnectionInput: {
+            /**
+             * @description The IdP's SAML metadata XML. Supplies the entity id, SSO URL and signing certificates; fields
+             *     given beside it win.
+             */
+            metadata_xml?: string;
+            /** @example https://idp.acme.com/saml/metadata */
+            idp_entity_id?: string;
+            /** @example https://idp.acme.com/saml/sso */
+            idp_sso_url?: string;
+            /** @description The IdP's signing certificate, PEM (a bare public key is accepted too). */
+            idp_certificate?: string;
+            allow_idp_initiated?: boolean;
+        };
+        OidcConnectionInput: {
+            /**
+             * @description The provider's issuer URL; its discovery document is read when the connection is saved.
+             * @example https://acme.okta.com
+             */
+            issuer?: string;
+            client_id?: string;
+            client_secret?: string;
+            /** @description Scopes to ask for; `openid` is always included. Default `openid email profile`. */
+            scopes?: string[];
+        };
+        /** @description Make all properties in T optional */
+        Partial_SsoAttributeMapping_: {
+            /**
+             * @description The attribute (SAML) or claim (OIDC) holding the email address. Default `email`.
+             * @example email
+             */
+            email?: string;
+            /**
+             * @description The attribute or claim holding the display name. Default `name`.
+             * @example name
+             */
+            name?: string;
+            /**
+             * @description The attribute or claim holding the user's groups. Default `groups`.
+             * @example groups
+             */
+            groups?: string;
+        };
+        SsoConnectionCreate: {
+            /** @enum {string} */
+            type: "saml" | "oidc";
+            /** @example Acme Okta */
+            name: string;
+            /**
+             * @description Email domains for discovery; each can belong to one connection on the platform.
+             * @example [
+             *       "acme.com"
+             *     ]
+             */
+            domains?: string[];
+            /** @description Required when `type` is `saml`. */
+            saml?: components["schemas"]["SamlConnectionInput"];
+            /** @description Required when `type` is `oidc`. */
+            oidc?: components["schemas"]["OidcConnectionInput"];
+            attribute_mapping?: components["schemas"]["Partial_SsoAttributeMapping_"];
+            /** @description Role of new users no group mapping matches. Default `member`. */
+            default_role?: string;
+            group_roles?: components["schemas"]["SsoGroupRole"][];
+        };
+        /** @description A page of objects: `{ object: "list", data, has_more, next_cursor }`. */
+        List_SsoConnectionDto_: {
+            /** @enum {string} */
+            object: "list";
+            data: components["schemas"]["SsoConnectionDto"][];
+            has_more: boolean;
+            /** @description Pass as `starting_after` to get the next page; null on the last page. */
+            next_cursor: string | null;
+        };
+        SsoConnectionUpdate: {
+            name?: string;
+            /** @enum {string} */
+            status?: "active" | "inactive";
+            domains?: string[];
+            saml?: components["schemas"]["SamlConnectionInput"];
+            oidc?: components["schemas"]["OidcConnectionInput"];
+            attribute_mapping?: components["schemas"]["Partial_SsoAttributeMapping_"];
+            default_role?: string;
+            group_roles?: components["schemas"]["SsoGroupRole"][];
+        };
+        DeletedSsoConnection: {
+            id: string;
+            /** @enum {string} */
+            object: "sso_connection";
+            /** @enum {boolean} */
+            deleted: true;
+        };
+        SamlAcsForm: {
+            /** @description The base64 SAML response the IdP posts. */
+            SAMLResponse: string;
+            RelayState?: string;
+        };
+        UserDto: {
+            /** @example usr_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            id: string;
+            /** @enum {string} */
+            object: "user";
+            /** @example jane@acme.com */
+            email: string;
+            /** @example Jane Cooper */
+            name: string;
+            email_verified: boolean;
+            /** @description Whether the user signs in with a second factor (TOTP). */
+            mfa_enabled: boolean;
+            created_at: string;
+        };
+        AuthTokens: {
+            /** @enum {string} */
+            object: "auth_tokens";
+            /** @enum {string} */
+            token_type: "Bearer";
+            /** @description Send as `Authorization: Bearer <access_token>`. */
+            access_token: string;
+            /**
+             * Format: int32
+             * @description Seconds until the access token expires.
+             * @example 900
+             */
+            expires_in: number;
+            /** @description Single use: `POST /v1/auth/refresh` returns a new one. Reusing an old one revokes the session. */
+            refresh_token: string;
+            session_id: string;
+            tenant_id: string;
+            user: components["schemas"]["UserDto"];
+        };
+        SsoTokenRequest: {
+            /** @description The single-use `code` Plinth appended to your `redirect_uri` (valid 60 seconds). */
+            code: string;
+            /** @description The PKCE verifier, when `GET /v1/sso/authorize` was given a `code_challenge`. */
+            code_verifier?: string;
         };
         PermissionDto: {
             /** @enum {string} */
@@ -1451,6 +1849,11 @@ export interface components {
              * @example admin
              */
             role: string;
+            /**
+             * @description `deactivated` when the identity provider turned the user off (SCIM `active: false`).
+             * @enum {string}
+             */
+            status: "active" | "deactivated";
             created_at: string;
             updated_at: string;
         };
@@ -1538,39 +1941,6 @@ export interface components {
             has_more: boolean;
             /** @description Pass as `starting_after` to get the next page; null on the last page. */
             next_cursor: string | null;
-        };
-        UserDto: {
-            /** @example usr_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
-            id: string;
-            /** @enum {string} */
-            object: "user";
-            /** @example jane@acme.com */
-            email: string;
-            /** @example Jane Cooper */
-            name: string;
-            email_verified: boolean;
-            /** @description Whether the user signs in with a second factor (TOTP). */
-            mfa_enabled: boolean;
-            created_at: string;
-        };
-        AuthTokens: {
-            /** @enum {string} */
-            object: "auth_tokens";
-            /** @enum {string} */
-            token_type: "Bearer";
-            /** @description Send as `Authorization: Bearer <access_token>`. */
-            access_token: string;
-            /**
-             * Format: int32
-             * @description Seconds until the access token expires.
-             * @example 900
-             */
-            expires_in: number;
-            /** @description Single use: `POST /v1/auth/refresh` returns a new one. Reusing an old one revokes the session. */
-            refresh_token: string;
-            session_id: string;
-            tenant_id: string;
-            user: components["schemas"]["UserDto"];
         };
         InvitationAccept: {
             /** @description The token from the invitation. */
@@ -1797,7 +2167,47 @@ export interface components {
                 object: components["schemas"]["MemberDto"];
             };
         };
-        MemberEvent: components["schemas"]["MemberCreatedEvent"] | components["schemas"]["MemberUpdatedEvent"] | components["schemas"]["MemberDeletedEvent"];
+        /** @description Occurs when an identity provider creates a membership: a first SSO sign-in (just in time) or SCIM. */
+        MemberProvisionedEvent: {
+            /** @example evt_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            id: string;
+            /** @enum {string} */
+            object: "event";
+            /** @example 2026-11-22T10:00:00.000Z */
+            created_at: string;
+            /** @example ten_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            tenant_id: string;
+            /** @description The API request that caused the event; `id` is null when Plinth itself acted. */
+            request: {
+                id: string | null;
+            };
+            /** @enum {string} */
+            type: "member.provisioned";
+            data: {
+                object: components["schemas"]["MemberDto"];
+            };
+        };
+        /** @description Occurs when an identity provider turns a member off (SCIM `active: false`) or deletes them; their sessions in the tenant end. */
+        MemberDeprovisionedEvent: {
+            /** @example evt_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            id: string;
+            /** @enum {string} */
+            object: "event";
+            /** @example 2026-11-22T10:00:00.000Z */
+            created_at: string;
+            /** @example ten_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            tenant_id: string;
+            /** @description The API request that caused the event; `id` is null when Plinth itself acted. */
+            request: {
+                id: string | null;
+            };
+            /** @enum {string} */
+            type: "member.deprovisioned";
+            data: {
+                object: components["schemas"]["MemberDto"];
+            };
+        };
+        MemberEvent: components["schemas"]["MemberCreatedEvent"] | components["schemas"]["MemberUpdatedEvent"] | components["schemas"]["MemberDeletedEvent"] | components["schemas"]["MemberProvisionedEvent"] | components["schemas"]["MemberDeprovisionedEvent"];
         /** @description Occurs when an invitation is sent. */
         InvitationCreatedEvent: {
             /** @example evt_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
@@ -2264,6 +2674,132 @@ export interface components {
             };
         };
         MfaEvent: components["schemas"]["MfaEnrolledEvent"] | components["schemas"]["MfaDisabledEvent"];
+        /** @description Occurs when an SSO connection is created. */
+        SsoConnectionCreatedEvent: {
+            /** @example evt_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            id: string;
+            /** @enum {string} */
+            object: "event";
+            /** @example 2026-11-22T10:00:00.000Z */
+            created_at: string;
+            /** @example ten_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            tenant_id: string;
+            /** @description The API request that caused the event; `id` is null when Plinth itself acted. */
+            request: {
+                id: string | null;
+            };
+            /** @enum {string} */
+            type: "sso_connection.created";
+            data: {
+                object: components["schemas"]["SsoConnectionDto"];
+            };
+        };
+        /** @description Occurs when an SSO connection changes. */
+        SsoConnectionUpdatedEvent: {
+            /** @example evt_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            id: string;
+            /** @enum {string} */
+            object: "event";
+            /** @example 2026-11-22T10:00:00.000Z */
+            created_at: string;
+            /** @example ten_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            tenant_id: string;
+            /** @description The API request that caused the event; `id` is null when Plinth itself acted. */
+            request: {
+                id: string | null;
+            };
+            /** @enum {string} */
+            type: "sso_connection.updated";
+            data: {
+                previous_attributes: components["schemas"]["PreviousAttributes"];
+                object: components["schemas"]["SsoConnectionDto"];
+            };
+        };
+        /** @description Occurs when an SSO connection is deleted. */
+        SsoConnectionDeletedEvent: {
+            /** @example evt_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            id: string;
+            /** @enum {string} */
+            object: "event";
+            /** @example 2026-11-22T10:00:00.000Z */
+            created_at: string;
+            /** @example ten_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            tenant_id: string;
+            /** @description The API request that caused the event; `id` is null when Plinth itself acted. */
+            request: {
+                id: string | null;
+            };
+            /** @enum {string} */
+            type: "sso_connection.deleted";
+            data: {
+                object: components["schemas"]["SsoConnectionDto"];
+            };
+        };
+        /** @description One SSO sign-in attempt, as `sso.login.*` events carry it. */
+        SsoLoginDto: {
+            /** @example ssl_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            id: string;
+            /** @enum {string} */
+            object: "sso_login";
+            /** @example conn_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            connection_id: string;
+            /** @enum {string} */
+            connection_type: "saml" | "oidc";
+            /** @enum {string} */
+            outcome: "succeeded" | "failed";
+            /** @description The user signed in; null when the attempt failed before a user was known. */
+            user_id: string | null;
+            /** @description The email the IdP asserted, when it got that far. */
+            email: string | null;
+            /** @description Why the attempt failed: the problem's `code`, e.g. `saml_invalid_signature`. Null on success. */
+            reason: string | null;
+            /** @description A sentence about the failure. Null on success. */
+            detail: string | null;
+            /** @description Whether this sign-in created the user's membership (just-in-time provisioning). */
+            provisioned: boolean;
+            created_at: string;
+        };
+        /** @description Occurs when a user signs in through an SSO connection (the code is issued to the redirect URI). */
+        SsoLoginSucceededEvent: {
+            /** @example evt_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            id: string;
+            /** @enum {string} */
+            object: "event";
+            /** @example 2026-11-22T10:00:00.000Z */
+            created_at: string;
+            /** @example ten_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            tenant_id: string;
+            /** @description The API request that caused the event; `id` is null when Plinth itself acted. */
+            request: {
+                id: string | null;
+            };
+            /** @enum {string} */
+            type: "sso.login.succeeded";
+            data: {
+                object: components["schemas"]["SsoLoginDto"];
+            };
+        };
+        /** @description Occurs when an SSO sign-in is refused; `reason` says why. */
+        SsoLoginFailedEvent: {
+            /** @example evt_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            id: string;
+            /** @enum {string} */
+            object: "event";
+            /** @example 2026-11-22T10:00:00.000Z */
+            created_at: string;
+            /** @example ten_01JDA4Y7Q5X3M8N2P6R9T0V1W2 */
+            tenant_id: string;
+            /** @description The API request that caused the event; `id` is null when Plinth itself acted. */
+            request: {
+                id: string | null;
+            };
+            /** @enum {string} */
+            type: "sso.login.failed";
+            data: {
+                object: components["schemas"]["SsoLoginDto"];
+            };
+        };
+        SsoEvent: components["schemas"]["SsoConnectionCreatedEvent"] | components["schemas"]["SsoConnectionUpdatedEvent"] | components["schemas"]["SsoConnectionDeletedEvent"] | components["schemas"]["SsoLoginSucceededEvent"] | components["schemas"]["SsoLoginFailedEvent"];
         /** @description Who made a change. An operator acting in a descendant tenant is the credential plus `via_tenant_id`. */
         AuditActor: {
             /** @enum {string} */
@@ -2336,7 +2872,7 @@ export interface components {
         };
         AuditEvent: components["schemas"]["AuditEntryCreatedEvent"];
         /** @description Every event Plinth emits. Each module declares its own in `<module>.events.ts`. */
-        PlinthEvent: components["schemas"]["TenantEvent"] | components["schemas"]["UserEvent"] | components["schemas"]["MemberEvent"] | components["schemas"]["InvitationEvent"] | components["schemas"]["RoleEvent"] | components["schemas"]["ApiKeyEvent"] | components["schemas"]["CustomerEvent"] | components["schemas"]["WebhookEndpointEvent"] | components["schemas"]["MfaEvent"] | components["schemas"]["AuditEvent"];
+        PlinthEvent: components["schemas"]["TenantEvent"] | components["schemas"]["UserEvent"] | components["schemas"]["MemberEvent"] | components["schemas"]["InvitationEvent"] | components["schemas"]["RoleEvent"] | components["schemas"]["ApiKeyEvent"] | components["schemas"]["CustomerEvent"] | components["schemas"]["WebhookEndpointEvent"] | components["schemas"]["MfaEvent"] | components["schemas"]["SsoEvent"] | components["schemas"]["AuditEvent"];
         /** @description A page of objects: `{ object: "list", data, has_more, next_cursor }`. */
         List_PlinthEvent_: {
             /** @enum {string} */
@@ -4829,6 +5365,10 @@ export interface operations {
                      *           "status": "active",
                      *           "audit_log_retention_days": 0,
                      *           "mfa_required": true,
+                     *           "sso_required": true,
+                     *           "sso_redirect_uris": [
+                     *             "string"
+                     *           ],
                      *           "metadata": {
                      *             "crm_id": "A-1042"
                      *           },
@@ -4998,6 +5538,10 @@ export interface operations {
                      *       "status": "active",
                      *       "audit_log_retention_days": 0,
                      *       "mfa_required": true,
+                     *       "sso_required": true,
+                     *       "sso_redirect_uris": [
+                     *         "string"
+                     *       ],
                      *       "metadata": {
                      *         "crm_id": "A-1042"
                      *       },
@@ -5182,6 +5726,10 @@ export interface operations {
                      *       "status": "active",
                      *       "audit_log_retention_days": 0,
                      *       "mfa_required": true,
+                     *       "sso_required": true,
+                     *       "sso_redirect_uris": [
+                     *         "string"
+                     *       ],
                      *       "metadata": {
                      *         "crm_id": "A-1042"
                      *       },
@@ -5319,6 +5867,10 @@ export interface operations {
                  *       "name": "string",
                  *       "audit_log_retention_days": 1,
                  *       "mfa_required": true,
+                 *       "sso_required": true,
+                 *       "sso_redirect_uris": [
+                 *         "string"
+                 *       ],
                  *       "metadata": {
                  *         "crm_id": "A-1042"
                  *       }
@@ -5350,6 +5902,10 @@ export interface operations {
                      *       "status": "active",
                      *       "audit_log_retention_days": 0,
                      *       "mfa_required": true,
+                     *       "sso_required": true,
+                     *       "sso_redirect_uris": [
+                     *         "string"
+                     *       ],
                      *       "metadata": {
                      *         "crm_id": "A-1042"
                      *       },
@@ -5534,6 +6090,10 @@ export interface operations {
                      *       "status": "active",
                      *       "audit_log_retention_days": 0,
                      *       "mfa_required": true,
+                     *       "sso_required": true,
+                     *       "sso_redirect_uris": [
+                     *         "string"
+                     *       ],
                      *       "metadata": {
                      *         "crm_id": "A-1042"
                      *       },
@@ -5688,6 +6248,10 @@ export interface operations {
                      *       "status": "active",
                      *       "audit_log_retention_days": 0,
                      *       "mfa_required": true,
+                     *       "sso_required": true,
+                     *       "sso_redirect_uris": [
+                     *         "string"
+                     *       ],
                      *       "metadata": {
                      *         "crm_id": "A-1042"
                      *       },
@@ -5745,6 +6309,1839 @@ export interface operations {
             };
             /** @description No such tenant in your subtree */
             404: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on our side (quote the request id) */
+            500: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listSsoConnections: {
+        parameters: {
+            query?: {
+                /** @description How many to return, 1 to 100 (default 20). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                starting_after?: string;
+            };
+            header?: {
+                /** @description The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400. */
+                "Plinth-Version"?: components["parameters"]["PlinthVersion"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ok */
+            200: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "list",
+                     *       "data": [
+                     *         {
+                     *           "id": "conn_01JDA4Y7Q5X3M8N2P6R9T0V1W2",
+                     *           "object": "sso_connection",
+                     *           "tenant_id": "string",
+                     *           "type": "saml",
+                     *           "name": "Acme Okta",
+                     *           "status": "active",
+                     *           "domains": [
+                     *             "string"
+                     *           ],
+                     *           "saml": {
+                     *             "idp_entity_id": "https://idp.acme.com/saml/metadata",
+                     *             "idp_sso_url": "https://idp.acme.com/saml/sso",
+                     *             "idp_certificates": [
+                     *               {
+                     *                 "fingerprint_sha256": "string",
+                     *                 "subject": "string",
+                     *                 "not_after": "string"
+                     *               }
+                     *             ],
+                     *             "allow_idp_initiated": true,
+                     *             "sp_entity_id": "string",
+                     *             "acs_url": "string"
+                     *           },
+                     *           "oidc": {
+                     *             "issuer": "https://acme.okta.com",
+                     *             "client_id": "0oa1b2c3d4e5f6g7h8i9",
+                     *             "client_secret_set": true,
+                     *             "scopes": [
+                     *               "string"
+                     *             ],
+                     *             "redirect_uri": "string"
+                     *           },
+                     *           "attribute_mapping": {
+                     *             "email": "email",
+                     *             "name": "name",
+                     *             "groups": "groups"
+                     *           },
+                     *           "default_role": "string",
+                     *           "group_roles": [
+                     *             {
+                     *               "group": "Engineering",
+                     *               "role": "developer"
+                     *             }
+                     *           ],
+                     *           "created_at": "string",
+                     *           "updated_at": "string"
+                     *         }
+                     *       ],
+                     *       "has_more": true,
+                     *       "next_cursor": "string"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["List_SsoConnectionDto_"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission or tenant suspended */
+            403: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object, or Plinth-Tenant names a tenant outside yours */
+            404: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on our side (quote the request id) */
+            500: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createSsoConnection: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400. */
+                "Plinth-Version"?: components["parameters"]["PlinthVersion"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "type": "saml",
+                 *       "name": "Acme Okta",
+                 *       "domains": [
+                 *         "acme.com"
+                 *       ],
+                 *       "saml": {
+                 *         "metadata_xml": "string",
+                 *         "idp_entity_id": "https://idp.acme.com/saml/metadata",
+                 *         "idp_sso_url": "https://idp.acme.com/saml/sso",
+                 *         "idp_certificate": "string",
+                 *         "allow_idp_initiated": true
+                 *       },
+                 *       "oidc": {
+                 *         "issuer": "https://acme.okta.com",
+                 *         "client_id": "string",
+                 *         "client_secret": "string",
+                 *         "scopes": [
+                 *           "string"
+                 *         ]
+                 *       },
+                 *       "attribute_mapping": {
+                 *         "email": "email",
+                 *         "name": "name",
+                 *         "groups": "groups"
+                 *       },
+                 *       "default_role": "string",
+                 *       "group_roles": [
+                 *         {
+                 *           "group": "Engineering",
+                 *           "role": "developer"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["SsoConnectionCreate"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "conn_01JDA4Y7Q5X3M8N2P6R9T0V1W2",
+                     *       "object": "sso_connection",
+                     *       "tenant_id": "string",
+                     *       "type": "saml",
+                     *       "name": "Acme Okta",
+                     *       "status": "active",
+                     *       "domains": [
+                     *         "string"
+                     *       ],
+                     *       "saml": {
+                     *         "idp_entity_id": "https://idp.acme.com/saml/metadata",
+                     *         "idp_sso_url": "https://idp.acme.com/saml/sso",
+                     *         "idp_certificates": [
+                     *           {
+                     *             "fingerprint_sha256": "string",
+                     *             "subject": "string",
+                     *             "not_after": "string"
+                     *           }
+                     *         ],
+                     *         "allow_idp_initiated": true,
+                     *         "sp_entity_id": "string",
+                     *         "acs_url": "string"
+                     *       },
+                     *       "oidc": {
+                     *         "issuer": "https://acme.okta.com",
+                     *         "client_id": "0oa1b2c3d4e5f6g7h8i9",
+                     *         "client_secret_set": true,
+                     *         "scopes": [
+                     *           "string"
+                     *         ],
+                     *         "redirect_uri": "string"
+                     *       },
+                     *       "attribute_mapping": {
+                     *         "email": "email",
+                     *         "name": "name",
+                     *         "groups": "groups"
+                     *       },
+                     *       "default_role": "string",
+                     *       "group_roles": [
+                     *         {
+                     *           "group": "Engineering",
+                     *           "role": "developer"
+                     *         }
+                     *       ],
+                     *       "created_at": "string",
+                     *       "updated_at": "string"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SsoConnectionDto"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission or tenant suspended */
+            403: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object, or Plinth-Tenant names a tenant outside yours */
+            404: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A domain belongs to another connection */
+            409: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than BODY_LIMIT */
+            413: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on our side (quote the request id) */
+            500: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getSsoConnection: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400. */
+                "Plinth-Version"?: components["parameters"]["PlinthVersion"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ok */
+            200: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "conn_01JDA4Y7Q5X3M8N2P6R9T0V1W2",
+                     *       "object": "sso_connection",
+                     *       "tenant_id": "string",
+                     *       "type": "saml",
+                     *       "name": "Acme Okta",
+                     *       "status": "active",
+                     *       "domains": [
+                     *         "string"
+                     *       ],
+                     *       "saml": {
+                     *         "idp_entity_id": "https://idp.acme.com/saml/metadata",
+                     *         "idp_sso_url": "https://idp.acme.com/saml/sso",
+                     *         "idp_certificates": [
+                     *           {
+                     *             "fingerprint_sha256": "string",
+                     *             "subject": "string",
+                     *             "not_after": "string"
+                     *           }
+                     *         ],
+                     *         "allow_idp_initiated": true,
+                     *         "sp_entity_id": "string",
+                     *         "acs_url": "string"
+                     *       },
+                     *       "oidc": {
+                     *         "issuer": "https://acme.okta.com",
+                     *         "client_id": "0oa1b2c3d4e5f6g7h8i9",
+                     *         "client_secret_set": true,
+                     *         "scopes": [
+                     *           "string"
+                     *         ],
+                     *         "redirect_uri": "string"
+                     *       },
+                     *       "attribute_mapping": {
+                     *         "email": "email",
+                     *         "name": "name",
+                     *         "groups": "groups"
+                     *       },
+                     *       "default_role": "string",
+                     *       "group_roles": [
+                     *         {
+                     *           "group": "Engineering",
+                     *           "role": "developer"
+                     *         }
+                     *       ],
+                     *       "created_at": "string",
+                     *       "updated_at": "string"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SsoConnectionDto"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission or tenant suspended */
+            403: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such connection */
+            404: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on our side (quote the request id) */
+            500: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteSsoConnection: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400. */
+                "Plinth-Version"?: components["parameters"]["PlinthVersion"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ok */
+            200: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "string",
+                     *       "object": "sso_connection",
+                     *       "deleted": true
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DeletedSsoConnection"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission or tenant suspended */
+            403: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such connection */
+            404: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant requires SSO and this is its last connection */
+            409: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on our side (quote the request id) */
+            500: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateSsoConnection: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400. */
+                "Plinth-Version"?: components["parameters"]["PlinthVersion"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "string",
+                 *       "status": "active",
+                 *       "domains": [
+                 *         "string"
+                 *       ],
+                 *       "saml": {
+                 *         "metadata_xml": "string",
+                 *         "idp_entity_id": "https://idp.acme.com/saml/metadata",
+                 *         "idp_sso_url": "https://idp.acme.com/saml/sso",
+                 *         "idp_certificate": "string",
+                 *         "allow_idp_initiated": true
+                 *       },
+                 *       "oidc": {
+                 *         "issuer": "https://acme.okta.com",
+                 *         "client_id": "string",
+                 *         "client_secret": "string",
+                 *         "scopes": [
+                 *           "string"
+                 *         ]
+                 *       },
+                 *       "attribute_mapping": {
+                 *         "email": "email",
+                 *         "name": "name",
+                 *         "groups": "groups"
+                 *       },
+                 *       "default_role": "string",
+                 *       "group_roles": [
+                 *         {
+                 *           "group": "Engineering",
+                 *           "role": "developer"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["SsoConnectionUpdate"];
+            };
+        };
+        responses: {
+            /** @description Ok */
+            200: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "conn_01JDA4Y7Q5X3M8N2P6R9T0V1W2",
+                     *       "object": "sso_connection",
+                     *       "tenant_id": "string",
+                     *       "type": "saml",
+                     *       "name": "Acme Okta",
+                     *       "status": "active",
+                     *       "domains": [
+                     *         "string"
+                     *       ],
+                     *       "saml": {
+                     *         "idp_entity_id": "https://idp.acme.com/saml/metadata",
+                     *         "idp_sso_url": "https://idp.acme.com/saml/sso",
+                     *         "idp_certificates": [
+                     *           {
+                     *             "fingerprint_sha256": "string",
+                     *             "subject": "string",
+                     *             "not_after": "string"
+                     *           }
+                     *         ],
+                     *         "allow_idp_initiated": true,
+                     *         "sp_entity_id": "string",
+                     *         "acs_url": "string"
+                     *       },
+                     *       "oidc": {
+                     *         "issuer": "https://acme.okta.com",
+                     *         "client_id": "0oa1b2c3d4e5f6g7h8i9",
+                     *         "client_secret_set": true,
+                     *         "scopes": [
+                     *           "string"
+                     *         ],
+                     *         "redirect_uri": "string"
+                     *       },
+                     *       "attribute_mapping": {
+                     *         "email": "email",
+                     *         "name": "name",
+                     *         "groups": "groups"
+                     *       },
+                     *       "default_role": "string",
+                     *       "group_roles": [
+                     *         {
+                     *           "group": "Engineering",
+                     *           "role": "developer"
+                     *         }
+                     *       ],
+                     *       "created_at": "string",
+                     *       "updated_at": "string"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SsoConnectionDto"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission or tenant suspended */
+            403: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such connection */
+            404: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A domain belongs to another connection */
+            409: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than BODY_LIMIT */
+            413: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on our side (quote the request id) */
+            500: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getSsoConnectionSamlMetadata: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400. */
+                "Plinth-Version"?: components["parameters"]["PlinthVersion"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ok */
+            200: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/samlmetadata+xml": string;
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission or tenant suspended */
+            403: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such connection */
+            404: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on our side (quote the request id) */
+            500: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    authorizeSso: {
+        parameters: {
+            query: {
+                /** @description Where to return with the code; exact match against the tenant's allow-list. */
+                redirect_uri: string;
+                /** @description An SSO connection id. */
+                connection?: string;
+                /** @description The user's email: its domain picks the connection, and the IdP gets it as a login hint. */
+                email?: string;
+                /** @description A tenant with exactly one active connection. */
+                tenant?: string;
+                /** @description Your opaque value, returned unchanged with the code. */
+                state?: string;
+                /** @description PKCE: base64url SHA-256 of a code verifier you keep. */
+                code_challenge?: string;
+                /** @description Only `S256`. */
+                code_challenge_method?: string;
+            };
+            header?: {
+                /** @description The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400. */
+                "Plinth-Version"?: components["parameters"]["PlinthVersion"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Redirect to the identity provider */
+            302: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The connection is inactive or the tenant suspended */
+            403: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such connection */
+            404: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on our side (quote the request id) */
+            500: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    consumeSamlResponse: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400. */
+                "Plinth-Version"?: components["parameters"]["PlinthVersion"];
+            };
+            path: {
+                connection_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["SamlAcsForm"];
+            };
+        };
+        responses: {
+            /** @description Redirect to the redirect_uri with a code */
+            302: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The SAML response was refused */
+            401: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The connection is inactive, or the user may not sign in */
+            403: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such connection */
+            404: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than BODY_LIMIT */
+            413: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on our side (quote the request id) */
+            500: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    completeOidcSignIn: {
+        parameters: {
+            query: {
+                /** @description The state Plinth sent. */
+                state: string;
+                /** @description The provider's authorization code. */
+                code?: string;
+                /** @description The issuer (RFC 9207), when the provider sends it. */
+                iss?: string;
+                /** @description The provider's error code, when it refused. */
+                error?: string;
+                /** @description The provider's error text. */
+                error_description?: string;
+            };
+            header?: {
+                /** @description The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400. */
+                "Plinth-Version"?: components["parameters"]["PlinthVersion"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Redirect to the redirect_uri with a code */
+            302: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The provider response was refused */
+            401: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The connection is inactive, or the user may not sign in */
+            403: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on our side (quote the request id) */
+            500: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    exchangeSsoCode: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400. */
+                "Plinth-Version"?: components["parameters"]["PlinthVersion"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "code": "string",
+                 *       "code_verifier": "stringxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                 *     }
+                 */
+                "application/json": components["schemas"]["SsoTokenRequest"];
+            };
+        };
+        responses: {
+            /** @description Ok */
+            200: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "auth_tokens",
+                     *       "token_type": "Bearer",
+                     *       "access_token": "string",
+                     *       "expires_in": 900,
+                     *       "refresh_token": "string",
+                     *       "session_id": "string",
+                     *       "tenant_id": "string",
+                     *       "user": {
+                     *         "id": "usr_01JDA4Y7Q5X3M8N2P6R9T0V1W2",
+                     *         "object": "user",
+                     *         "email": "jane@acme.com",
+                     *         "name": "Jane Cooper",
+                     *         "email_verified": true,
+                     *         "mfa_enabled": true,
+                     *         "created_at": "string"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AuthTokens"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The code is invalid, expired or used, or the verifier is wrong */
+            401: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is suspended */
+            403: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than BODY_LIMIT */
+            413: {
+                headers: {
+                    "Plinth-Version": components["headers"]["Plinth-Version"];
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
                 headers: {
                     "Plinth-Version": components["headers"]["Plinth-Version"];
                     "Request-Id": components["headers"]["Request-Id"];
@@ -6874,6 +9271,7 @@ export interface operations {
                      *             "name": "Jane Cooper"
                      *           },
                      *           "role": "admin",
+                     *           "status": "active",
                      *           "created_at": "string",
                      *           "updated_at": "string"
                      *         }
@@ -7029,6 +9427,7 @@ export interface operations {
                      *         "name": "Jane Cooper"
                      *       },
                      *       "role": "admin",
+                     *       "status": "active",
                      *       "created_at": "string",
                      *       "updated_at": "string"
                      *     }
@@ -7333,6 +9732,7 @@ export interface operations {
                      *         "name": "Jane Cooper"
                      *       },
                      *       "role": "admin",
+                     *       "status": "active",
                      *       "created_at": "string",
                      *       "updated_at": "string"
                      *     }
@@ -8291,6 +10691,10 @@ export interface operations {
                      *               "status": "active",
                      *               "audit_log_retention_days": 0,
                      *               "mfa_required": true,
+                     *               "sso_required": true,
+                     *               "sso_redirect_uris": [
+                     *                 "string"
+                     *               ],
                      *               "metadata": {
                      *                 "crm_id": "A-1042"
                      *               },
@@ -8461,6 +10865,10 @@ export interface operations {
                      *           "status": "active",
                      *           "audit_log_retention_days": 0,
                      *           "mfa_required": true,
+                     *           "sso_required": true,
+                     *           "sso_redirect_uris": [
+                     *             "string"
+                     *           ],
                      *           "metadata": {
                      *             "crm_id": "A-1042"
                      *           },

@@ -17,6 +17,8 @@ export const PERMISSIONS = {
   'webhooks:read': 'List webhook endpoints and their deliveries.',
   'webhooks:write': 'Create, update, delete and test webhook endpoints; retry and replay deliveries.',
   'audit_logs:read': 'Read, verify and export the audit log.',
+  'sso:read': 'View SSO connections and SCIM tokens (never their secrets).',
+  'sso:write': 'Create, change and delete SSO connections and SCIM tokens; set the SSO policy.',
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -90,10 +90,14 @@ export const notFoundHandler: RequestHandler = (req, _res, next) => {
   next(new ApiError(404, 'route_not_found', 'Not Found', `No route ${req.method} ${req.path}. See /docs for the API reference.`));
 };
 
+/** The only routes that take a form body: the SAML ACS, where identity providers post (HTTP-POST binding). */
+export const FORM_ROUTES = [/^\/v1\/sso\/saml\/[^/]+\/acs$/];
+
 /** JSON only: a body of any other media type is a 415, not a confusing validation error. */
 export const requireJson: RequestHandler = (req, _res, next) => {
   const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
-  if (hasBody && !req.is('application/json') && !req.is('application/*+json')) {
+  const formPost = req.method === 'POST' && FORM_ROUTES.some((r) => r.test(req.path)) && req.is('application/x-www-form-urlencoded');
+  if (hasBody && !formPost && !req.is('application/json') && !req.is('application/*+json')) {
     return next(
       new ApiError(
         415,

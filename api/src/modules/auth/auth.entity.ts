@@ -24,7 +24,7 @@ export class User {
 /** A signed-in device. Its refresh tokens form one family: reusing a rotated one revokes the session. */
 @Entity({ tableName: 'sessions' })
 export class Session {
-  [OptionalProps]?: 'createdAt' | 'lastUsedAt' | 'ip' | 'userAgent' | 'revokedAt';
+  [OptionalProps]?: 'createdAt' | 'lastUsedAt' | 'ip' | 'userAgent' | 'revokedAt' | 'authMethod' | 'ssoConnectionId';
   @PrimaryKey({ type: 'text' }) id!: string;
   @Property({ type: 'text' }) userId!: string;
   @Property({ type: 'text' }) tenantId!: string;
@@ -34,6 +34,9 @@ export class Session {
   @Property({ type: 'datetime', columnType: 'timestamptz' }) lastUsedAt: Date = new Date();
   @Property({ type: 'datetime', columnType: 'timestamptz' }) expiresAt!: Date;
   @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true }) revokedAt: Date | null = null;
+  /** How the session began. An SSO session stays in the tenant of its connection. */
+  @Property({ type: 'text' }) authMethod: 'password' | 'sso' = 'password';
+  @Property({ type: 'text', nullable: true }) ssoConnectionId: string | null = null;
 }
 
 @Entity({ tableName: 'refresh_tokens' })

@@ -40,6 +40,13 @@ export interface UserMembership {
   tenant_name: string;
   tenant_kind: string;
   tenant_status: string;
+  tenant_sso_required: boolean;
+}
+
+/** How a session began: SSO sessions stay in their connection's tenant. */
+export interface SessionOrigin {
+  method: 'password' | 'sso';
+  connectionId?: string;
 }
 
 function signedIn(sessionId: string): Change {
@@ -97,7 +104,7 @@ export class AuthService {
       throw unauthorized('The email or password is incorrect.', 'invalid_credentials');
     }
     await this.deps.limits.recordLoginSuccess(throttleKey);
-    const tenantId = await this.chooseTenant(user.id, input.tenant_id);
+    const tenantId = await this.chooseTenant(user.id, input.tenant_id, { method: 'password', mfaEnrolled: !!user.totpEnabledAt });
     // With two-factor authentication on, the password only earns a challenge (POST /v1/auth/mfa).
     if (user.totpEnabledAt) return inIdentity(this.deps.orm, (em) => this.mfa.challenge(em, user.id, tenantId));
     return inIdentity(this.deps.orm, async (em) => {
@@ -131,7 +138,13 @@ export class AuthService {
       return { session };
     });
     if ('error' in outcome) throw outcome.error;
-    const tenantId = input.tenant_id ? await this.chooseTenant(outcome.session.userId, input.tenant_id) : outcome.session.tenantId;
+    const { session: current } = outcome;
+    if (input.tenant_id && input.tenant_id !== current.tenantId && current.authMethod === 'sso') {
+      throw forbidden('A session that began with SSO stays in the tenant of its connection; sign in to the other tenant.', 'sso_session_tenant_locked');
+    }
+    const tenantId = input.tenant_id
+      ? await this.chooseTenant(current.userId, input.tenant_id, { method: current.authMethod, mfaEnrolled: await this.mfaEnrolled(current.userId) })
+      : current.tenantId;
     return inIdentity(this.deps.orm, async (em) => {
       const session = await em.findOneOrFail(Session, { id: outcome.session.id });
       const user = await em.findOneOrFail(User, { id: session.userId });
@@ -243,7 +256,7 @@ export class AuthService {
   }
 
   /** For invitations: a new user, inside the caller's transaction. */
-  async createUser(em: EntityManager, input: { email: string; name: string; passwordHash: string; verified: boolean }): Promise<User> {
+  async createUser(em: EntityManager, input: { email: string; name: string; passwordHash: string | null; verified: boolean }): Promise<User> {
     const user = em.create(User, {
       id: newId('user'),
       email: input.email,
@@ -255,17 +268,21 @@ export class AuthService {
     return user;
   }
 
-  /** Used by invitations after they create a membership. */
-  async startSessionFor(userId: string, tenantId: string, client: Client): Promise<AuthTokens> {
+  /** Used by invitations after they create a membership, and by SSO once its code is exchanged. */
+  async startSessionFor(userId: string, tenantId: string, client: Client, origin: SessionOrigin = { method: 'password' }): Promise<AuthTokens> {
     return inIdentity(this.deps.orm, async (em) => {
-      const tokens = await this.startSession(em, await em.findOneOrFail(User, { id: userId }), tenantId, client);
+      const tokens = await this.startSession(em, await em.findOneOrFail(User, { id: userId }), tenantId, client, origin);
       await enterTenant(em, tenantId);
       await record(em, tenantId, userOrigin(userId, client), [signedIn(tokens.session_id)]);
       return tokens;
     });
   }
 
-  private async chooseTenant(userId: string, wanted: string | undefined): Promise<string> {
+  /**
+   * The tenant a password sign-in (or a session's switch) lands in. A tenant that requires SSO
+   * refuses passwords, except from its break-glass owners: owners with two-factor authentication.
+   */
+  private async chooseTenant(userId: string, wanted: string | undefined, how: { method: 'password' | 'sso'; mfaEnrolled: boolean }): Promise<string> {
     const memberships = await this.membershipsOf(userId);
     const chosen = wanted ? memberships.find((m) => m.tenant_id === wanted) : memberships[0];
     if (!chosen) {
@@ -274,14 +291,32 @@ export class AuthService {
         : forbidden('This account is not a member of any tenant.', 'not_a_member');
     }
     if (chosen.tenant_status === 'suspended') throw forbidden('This tenant is suspended.', 'tenant_suspended');
+    if (chosen.tenant_sso_required && how.method === 'password' && !(chosen.role === 'owner' && how.mfaEnrolled)) {
+      throw forbidden(
+        `Tenant '${chosen.tenant_id}' requires single sign-on: start at GET /v1/sso/authorize?tenant=${chosen.tenant_id}. Only owners with two-factor authentication may use a password.`,
+        'sso_required',
+      );
+    }
     return chosen.tenant_id;
   }
 
-  private async startSession(em: EntityManager, user: User, tenantId: string, client: Client): Promise<AuthTokens> {
+  private async mfaEnrolled(userId: string): Promise<boolean> {
+    return inIdentity(this.deps.orm, async (em) => !!(await em.findOneOrFail(User, { id: userId })).totpEnabledAt);
+  }
+
+  private async startSession(
+    em: EntityManager,
+    user: User,
+    tenantId: string,
+    client: Client,
+    origin: SessionOrigin = { method: 'password' },
+  ): Promise<AuthTokens> {
     const session = em.create(Session, {
       id: newId('session'),
       userId: user.id,
       tenantId,
+      authMethod: origin.method,
+      ssoConnectionId: origin.connectionId ?? null,
       ip: client.ip ?? null,
       userAgent: client.userAgent?.slice(0, 500) ?? null,
       expiresAt: new Date(Date.now() + this.deps.config.refreshTokenTtlSeconds * 1000),

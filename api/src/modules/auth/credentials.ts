@@ -70,7 +70,8 @@ export function credentialResolver(deps: Deps, roles: RolesService, members: Mem
     return {
       credentialTenantId: s.tenantId,
       actor: { type: 'user', id: s.userId },
-      mfaEnrolled: !!user.totpEnabledAt,
+      // An SSO sign-in satisfies mfa_required: the identity provider owns the second factor.
+      mfaEnrolled: s.authMethod === 'sso' || !!user.totpEnabledAt,
       userId: s.userId,
       sessionId: s.id,
       permissions: new Set(granted),

@@ -8,11 +8,12 @@ import { memberEvents, type MemberEvent } from '../members/members.events.js';
 import { mfaEvents, type MfaEvent } from '../auth/mfa.events.js';
 import { roleEvents, type RoleEvent } from '../roles/roles.events.js';
 import { tenantEvents, type TenantEvent } from '../tenants/tenants.events.js';
+import { ssoEvents, type SsoEvent } from '../sso/sso.events.js';
 import { webhookEndpointEvents, type WebhookEndpointEvent } from '../webhooks/webhooks.events.js';
 
 /** Every event Plinth emits. Each module declares its own in `<module>.events.ts`. */
 export type PlinthEvent =
-  TenantEvent | UserEvent | MemberEvent | InvitationEvent | RoleEvent | ApiKeyEvent | CustomerEvent | WebhookEndpointEvent | MfaEvent | AuditEvent;
+  TenantEvent | UserEvent | MemberEvent | InvitationEvent | RoleEvent | ApiKeyEvent | CustomerEvent | WebhookEndpointEvent | MfaEvent | SsoEvent | AuditEvent;
 
 export type EventType = PlinthEvent['type'];
 
@@ -26,6 +27,7 @@ export const EVENT_CATALOGUE: Record<EventType, EventTypeInfo> = {
   ...customerEvents,
   ...webhookEndpointEvents,
   ...mfaEvents,
+  ...ssoEvents,
   ...auditEvents,
 };
 

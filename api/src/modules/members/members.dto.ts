@@ -14,6 +14,8 @@ export interface MemberDto {
   user: MemberUser;
   /** A system role key or a custom role key. @example "admin" */
   role: string;
+  /** `deactivated` when the identity provider turned the user off (SCIM `active: false`). */
+  status: 'active' | 'deactivated';
   created_at: string;
   updated_at: string;
 }

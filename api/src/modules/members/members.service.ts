@@ -19,6 +19,7 @@ export function toMemberDto(m: Membership, user: User): MemberDto {
     object: 'member',
     user: { id: user.id, email: user.email, name: user.name },
     role: m.role,
+    status: m.status,
     created_at: m.createdAt.toISOString(),
     updated_at: m.updatedAt.toISOString(),
   };
@@ -89,8 +90,12 @@ export class MembersService {
     return m;
   }
 
+  async roleExists(em: EntityManager, key: string): Promise<boolean> {
+    return !!(await this.roles.permissionsOf(em, key));
+  }
+
   async findByUser(em: EntityManager, userId: string): Promise<Membership | null> {
-    return em.findOne(Membership, { userId });
+    return em.findOne(Membership, { userId, status: 'active' });
   }
 
   /** The role must exist in the tenant and grant nothing the caller lacks. */

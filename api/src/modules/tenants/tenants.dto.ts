@@ -15,6 +15,10 @@ export interface TenantDto {
   audit_log_retention_days: number;
   /** Members must use two-factor authentication: until they enrol, their sessions only reach `/v1/me`, sessions and MFA enrolment (403 `mfa_enrollment_required`). */
   mfa_required: boolean;
+  /** Members must sign in through an SSO connection; password sign-in is refused (403 `sso_required`) except for owners with two-factor authentication (break-glass). */
+  sso_required: boolean;
+  /** Where SSO sign-ins may return: exact URLs that `GET /v1/sso/authorize` accepts as `redirect_uri`. */
+  sso_redirect_uris: string[];
   metadata: Metadata;
   /** @example "2026-11-22T10:00:00.000Z" */
   created_at: string;
@@ -48,6 +52,16 @@ export interface TenantUpdate {
   audit_log_retention_days?: number;
   /** Require two-factor authentication of members who sign in with a session (API keys are unaffected). */
   mfa_required?: boolean;
+  /**
+   * Require SSO of members. Needs an active SSO connection and at least one owner with two-factor
+   * authentication, who stays able to sign in with a password if the identity provider fails.
+   */
+  sso_required?: boolean;
+  /**
+   * Exact URLs SSO sign-ins may return to (https, or http on localhost for development). Replaces the list.
+   * @maxItems 20
+   */
+  sso_redirect_uris?: string[];
   /** Keys set to "" are removed. */
   metadata?: Metadata;
 }
@@ -62,6 +76,8 @@ export function toTenantDto(t: Tenant): TenantDto {
     status: t.status,
     audit_log_retention_days: t.auditRetentionDays,
     mfa_required: t.mfaRequired,
+    sso_required: t.ssoRequired,
+    sso_redirect_uris: t.ssoRedirectUris,
     metadata: t.metadata,
     created_at: t.createdAt.toISOString(),
     updated_at: t.updatedAt.toISOString(),

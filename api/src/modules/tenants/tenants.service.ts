@@ -1,8 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { authorize, type Ctx } from '../../core/auth/principal.js';
 import type { Deps } from '../../core/deps.js';
-import { inTenant } from '../../core/db/unit-of-work.js';
-import { forbidden, notFound, unprocessable } from '../../core/http/errors.js';
+import { enterTenant, inTenant } from '../../core/db/unit-of-work.js';
+import { conflict, forbidden, notFound, unprocessable, type FieldError } from '../../core/http/errors.js';
+import { breakGlassOwners } from '../members/members.repository.js';
+import { activeConnectionCount } from '../sso/sso.repository.js';
 import { keysetWhere, pageParams, toList, type List } from '../../core/http/pagination.js';
 import { assertValid, checkMetadata, mergeMetadata } from '../../core/http/validation.js';
 import { isId, newId } from '../../core/ids.js';
@@ -11,6 +13,24 @@ import { change } from '../events/change.js';
 import { announceCredentialChange } from '../../core/auth/credential-cache.js';
 import { toTenantDto, type TenantCreate, type TenantDto, type TenantUpdate } from './tenants.dto.js';
 import { Tenant, type TenantKind } from './tenants.entity.js';
+
+/** SSO redirect URIs: absolute https URLs (http only on localhost), no fragment, no credentials. */
+function checkRedirectUris(uris: string[] | undefined): FieldError[] {
+  return (uris ?? []).flatMap((raw, i): FieldError[] => {
+    const path = `sso_redirect_uris[${i}]`;
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      return [{ path, message: 'is not an absolute URL' }];
+    }
+    const local = url.hostname === 'localhost' || url.hostname === '127.0.0.1' || url.hostname === '[::1]';
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local)) return [{ path, message: 'must use https (http only on localhost)' }];
+    if (url.hash || url.username || url.password) return [{ path, message: 'must not have a fragment or credentials' }];
+    if (raw.length > 2000) return [{ path, message: 'must be at most 2000 characters' }];
+    return [];
+  });
+}
 
 /**
  * A new tenant below `parent`, inside the caller's transaction (whose `app.tenant_id` must be the new
@@ -84,10 +104,13 @@ export class TenantsService {
 
   async update(ctx: Ctx, id: string, input: TenantUpdate): Promise<TenantDto> {
     const { tenantId } = authorize(ctx, 'tenants:write');
-    assertValid(checkMetadata(input.metadata));
+    assertValid([...checkMetadata(input.metadata), ...checkRedirectUris(input.sso_redirect_uris)]);
     return inTenant(this.deps.orm, tenantId, async (em) => {
       const tenant = await this.find(em, id);
       const before = toTenantDto(tenant);
+      if (input.sso_required && !tenant.ssoRequired) await this.assertSsoReady(em, tenant.id, tenantId);
+      if (input.sso_required !== undefined) tenant.ssoRequired = input.sso_required;
+      if (input.sso_redirect_uris !== undefined) tenant.ssoRedirectUris = [...new Set(input.sso_redirect_uris)];
       if (input.name !== undefined) tenant.name = input.name;
       if (input.audit_log_retention_days !== undefined) tenant.auditRetentionDays = input.audit_log_retention_days;
       if (input.mfa_required !== undefined) tenant.mfaRequired = input.mfa_required;
@@ -118,6 +141,21 @@ export class TenantsService {
     });
     this.deps.credentials.clear();
     return result;
+  }
+
+  /** Requiring SSO must not lock the tenant out: an active connection, and a break-glass owner. */
+  private async assertSsoReady(em: EntityManager, id: string, actingTenantId: string): Promise<void> {
+    await enterTenant(em, id);
+    const connections = await activeConnectionCount(em);
+    const owners = await breakGlassOwners(em);
+    await enterTenant(em, actingTenantId);
+    if (!connections) throw conflict('sso_connection_required', 'Create an active SSO connection (POST /v1/sso/connections) before requiring SSO.');
+    if (!owners) {
+      throw conflict(
+        'break_glass_owner_required',
+        'At least one owner must have two-factor authentication before SSO is required: they keep password access if the identity provider fails.',
+      );
+    }
   }
 
   /** Row-level security limits this to the acting tenant's subtree: anything else is a 404. */

@@ -261,6 +261,14 @@ export type TenantDto = {
      * Members must use two-factor authentication: until they enrol, their sessions only reach `/v1/me`, sessions and MFA enrolment (403 `mfa_enrollment_required`).
      */
     mfa_required: boolean;
+    /**
+     * Members must sign in through an SSO connection; password sign-in is refused (403 `sso_required`) except for owners with two-factor authentication (break-glass).
+     */
+    sso_required: boolean;
+    /**
+     * Where SSO sign-ins may return: exact URLs that `GET /v1/sso/authorize` accepts as `redirect_uri`.
+     */
+    sso_redirect_uris: Array<string>;
     metadata: Metadata;
     created_at: string;
     updated_at: string;
@@ -299,9 +307,274 @@ export type TenantUpdate = {
      */
     mfa_required?: boolean;
     /**
+     * Require SSO of members. Needs an active SSO connection and at least one owner with two-factor
+     * authentication, who stays able to sign in with a password if the identity provider fails.
+     */
+    sso_required?: boolean;
+    /**
+     * Exact URLs SSO sign-ins may return to (https, or http on localhost for development). Replaces the list.
+     */
+    sso_redirect_uris?: Array<string>;
+    /**
      * Keys set to "" are removed.
      */
     metadata?: Metadata;
+};
+
+export type SamlCertificateInfo = {
+    /**
+     * SHA-256 fingerprint of the certificate (or public key), hex with colons.
+     */
+    fingerprint_sha256: string;
+    /**
+     * The certificate's subject; null for a bare public key.
+     */
+    subject: string | null;
+    /**
+     * When the certificate expires; null for a bare public key.
+     */
+    not_after: string | null;
+};
+
+export type SamlConnectionDto = {
+    idp_entity_id: string;
+    /**
+     * Where sign-ins are sent (HTTP-Redirect binding).
+     */
+    idp_sso_url: string;
+    idp_certificates: Array<SamlCertificateInfo>;
+    /**
+     * Accept responses the IdP starts itself (no request from Plinth). Off by default.
+     */
+    allow_idp_initiated: boolean;
+    /**
+     * Plinth's entity id for this connection: enter it as the audience at the IdP.
+     */
+    sp_entity_id: string;
+    /**
+     * Plinth's assertion consumer service URL for this connection: enter it at the IdP.
+     */
+    acs_url: string;
+};
+
+export type OidcConnectionDto = {
+    issuer: string;
+    client_id: string;
+    /**
+     * The client secret is stored encrypted and never returned.
+     */
+    client_secret_set: boolean;
+    scopes: Array<string>;
+    /**
+     * The redirect URI to register at the provider.
+     */
+    redirect_uri: string;
+};
+
+export type SsoAttributeMapping = {
+    /**
+     * The attribute (SAML) or claim (OIDC) holding the email address. Default `email`.
+     */
+    email: string;
+    /**
+     * The attribute or claim holding the display name. Default `name`.
+     */
+    name: string;
+    /**
+     * The attribute or claim holding the user's groups. Default `groups`.
+     */
+    groups: string;
+};
+
+export type SsoGroupRole = {
+    /**
+     * A group name as the identity provider sends it.
+     */
+    group: string;
+    /**
+     * The role key members of the group get (see `GET /v1/roles`).
+     */
+    role: string;
+};
+
+export type SsoConnectionDto = {
+    id: string;
+    object: 'sso_connection';
+    tenant_id: string;
+    type: 'saml' | 'oidc';
+    name: string;
+    /**
+     * Inactive connections refuse sign-ins.
+     */
+    status: 'active' | 'inactive';
+    /**
+     * Email domains whose users sign in through this connection (`GET /v1/sso/authorize?email=`).
+     */
+    domains: Array<string>;
+    saml: SamlConnectionDto | null;
+    oidc: OidcConnectionDto | null;
+    attribute_mapping: SsoAttributeMapping;
+    /**
+     * The role of users no group mapping matches.
+     */
+    default_role: string;
+    /**
+     * Group to role mapping, first match wins.
+     */
+    group_roles: Array<SsoGroupRole>;
+    created_at: string;
+    updated_at: string;
+};
+
+export type SamlConnectionInput = {
+    /**
+     * The IdP's SAML metadata XML. Supplies the entity id, SSO URL and signing certificates; fields
+     * given beside it win.
+     */
+    metadata_xml?: string;
+    idp_entity_id?: string;
+    idp_sso_url?: string;
+    /**
+     * The IdP's signing certificate, PEM (a bare public key is accepted too).
+     */
+    idp_certificate?: string;
+    allow_idp_initiated?: boolean;
+};
+
+export type OidcConnectionInput = {
+    /**
+     * The provider's issuer URL; its discovery document is read when the connection is saved.
+     */
+    issuer?: string;
+    client_id?: string;
+    client_secret?: string;
+    /**
+     * Scopes to ask for; `openid` is always included. Default `openid email profile`.
+     */
+    scopes?: Array<string>;
+};
+
+/**
+ * Make all properties in T optional
+ */
+export type PartialSsoAttributeMapping = {
+    /**
+     * The attribute (SAML) or claim (OIDC) holding the email address. Default `email`.
+     */
+    email?: string;
+    /**
+     * The attribute or claim holding the display name. Default `name`.
+     */
+    name?: string;
+    /**
+     * The attribute or claim holding the user's groups. Default `groups`.
+     */
+    groups?: string;
+};
+
+export type SsoConnectionCreate = {
+    type: 'saml' | 'oidc';
+    name: string;
+    /**
+     * Email domains for discovery; each can belong to one connection on the platform.
+     */
+    domains?: Array<string>;
+    /**
+     * Required when `type` is `saml`.
+     */
+    saml?: SamlConnectionInput;
+    /**
+     * Required when `type` is `oidc`.
+     */
+    oidc?: OidcConnectionInput;
+    attribute_mapping?: PartialSsoAttributeMapping;
+    /**
+     * Role of new users no group mapping matches. Default `member`.
+     */
+    default_role?: string;
+    group_roles?: Array<SsoGroupRole>;
+};
+
+/**
+ * A page of objects: `{ object: "list", data, has_more, next_cursor }`.
+ */
+export type ListSsoConnectionDto = {
+    object: 'list';
+    data: Array<SsoConnectionDto>;
+    has_more: boolean;
+    /**
+     * Pass as `starting_after` to get the next page; null on the last page.
+     */
+    next_cursor: string | null;
+};
+
+export type SsoConnectionUpdate = {
+    name?: string;
+    status?: 'active' | 'inactive';
+    domains?: Array<string>;
+    saml?: SamlConnectionInput;
+    oidc?: OidcConnectionInput;
+    attribute_mapping?: PartialSsoAttributeMapping;
+    default_role?: string;
+    group_roles?: Array<SsoGroupRole>;
+};
+
+export type DeletedSsoConnection = {
+    id: string;
+    object: 'sso_connection';
+    deleted: true;
+};
+
+export type SamlAcsForm = {
+    /**
+     * The base64 SAML response the IdP posts.
+     */
+    SAMLResponse: string;
+    RelayState?: string;
+};
+
+export type UserDto = {
+    id: string;
+    object: 'user';
+    email: string;
+    name: string;
+    email_verified: boolean;
+    /**
+     * Whether the user signs in with a second factor (TOTP).
+     */
+    mfa_enabled: boolean;
+    created_at: string;
+};
+
+export type AuthTokens = {
+    object: 'auth_tokens';
+    token_type: 'Bearer';
+    /**
+     * Send as `Authorization: Bearer <access_token>`.
+     */
+    access_token: string;
+    /**
+     * Seconds until the access token expires.
+     */
+    expires_in: number;
+    /**
+     * Single use: `POST /v1/auth/refresh` returns a new one. Reusing an old one revokes the session.
+     */
+    refresh_token: string;
+    session_id: string;
+    tenant_id: string;
+    user: UserDto;
+};
+
+export type SsoTokenRequest = {
+    /**
+     * The single-use `code` Plinth appended to your `redirect_uri` (valid 60 seconds).
+     */
+    code: string;
+    /**
+     * The PKCE verifier, when `GET /v1/sso/authorize` was given a `code_challenge`.
+     */
+    code_verifier?: string;
 };
 
 export type PermissionDto = {
@@ -389,6 +662,10 @@ export type MemberDto = {
      * A system role key or a custom role key.
      */
     role: string;
+    /**
+     * `deactivated` when the identity provider turned the user off (SCIM `active: false`).
+     */
+    status: 'active' | 'deactivated';
     created_at: string;
     updated_at: string;
 };
@@ -475,39 +752,6 @@ export type ListInvitationDto = {
      * Pass as `starting_after` to get the next page; null on the last page.
      */
     next_cursor: string | null;
-};
-
-export type UserDto = {
-    id: string;
-    object: 'user';
-    email: string;
-    name: string;
-    email_verified: boolean;
-    /**
-     * Whether the user signs in with a second factor (TOTP).
-     */
-    mfa_enabled: boolean;
-    created_at: string;
-};
-
-export type AuthTokens = {
-    object: 'auth_tokens';
-    token_type: 'Bearer';
-    /**
-     * Send as `Authorization: Bearer <access_token>`.
-     */
-    access_token: string;
-    /**
-     * Seconds until the access token expires.
-     */
-    expires_in: number;
-    /**
-     * Single use: `POST /v1/auth/refresh` returns a new one. Reusing an old one revokes the session.
-     */
-    refresh_token: string;
-    session_id: string;
-    tenant_id: string;
-    user: UserDto;
 };
 
 export type InvitationAccept = {
@@ -741,7 +985,47 @@ export type MemberDeletedEvent = {
     };
 };
 
-export type MemberEvent = MemberCreatedEvent | MemberUpdatedEvent | MemberDeletedEvent;
+/**
+ * Occurs when an identity provider creates a membership: a first SSO sign-in (just in time) or SCIM.
+ */
+export type MemberProvisionedEvent = {
+    id: string;
+    object: 'event';
+    created_at: string;
+    tenant_id: string;
+    /**
+     * The API request that caused the event; `id` is null when Plinth itself acted.
+     */
+    request: {
+        id: string | null;
+    };
+    type: 'member.provisioned';
+    data: {
+        object: MemberDto;
+    };
+};
+
+/**
+ * Occurs when an identity provider turns a member off (SCIM `active: false`) or deletes them; their sessions in the tenant end.
+ */
+export type MemberDeprovisionedEvent = {
+    id: string;
+    object: 'event';
+    created_at: string;
+    tenant_id: string;
+    /**
+     * The API request that caused the event; `id` is null when Plinth itself acted.
+     */
+    request: {
+        id: string | null;
+    };
+    type: 'member.deprovisioned';
+    data: {
+        object: MemberDto;
+    };
+};
+
+export type MemberEvent = MemberCreatedEvent | MemberUpdatedEvent | MemberDeletedEvent | MemberProvisionedEvent | MemberDeprovisionedEvent;
 
 /**
  * Occurs when an invitation is sent.
@@ -1199,6 +1483,141 @@ export type MfaDisabledEvent = {
 export type MfaEvent = MfaEnrolledEvent | MfaDisabledEvent;
 
 /**
+ * Occurs when an SSO connection is created.
+ */
+export type SsoConnectionCreatedEvent = {
+    id: string;
+    object: 'event';
+    created_at: string;
+    tenant_id: string;
+    /**
+     * The API request that caused the event; `id` is null when Plinth itself acted.
+     */
+    request: {
+        id: string | null;
+    };
+    type: 'sso_connection.created';
+    data: {
+        object: SsoConnectionDto;
+    };
+};
+
+/**
+ * Occurs when an SSO connection changes.
+ */
+export type SsoConnectionUpdatedEvent = {
+    id: string;
+    object: 'event';
+    created_at: string;
+    tenant_id: string;
+    /**
+     * The API request that caused the event; `id` is null when Plinth itself acted.
+     */
+    request: {
+        id: string | null;
+    };
+    type: 'sso_connection.updated';
+    data: {
+        previous_attributes: PreviousAttributes;
+        object: SsoConnectionDto;
+    };
+};
+
+/**
+ * Occurs when an SSO connection is deleted.
+ */
+export type SsoConnectionDeletedEvent = {
+    id: string;
+    object: 'event';
+    created_at: string;
+    tenant_id: string;
+    /**
+     * The API request that caused the event; `id` is null when Plinth itself acted.
+     */
+    request: {
+        id: string | null;
+    };
+    type: 'sso_connection.deleted';
+    data: {
+        object: SsoConnectionDto;
+    };
+};
+
+/**
+ * One SSO sign-in attempt, as `sso.login.*` events carry it.
+ */
+export type SsoLoginDto = {
+    id: string;
+    object: 'sso_login';
+    connection_id: string;
+    connection_type: 'saml' | 'oidc';
+    outcome: 'succeeded' | 'failed';
+    /**
+     * The user signed in; null when the attempt failed before a user was known.
+     */
+    user_id: string | null;
+    /**
+     * The email the IdP asserted, when it got that far.
+     */
+    email: string | null;
+    /**
+     * Why the attempt failed: the problem's `code`, e.g. `saml_invalid_signature`. Null on success.
+     */
+    reason: string | null;
+    /**
+     * A sentence about the failure. Null on success.
+     */
+    detail: string | null;
+    /**
+     * Whether this sign-in created the user's membership (just-in-time provisioning).
+     */
+    provisioned: boolean;
+    created_at: string;
+};
+
+/**
+ * Occurs when a user signs in through an SSO connection (the code is issued to the redirect URI).
+ */
+export type SsoLoginSucceededEvent = {
+    id: string;
+    object: 'event';
+    created_at: string;
+    tenant_id: string;
+    /**
+     * The API request that caused the event; `id` is null when Plinth itself acted.
+     */
+    request: {
+        id: string | null;
+    };
+    type: 'sso.login.succeeded';
+    data: {
+        object: SsoLoginDto;
+    };
+};
+
+/**
+ * Occurs when an SSO sign-in is refused; `reason` says why.
+ */
+export type SsoLoginFailedEvent = {
+    id: string;
+    object: 'event';
+    created_at: string;
+    tenant_id: string;
+    /**
+     * The API request that caused the event; `id` is null when Plinth itself acted.
+     */
+    request: {
+        id: string | null;
+    };
+    type: 'sso.login.failed';
+    data: {
+        object: SsoLoginDto;
+    };
+};
+
+export type SsoEvent = SsoConnectionCreatedEvent | SsoConnectionUpdatedEvent | SsoConnectionDeletedEvent | SsoLoginSucceededEvent | SsoLoginFailedEvent;
+
+/**
  * Who made a change. An operator acting in a descendant tenant is the credential plus `via_tenant_id`.
  */
 export type AuditActor = {
@@ -1277,7 +1696,7 @@ export type AuditEvent = AuditEntryCreatedEvent;
 /**
  * Every event Plinth emits. Each module declares its own in `<module>.events.ts`.
  */
-export type PlinthEvent = TenantEvent | UserEvent | MemberEvent | InvitationEvent | RoleEvent | ApiKeyEvent | CustomerEvent | WebhookEndpointEvent | MfaEvent | AuditEntryCreatedEvent;
+export type PlinthEvent = TenantEvent | UserEvent | MemberEvent | InvitationEvent | RoleEvent | ApiKeyEvent | CustomerEvent | WebhookEndpointEvent | MfaEvent | SsoEvent | AuditEntryCreatedEvent;
 
 /**
  * A page of objects: `{ object: "list", data, has_more, next_cursor }`.
@@ -2755,6 +3174,630 @@ export type ResumeTenantResponses = {
 };
 
 export type ResumeTenantResponse = ResumeTenantResponses[keyof ResumeTenantResponses];
+
+export type ListSsoConnectionsData = {
+    body?: never;
+    headers?: {
+        /**
+         * The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400.
+         */
+        'Plinth-Version'?: '2026-11-22';
+    };
+    path?: never;
+    query?: {
+        /**
+         * How many to return, 1 to 100 (default 20).
+         */
+        limit?: number;
+        /**
+         * The `next_cursor` of the previous page.
+         */
+        starting_after?: string;
+    };
+    url: '/v1/sso/connections';
+};
+
+export type ListSsoConnectionsErrors = {
+    /**
+     * Malformed request
+     */
+    400: Problem;
+    /**
+     * Missing or invalid credentials
+     */
+    401: Problem;
+    /**
+     * Missing permission or tenant suspended
+     */
+    403: Problem;
+    /**
+     * No such object, or Plinth-Tenant names a tenant outside yours
+     */
+    404: Problem;
+    /**
+     * Invalid fields
+     */
+    422: Problem;
+    /**
+     * Rate limited
+     */
+    429: Problem;
+    /**
+     * Something went wrong on our side (quote the request id)
+     */
+    500: Problem;
+};
+
+export type ListSsoConnectionsError = ListSsoConnectionsErrors[keyof ListSsoConnectionsErrors];
+
+export type ListSsoConnectionsResponses = {
+    /**
+     * Ok
+     */
+    200: ListSsoConnectionDto;
+};
+
+export type ListSsoConnectionsResponse = ListSsoConnectionsResponses[keyof ListSsoConnectionsResponses];
+
+export type CreateSsoConnectionData = {
+    body: SsoConnectionCreate;
+    headers?: {
+        /**
+         * The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400.
+         */
+        'Plinth-Version'?: '2026-11-22';
+    };
+    path?: never;
+    query?: never;
+    url: '/v1/sso/connections';
+};
+
+export type CreateSsoConnectionErrors = {
+    /**
+     * Malformed request
+     */
+    400: Problem;
+    /**
+     * Missing or invalid credentials
+     */
+    401: Problem;
+    /**
+     * Missing permission or tenant suspended
+     */
+    403: Problem;
+    /**
+     * No such object, or Plinth-Tenant names a tenant outside yours
+     */
+    404: Problem;
+    /**
+     * A domain belongs to another connection
+     */
+    409: Problem;
+    /**
+     * The body is larger than BODY_LIMIT
+     */
+    413: Problem;
+    /**
+     * The body is not application/json
+     */
+    415: Problem;
+    /**
+     * Invalid fields
+     */
+    422: Problem;
+    /**
+     * Rate limited
+     */
+    429: Problem;
+    /**
+     * Something went wrong on our side (quote the request id)
+     */
+    500: Problem;
+};
+
+export type CreateSsoConnectionError = CreateSsoConnectionErrors[keyof CreateSsoConnectionErrors];
+
+export type CreateSsoConnectionResponses = {
+    /**
+     * Created
+     */
+    201: SsoConnectionDto;
+};
+
+export type CreateSsoConnectionResponse = CreateSsoConnectionResponses[keyof CreateSsoConnectionResponses];
+
+export type DeleteSsoConnectionData = {
+    body?: never;
+    headers?: {
+        /**
+         * The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400.
+         */
+        'Plinth-Version'?: '2026-11-22';
+    };
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/v1/sso/connections/{id}';
+};
+
+export type DeleteSsoConnectionErrors = {
+    /**
+     * Malformed request
+     */
+    400: Problem;
+    /**
+     * Missing or invalid credentials
+     */
+    401: Problem;
+    /**
+     * Missing permission or tenant suspended
+     */
+    403: Problem;
+    /**
+     * No such connection
+     */
+    404: Problem;
+    /**
+     * The tenant requires SSO and this is its last connection
+     */
+    409: Problem;
+    /**
+     * Invalid fields
+     */
+    422: Problem;
+    /**
+     * Rate limited
+     */
+    429: Problem;
+    /**
+     * Something went wrong on our side (quote the request id)
+     */
+    500: Problem;
+};
+
+export type DeleteSsoConnectionError = DeleteSsoConnectionErrors[keyof DeleteSsoConnectionErrors];
+
+export type DeleteSsoConnectionResponses = {
+    /**
+     * Ok
+     */
+    200: DeletedSsoConnection;
+};
+
+export type DeleteSsoConnectionResponse = DeleteSsoConnectionResponses[keyof DeleteSsoConnectionResponses];
+
+export type GetSsoConnectionData = {
+    body?: never;
+    headers?: {
+        /**
+         * The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400.
+         */
+        'Plinth-Version'?: '2026-11-22';
+    };
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/v1/sso/connections/{id}';
+};
+
+export type GetSsoConnectionErrors = {
+    /**
+     * Malformed request
+     */
+    400: Problem;
+    /**
+     * Missing or invalid credentials
+     */
+    401: Problem;
+    /**
+     * Missing permission or tenant suspended
+     */
+    403: Problem;
+    /**
+     * No such connection
+     */
+    404: Problem;
+    /**
+     * Invalid fields
+     */
+    422: Problem;
+    /**
+     * Rate limited
+     */
+    429: Problem;
+    /**
+     * Something went wrong on our side (quote the request id)
+     */
+    500: Problem;
+};
+
+export type GetSsoConnectionError = GetSsoConnectionErrors[keyof GetSsoConnectionErrors];
+
+export type GetSsoConnectionResponses = {
+    /**
+     * Ok
+     */
+    200: SsoConnectionDto;
+};
+
+export type GetSsoConnectionResponse = GetSsoConnectionResponses[keyof GetSsoConnectionResponses];
+
+export type UpdateSsoConnectionData = {
+    body: SsoConnectionUpdate;
+    headers?: {
+        /**
+         * The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400.
+         */
+        'Plinth-Version'?: '2026-11-22';
+    };
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/v1/sso/connections/{id}';
+};
+
+export type UpdateSsoConnectionErrors = {
+    /**
+     * Malformed request
+     */
+    400: Problem;
+    /**
+     * Missing or invalid credentials
+     */
+    401: Problem;
+    /**
+     * Missing permission or tenant suspended
+     */
+    403: Problem;
+    /**
+     * No such connection
+     */
+    404: Problem;
+    /**
+     * A domain belongs to another connection
+     */
+    409: Problem;
+    /**
+     * The body is larger than BODY_LIMIT
+     */
+    413: Problem;
+    /**
+     * The body is not application/json
+     */
+    415: Problem;
+    /**
+     * Invalid fields
+     */
+    422: Problem;
+    /**
+     * Rate limited
+     */
+    429: Problem;
+    /**
+     * Something went wrong on our side (quote the request id)
+     */
+    500: Problem;
+};
+
+export type UpdateSsoConnectionError = UpdateSsoConnectionErrors[keyof UpdateSsoConnectionErrors];
+
+export type UpdateSsoConnectionResponses = {
+    /**
+     * Ok
+     */
+    200: SsoConnectionDto;
+};
+
+export type UpdateSsoConnectionResponse = UpdateSsoConnectionResponses[keyof UpdateSsoConnectionResponses];
+
+export type GetSsoConnectionSamlMetadataData = {
+    body?: never;
+    headers?: {
+        /**
+         * The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400.
+         */
+        'Plinth-Version'?: '2026-11-22';
+    };
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/v1/sso/connections/{id}/saml-metadata';
+};
+
+export type GetSsoConnectionSamlMetadataErrors = {
+    /**
+     * Malformed request
+     */
+    400: Problem;
+    /**
+     * Missing or invalid credentials
+     */
+    401: Problem;
+    /**
+     * Missing permission or tenant suspended
+     */
+    403: Problem;
+    /**
+     * No such connection
+     */
+    404: Problem;
+    /**
+     * Invalid fields
+     */
+    422: Problem;
+    /**
+     * Rate limited
+     */
+    429: Problem;
+    /**
+     * Something went wrong on our side (quote the request id)
+     */
+    500: Problem;
+};
+
+export type GetSsoConnectionSamlMetadataError = GetSsoConnectionSamlMetadataErrors[keyof GetSsoConnectionSamlMetadataErrors];
+
+export type GetSsoConnectionSamlMetadataResponses = {
+    /**
+     * Ok
+     */
+    200: string;
+};
+
+export type GetSsoConnectionSamlMetadataResponse = GetSsoConnectionSamlMetadataResponses[keyof GetSsoConnectionSamlMetadataResponses];
+
+export type AuthorizeSsoData = {
+    body?: never;
+    headers?: {
+        /**
+         * The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400.
+         */
+        'Plinth-Version'?: '2026-11-22';
+    };
+    path?: never;
+    query: {
+        /**
+         * Where to return with the code; exact match against the tenant's allow-list.
+         */
+        redirect_uri: string;
+        /**
+         * An SSO connection id.
+         */
+        connection?: string;
+        /**
+         * The user's email: its domain picks the connection, and the IdP gets it as a login hint.
+         */
+        email?: string;
+        /**
+         * A tenant with exactly one active connection.
+         */
+        tenant?: string;
+        /**
+         * Your opaque value, returned unchanged with the code.
+         */
+        state?: string;
+        /**
+         * PKCE: base64url SHA-256 of a code verifier you keep.
+         */
+        code_challenge?: string;
+        /**
+         * Only `S256`.
+         */
+        code_challenge_method?: string;
+    };
+    url: '/v1/sso/authorize';
+};
+
+export type AuthorizeSsoErrors = {
+    /**
+     * Malformed request
+     */
+    400: Problem;
+    /**
+     * The connection is inactive or the tenant suspended
+     */
+    403: Problem;
+    /**
+     * No such connection
+     */
+    404: Problem;
+    /**
+     * Invalid fields
+     */
+    422: Problem;
+    /**
+     * Rate limited
+     */
+    429: Problem;
+    /**
+     * Something went wrong on our side (quote the request id)
+     */
+    500: Problem;
+};
+
+export type AuthorizeSsoError = AuthorizeSsoErrors[keyof AuthorizeSsoErrors];
+
+export type ConsumeSamlResponseData = {
+    body: SamlAcsForm;
+    headers?: {
+        /**
+         * The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400.
+         */
+        'Plinth-Version'?: '2026-11-22';
+    };
+    path: {
+        connection_id: string;
+    };
+    query?: never;
+    url: '/v1/sso/saml/{connection_id}/acs';
+};
+
+export type ConsumeSamlResponseErrors = {
+    /**
+     * Malformed request
+     */
+    400: Problem;
+    /**
+     * The SAML response was refused
+     */
+    401: Problem;
+    /**
+     * The connection is inactive, or the user may not sign in
+     */
+    403: Problem;
+    /**
+     * No such connection
+     */
+    404: Problem;
+    /**
+     * The body is larger than BODY_LIMIT
+     */
+    413: Problem;
+    /**
+     * The body is not application/json
+     */
+    415: Problem;
+    /**
+     * Invalid fields
+     */
+    422: Problem;
+    /**
+     * Rate limited
+     */
+    429: Problem;
+    /**
+     * Something went wrong on our side (quote the request id)
+     */
+    500: Problem;
+};
+
+export type ConsumeSamlResponseError = ConsumeSamlResponseErrors[keyof ConsumeSamlResponseErrors];
+
+export type CompleteOidcSignInData = {
+    body?: never;
+    headers?: {
+        /**
+         * The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400.
+         */
+        'Plinth-Version'?: '2026-11-22';
+    };
+    path?: never;
+    query: {
+        /**
+         * The state Plinth sent.
+         */
+        state: string;
+        /**
+         * The provider's authorization code.
+         */
+        code?: string;
+        /**
+         * The issuer (RFC 9207), when the provider sends it.
+         */
+        iss?: string;
+        /**
+         * The provider's error code, when it refused.
+         */
+        error?: string;
+        /**
+         * The provider's error text.
+         */
+        error_description?: string;
+    };
+    url: '/v1/sso/oidc/callback';
+};
+
+export type CompleteOidcSignInErrors = {
+    /**
+     * Malformed request
+     */
+    400: Problem;
+    /**
+     * The provider response was refused
+     */
+    401: Problem;
+    /**
+     * The connection is inactive, or the user may not sign in
+     */
+    403: Problem;
+    /**
+     * Invalid fields
+     */
+    422: Problem;
+    /**
+     * Rate limited
+     */
+    429: Problem;
+    /**
+     * Something went wrong on our side (quote the request id)
+     */
+    500: Problem;
+};
+
+export type CompleteOidcSignInError = CompleteOidcSignInErrors[keyof CompleteOidcSignInErrors];
+
+export type ExchangeSsoCodeData = {
+    body: SsoTokenRequest;
+    headers?: {
+        /**
+         * The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400.
+         */
+        'Plinth-Version'?: '2026-11-22';
+    };
+    path?: never;
+    query?: never;
+    url: '/v1/sso/token';
+};
+
+export type ExchangeSsoCodeErrors = {
+    /**
+     * Malformed request
+     */
+    400: Problem;
+    /**
+     * The code is invalid, expired or used, or the verifier is wrong
+     */
+    401: Problem;
+    /**
+     * The tenant is suspended
+     */
+    403: Problem;
+    /**
+     * The body is larger than BODY_LIMIT
+     */
+    413: Problem;
+    /**
+     * The body is not application/json
+     */
+    415: Problem;
+    /**
+     * Invalid fields
+     */
+    422: Problem;
+    /**
+     * Rate limited
+     */
+    429: Problem;
+    /**
+     * Something went wrong on our side (quote the request id)
+     */
+    500: Problem;
+};
+
+export type ExchangeSsoCodeError = ExchangeSsoCodeErrors[keyof ExchangeSsoCodeErrors];
+
+export type ExchangeSsoCodeResponses = {
+    /**
+     * Ok
+     */
+    200: AuthTokens;
+};
+
+export type ExchangeSsoCodeResponse = ExchangeSsoCodeResponses[keyof ExchangeSsoCodeResponses];
 
 export type ListPermissionsData = {
     body?: never;
