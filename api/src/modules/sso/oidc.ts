@@ -54,7 +54,7 @@ export class OidcEngine {
     return url.href;
   }
 
-  /** Exchanges the code and returns the ID token's claims merged over the userinfo the token carries. */
+  /** Exchanges the code and returns the ID token's claims merged over the provider's userinfo. */
   async complete(
     connectionId: string,
     settings: OidcSettings,
@@ -71,7 +71,9 @@ export class OidcEngine {
       });
       const claims = tokens.claims();
       if (!claims) throw reject('oidc_no_id_token', 'The provider returned no ID token.');
-      return { ...claims };
+      // Many providers keep email, name and groups out of the ID token: userinfo has them.
+      const userinfo = config.serverMetadata().userinfo_endpoint ? await oidc.fetchUserInfo(config, tokens.access_token, claims.sub) : {};
+      return { ...userinfo, ...claims };
     } catch (err) {
       if (err instanceof SsoFailure) throw err;
       throw explain(err);
