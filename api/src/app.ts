@@ -12,6 +12,7 @@ import { RegisterRoutes } from './generated/routes.js';
 import { createServices, type Services } from './modules/services.js';
 import { findInRepo, loadSpec } from './core/spec.js';
 import { notFound } from './core/http/errors.js';
+import { scimRouter } from './modules/sso/scim.js';
 
 export { loadSpec };
 
@@ -76,6 +77,8 @@ export function createApp(deps: Deps): { app: Express; services: Services } {
 
   app.use('/v1', cors(deps.config.corsAllowedOrigins));
   app.use('/v1', apiVersion);
+  // SCIM 2.0 speaks its own media type, authentication (SCIM tokens) and error format.
+  app.use('/scim/v2', scimRouter(deps, services.members, services.auth));
   // The one form post: identity providers deliver SAML responses with the HTTP-POST binding.
   app.post('/v1/sso/saml/:connection_id/acs', express.urlencoded({ extended: false, limit: '1mb', parameterLimit: 10 }));
   app.use(requireJson);

@@ -14,6 +14,7 @@ import { SvixBackend } from './webhooks/svix.js';
 import { WebhooksService } from './webhooks/webhooks.service.js';
 import { SsoConnectionsService } from './sso/connections.service.js';
 import { SsoService } from './sso/sso.service.js';
+import { ScimTokensService } from './sso/scim-tokens.service.js';
 
 /** The root lists the modules; each is built from the kernel's deps and the services it names. */
 export function createServices(deps: Deps) {
@@ -38,6 +39,7 @@ export function createServices(deps: Deps) {
     audit: new AuditService(deps),
     ssoConnections,
     sso: new SsoService(deps, ssoConnections, members, auth),
+    scimTokens: new ScimTokensService(deps),
     resolveCredential: credentialResolver(deps, roles, members),
   };
 }

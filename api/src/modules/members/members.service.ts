@@ -90,6 +90,10 @@ export class MembersService {
     return m;
   }
 
+  permissionsOfRole(em: EntityManager, key: string): Promise<string[] | undefined> {
+    return this.roles.permissionsOf(em, key);
+  }
+
   async roleExists(em: EntityManager, key: string): Promise<boolean> {
     return !!(await this.roles.permissionsOf(em, key));
   }

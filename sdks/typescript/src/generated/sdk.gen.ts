@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import { type Client, type ClientMeta, type Options as Options2, type RequestResult, type TDataShape, urlSearchParamsBodySerializer } from './client/index.js';
-import type { AcceptInvitationData, AcceptInvitationErrors, AcceptInvitationResponses, AuthorizeSsoData, AuthorizeSsoErrors, CompleteMfaLoginData, CompleteMfaLoginErrors, CompleteMfaLoginResponses, CompleteOidcSignInData, CompleteOidcSignInErrors, ConfirmEmailVerificationData, ConfirmEmailVerificationErrors, ConfirmEmailVerificationResponses, ConfirmPasswordResetData, ConfirmPasswordResetErrors, ConfirmPasswordResetResponses, ConfirmTotpEnrollmentData, ConfirmTotpEnrollmentErrors, ConfirmTotpEnrollmentResponses, ConsumeSamlResponseData, ConsumeSamlResponseErrors, CreateApiKeyData, CreateApiKeyErrors, CreateApiKeyResponses, CreateAuditLogExportData, CreateAuditLogExportErrors, CreateAuditLogExportResponses, CreateCustomerData, CreateCustomerErrors, CreateCustomerResponses, CreateInvitationData, CreateInvitationErrors, CreateInvitationResponses, CreateRoleData, CreateRoleErrors, CreateRoleResponses, CreateSsoConnectionData, CreateSsoConnectionErrors, CreateSsoConnectionResponses, CreateTenantData, CreateTenantErrors, CreateTenantResponses, CreateWebhookEndpointData, CreateWebhookEndpointErrors, CreateWebhookEndpointResponses, CreateWebhookPortalSessionData, CreateWebhookPortalSessionErrors, CreateWebhookPortalSessionResponses, DeleteApiKeyData, DeleteApiKeyErrors, DeleteApiKeyResponses, DeleteCustomerData, DeleteCustomerErrors, DeleteCustomerResponses, DeleteInvitationData, DeleteInvitationErrors, DeleteInvitationResponses, DeleteMemberData, DeleteMemberErrors, DeleteMemberResponses, DeleteRoleData, DeleteRoleErrors, DeleteRoleResponses, DeleteSessionData, DeleteSessionErrors, DeleteSessionResponses, DeleteSsoConnectionData, DeleteSsoConnectionErrors, DeleteSsoConnectionResponses, DeleteWebhookEndpointData, DeleteWebhookEndpointErrors, DeleteWebhookEndpointResponses, DisableTotpData, DisableTotpErrors, DisableTotpResponses, DownloadAuditLogExportData, DownloadAuditLogExportErrors, DownloadAuditLogExportResponses, ExchangeSsoCodeData, ExchangeSsoCodeErrors, ExchangeSsoCodeResponses, GetApiKeyData, GetApiKeyErrors, GetApiKeyResponses, GetAuditLogExportData, GetAuditLogExportErrors, GetAuditLogExportResponses, GetCustomerData, GetCustomerErrors, GetCustomerResponses, GetEventData, GetEventErrors, GetEventResponses, GetMeData, GetMeErrors, GetMemberData, GetMemberErrors, GetMemberResponses, GetMeResponses, GetMfaStatusData, GetMfaStatusErrors, GetMfaStatusResponses, GetRoleData, GetRoleErrors, GetRoleResponses, GetSsoConnectionData, GetSsoConnectionErrors, GetSsoConnectionResponses, GetSsoConnectionSamlMetadataData, GetSsoConnectionSamlMetadataErrors, GetSsoConnectionSamlMetadataResponses, GetTenantData, GetTenantErrors, GetTenantResponses, GetWebhookEndpointData, GetWebhookEndpointErrors, GetWebhookEndpointResponses, ListApiKeysData, ListApiKeysErrors, ListApiKeysResponses, ListAuditLogsData, ListAuditLogsErrors, ListAuditLogsResponses, ListCustomersData, ListCustomersErrors, ListCustomersResponses, ListEventsData, ListEventsErrors, ListEventsResponses, ListEventTypesData, ListEventTypesErrors, ListEventTypesResponses, ListInvitationsData, ListInvitationsErrors, ListInvitationsResponses, ListMembersData, ListMembersErrors, ListMembersResponses, ListPermissionsData, ListPermissionsErrors, ListPermissionsResponses, ListRolesData, ListRolesErrors, ListRolesResponses, ListSessionsData, ListSessionsErrors, ListSessionsResponses, ListSsoConnectionsData, ListSsoConnectionsErrors, ListSsoConnectionsResponses, ListTenantsData, ListTenantsErrors, ListTenantsResponses, ListWebhookDeliveriesData, ListWebhookDeliveriesErrors, ListWebhookDeliveriesResponses, ListWebhookEndpointsData, ListWebhookEndpointsErrors, ListWebhookEndpointsResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, RefreshSessionData, RefreshSessionErrors, RefreshSessionResponses, ReplayWebhookEndpointData, ReplayWebhookEndpointErrors, ReplayWebhookEndpointResponses, RequestEmailVerificationData, RequestEmailVerificationErrors, RequestEmailVerificationResponses, RequestPasswordResetData, RequestPasswordResetErrors, RequestPasswordResetResponses, ResumeTenantData, ResumeTenantErrors, ResumeTenantResponses, RetryWebhookDeliveryData, RetryWebhookDeliveryErrors, RetryWebhookDeliveryResponses, RollApiKeyData, RollApiKeyErrors, RollApiKeyResponses, RotateWebhookEndpointSecretData, RotateWebhookEndpointSecretErrors, RotateWebhookEndpointSecretResponses, SignupData, SignupErrors, SignupResponses, StartTotpEnrollmentData, StartTotpEnrollmentErrors, StartTotpEnrollmentResponses, SuspendTenantData, SuspendTenantErrors, SuspendTenantResponses, TestWebhookEndpointData, TestWebhookEndpointErrors, TestWebhookEndpointResponses, UpdateCustomerData, UpdateCustomerErrors, UpdateCustomerResponses, UpdateMemberData, UpdateMemberErrors, UpdateMemberResponses, UpdateRoleData, UpdateRoleErrors, UpdateRoleResponses, UpdateSsoConnectionData, UpdateSsoConnectionErrors, UpdateSsoConnectionResponses, UpdateTenantData, UpdateTenantErrors, UpdateTenantResponses, UpdateWebhookEndpointData, UpdateWebhookEndpointErrors, UpdateWebhookEndpointResponses, VerifyAuditLogsData, VerifyAuditLogsErrors, VerifyAuditLogsResponses } from './types.gen.js';
+import type { AcceptInvitationData, AcceptInvitationErrors, AcceptInvitationResponses, AuthorizeSsoData, AuthorizeSsoErrors, CompleteMfaLoginData, CompleteMfaLoginErrors, CompleteMfaLoginResponses, CompleteOidcSignInData, CompleteOidcSignInErrors, ConfirmEmailVerificationData, ConfirmEmailVerificationErrors, ConfirmEmailVerificationResponses, ConfirmPasswordResetData, ConfirmPasswordResetErrors, ConfirmPasswordResetResponses, ConfirmTotpEnrollmentData, ConfirmTotpEnrollmentErrors, ConfirmTotpEnrollmentResponses, ConsumeSamlResponseData, ConsumeSamlResponseErrors, CreateApiKeyData, CreateApiKeyErrors, CreateApiKeyResponses, CreateAuditLogExportData, CreateAuditLogExportErrors, CreateAuditLogExportResponses, CreateCustomerData, CreateCustomerErrors, CreateCustomerResponses, CreateInvitationData, CreateInvitationErrors, CreateInvitationResponses, CreateRoleData, CreateRoleErrors, CreateRoleResponses, CreateScimTokenData, CreateScimTokenErrors, CreateScimTokenResponses, CreateSsoConnectionData, CreateSsoConnectionErrors, CreateSsoConnectionResponses, CreateTenantData, CreateTenantErrors, CreateTenantResponses, CreateWebhookEndpointData, CreateWebhookEndpointErrors, CreateWebhookEndpointResponses, CreateWebhookPortalSessionData, CreateWebhookPortalSessionErrors, CreateWebhookPortalSessionResponses, DeleteApiKeyData, DeleteApiKeyErrors, DeleteApiKeyResponses, DeleteCustomerData, DeleteCustomerErrors, DeleteCustomerResponses, DeleteInvitationData, DeleteInvitationErrors, DeleteInvitationResponses, DeleteMemberData, DeleteMemberErrors, DeleteMemberResponses, DeleteRoleData, DeleteRoleErrors, DeleteRoleResponses, DeleteSessionData, DeleteSessionErrors, DeleteSessionResponses, DeleteSsoConnectionData, DeleteSsoConnectionErrors, DeleteSsoConnectionResponses, DeleteWebhookEndpointData, DeleteWebhookEndpointErrors, DeleteWebhookEndpointResponses, DisableTotpData, DisableTotpErrors, DisableTotpResponses, DownloadAuditLogExportData, DownloadAuditLogExportErrors, DownloadAuditLogExportResponses, ExchangeSsoCodeData, ExchangeSsoCodeErrors, ExchangeSsoCodeResponses, GetApiKeyData, GetApiKeyErrors, GetApiKeyResponses, GetAuditLogExportData, GetAuditLogExportErrors, GetAuditLogExportResponses, GetCustomerData, GetCustomerErrors, GetCustomerResponses, GetEventData, GetEventErrors, GetEventResponses, GetMeData, GetMeErrors, GetMemberData, GetMemberErrors, GetMemberResponses, GetMeResponses, GetMfaStatusData, GetMfaStatusErrors, GetMfaStatusResponses, GetRoleData, GetRoleErrors, GetRoleResponses, GetSsoConnectionData, GetSsoConnectionErrors, GetSsoConnectionResponses, GetSsoConnectionSamlMetadataData, GetSsoConnectionSamlMetadataErrors, GetSsoConnectionSamlMetadataResponses, GetTenantData, GetTenantErrors, GetTenantResponses, GetWebhookEndpointData, GetWebhookEndpointErrors, GetWebhookEndpointResponses, ListApiKeysData, ListApiKeysErrors, ListApiKeysResponses, ListAuditLogsData, ListAuditLogsErrors, ListAuditLogsResponses, ListCustomersData, ListCustomersErrors, ListCustomersResponses, ListEventsData, ListEventsErrors, ListEventsResponses, ListEventTypesData, ListEventTypesErrors, ListEventTypesResponses, ListInvitationsData, ListInvitationsErrors, ListInvitationsResponses, ListMembersData, ListMembersErrors, ListMembersResponses, ListPermissionsData, ListPermissionsErrors, ListPermissionsResponses, ListRolesData, ListRolesErrors, ListRolesResponses, ListScimTokensData, ListScimTokensErrors, ListScimTokensResponses, ListSessionsData, ListSessionsErrors, ListSessionsResponses, ListSsoConnectionsData, ListSsoConnectionsErrors, ListSsoConnectionsResponses, ListTenantsData, ListTenantsErrors, ListTenantsResponses, ListWebhookDeliveriesData, ListWebhookDeliveriesErrors, ListWebhookDeliveriesResponses, ListWebhookEndpointsData, ListWebhookEndpointsErrors, ListWebhookEndpointsResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, RefreshSessionData, RefreshSessionErrors, RefreshSessionResponses, ReplayWebhookEndpointData, ReplayWebhookEndpointErrors, ReplayWebhookEndpointResponses, RequestEmailVerificationData, RequestEmailVerificationErrors, RequestEmailVerificationResponses, RequestPasswordResetData, RequestPasswordResetErrors, RequestPasswordResetResponses, ResumeTenantData, ResumeTenantErrors, ResumeTenantResponses, RetryWebhookDeliveryData, RetryWebhookDeliveryErrors, RetryWebhookDeliveryResponses, RevokeScimTokenData, RevokeScimTokenErrors, RevokeScimTokenResponses, RollApiKeyData, RollApiKeyErrors, RollApiKeyResponses, RotateWebhookEndpointSecretData, RotateWebhookEndpointSecretErrors, RotateWebhookEndpointSecretResponses, SignupData, SignupErrors, SignupResponses, StartTotpEnrollmentData, StartTotpEnrollmentErrors, StartTotpEnrollmentResponses, SuspendTenantData, SuspendTenantErrors, SuspendTenantResponses, TestWebhookEndpointData, TestWebhookEndpointErrors, TestWebhookEndpointResponses, UpdateCustomerData, UpdateCustomerErrors, UpdateCustomerResponses, UpdateMemberData, UpdateMemberErrors, UpdateMemberResponses, UpdateRoleData, UpdateRoleErrors, UpdateRoleResponses, UpdateSsoConnectionData, UpdateSsoConnectionErrors, UpdateSsoConnectionResponses, UpdateTenantData, UpdateTenantErrors, UpdateTenantResponses, UpdateWebhookEndpointData, UpdateWebhookEndpointErrors, UpdateWebhookEndpointResponses, VerifyAuditLogsData, VerifyAuditLogsErrors, VerifyAuditLogsResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -538,6 +538,68 @@ export const exchangeSsoCode = <ThrowOnError extends boolean = false>(options: O
         'Content-Type': 'application/json',
         ...options.headers
     }
+});
+
+/**
+ * List SCIM tokens
+ *
+ * Lists the tenant's live SCIM tokens (never their secrets), newest first.
+ */
+export const listScimTokens = <ThrowOnError extends boolean = false>(options?: Options<ListScimTokensData, ThrowOnError>): RequestResult<ListScimTokensResponses, ListScimTokensErrors, ThrowOnError> => (options?.client ?? client).get<ListScimTokensResponses, ListScimTokensErrors, ThrowOnError>({
+    security: [{
+            key: 'apiKey',
+            scheme: 'bearer',
+            type: 'http'
+        }, {
+            key: 'session',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/v1/sso/scim-tokens',
+    ...options
+});
+
+/**
+ * Create a SCIM token
+ *
+ * Creates a bearer token for the tenant's SCIM 2.0 endpoint (`scim_base_url`), to paste into the
+ * identity provider's provisioning settings. The token is in this response only.
+ */
+export const createScimToken = <ThrowOnError extends boolean = false>(options: Options<CreateScimTokenData, ThrowOnError>): RequestResult<CreateScimTokenResponses, CreateScimTokenErrors, ThrowOnError> => (options.client ?? client).post<CreateScimTokenResponses, CreateScimTokenErrors, ThrowOnError>({
+    security: [{
+            key: 'apiKey',
+            scheme: 'bearer',
+            type: 'http'
+        }, {
+            key: 'session',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/v1/sso/scim-tokens',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Revoke a SCIM token
+ *
+ * Revokes a SCIM token at once.
+ */
+export const revokeScimToken = <ThrowOnError extends boolean = false>(options: Options<RevokeScimTokenData, ThrowOnError>): RequestResult<RevokeScimTokenResponses, RevokeScimTokenErrors, ThrowOnError> => (options.client ?? client).delete<RevokeScimTokenResponses, RevokeScimTokenErrors, ThrowOnError>({
+    security: [{
+            key: 'apiKey',
+            scheme: 'bearer',
+            type: 'http'
+        }, {
+            key: 'session',
+            scheme: 'bearer',
+            type: 'http'
+        }],
+    url: '/v1/sso/scim-tokens/{id}',
+    ...options
 });
 
 /**

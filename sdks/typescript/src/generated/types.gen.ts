@@ -577,6 +577,65 @@ export type SsoTokenRequest = {
     code_verifier?: string;
 };
 
+export type ScimTokenWithSecret = {
+    id: string;
+    object: 'scim_token';
+    name: string;
+    /**
+     * The first characters of the token, to recognise it.
+     */
+    prefix: string;
+    /**
+     * The SCIM base URL to give the identity provider.
+     */
+    scim_base_url: string;
+    created_at: string;
+    last_used_at: string | null;
+    /**
+     * The bearer token for the SCIM endpoint, shown in this response only.
+     */
+    token: string;
+};
+
+export type ScimTokenCreate = {
+    name: string;
+};
+
+export type ScimTokenDto = {
+    id: string;
+    object: 'scim_token';
+    name: string;
+    /**
+     * The first characters of the token, to recognise it.
+     */
+    prefix: string;
+    /**
+     * The SCIM base URL to give the identity provider.
+     */
+    scim_base_url: string;
+    created_at: string;
+    last_used_at: string | null;
+};
+
+/**
+ * A page of objects: `{ object: "list", data, has_more, next_cursor }`.
+ */
+export type ListScimTokenDto = {
+    object: 'list';
+    data: Array<ScimTokenDto>;
+    has_more: boolean;
+    /**
+     * Pass as `starting_after` to get the next page; null on the last page.
+     */
+    next_cursor: string | null;
+};
+
+export type DeletedScimToken = {
+    id: string;
+    object: 'scim_token';
+    deleted: true;
+};
+
 export type PermissionDto = {
     object: 'permission';
     id: string;
@@ -3798,6 +3857,190 @@ export type ExchangeSsoCodeResponses = {
 };
 
 export type ExchangeSsoCodeResponse = ExchangeSsoCodeResponses[keyof ExchangeSsoCodeResponses];
+
+export type ListScimTokensData = {
+    body?: never;
+    headers?: {
+        /**
+         * The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400.
+         */
+        'Plinth-Version'?: '2026-11-22';
+    };
+    path?: never;
+    query?: {
+        /**
+         * How many to return, 1 to 100 (default 20).
+         */
+        limit?: number;
+        /**
+         * The `next_cursor` of the previous page.
+         */
+        starting_after?: string;
+    };
+    url: '/v1/sso/scim-tokens';
+};
+
+export type ListScimTokensErrors = {
+    /**
+     * Malformed request
+     */
+    400: Problem;
+    /**
+     * Missing or invalid credentials
+     */
+    401: Problem;
+    /**
+     * Missing permission or tenant suspended
+     */
+    403: Problem;
+    /**
+     * No such object, or Plinth-Tenant names a tenant outside yours
+     */
+    404: Problem;
+    /**
+     * Invalid fields
+     */
+    422: Problem;
+    /**
+     * Rate limited
+     */
+    429: Problem;
+    /**
+     * Something went wrong on our side (quote the request id)
+     */
+    500: Problem;
+};
+
+export type ListScimTokensError = ListScimTokensErrors[keyof ListScimTokensErrors];
+
+export type ListScimTokensResponses = {
+    /**
+     * Ok
+     */
+    200: ListScimTokenDto;
+};
+
+export type ListScimTokensResponse = ListScimTokensResponses[keyof ListScimTokensResponses];
+
+export type CreateScimTokenData = {
+    body: ScimTokenCreate;
+    headers?: {
+        /**
+         * The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400.
+         */
+        'Plinth-Version'?: '2026-11-22';
+    };
+    path?: never;
+    query?: never;
+    url: '/v1/sso/scim-tokens';
+};
+
+export type CreateScimTokenErrors = {
+    /**
+     * Malformed request
+     */
+    400: Problem;
+    /**
+     * Missing or invalid credentials
+     */
+    401: Problem;
+    /**
+     * Missing permission or tenant suspended
+     */
+    403: Problem;
+    /**
+     * No such object, or Plinth-Tenant names a tenant outside yours
+     */
+    404: Problem;
+    /**
+     * The body is larger than BODY_LIMIT
+     */
+    413: Problem;
+    /**
+     * The body is not application/json
+     */
+    415: Problem;
+    /**
+     * Invalid fields
+     */
+    422: Problem;
+    /**
+     * Rate limited
+     */
+    429: Problem;
+    /**
+     * Something went wrong on our side (quote the request id)
+     */
+    500: Problem;
+};
+
+export type CreateScimTokenError = CreateScimTokenErrors[keyof CreateScimTokenErrors];
+
+export type CreateScimTokenResponses = {
+    /**
+     * Created
+     */
+    201: ScimTokenWithSecret;
+};
+
+export type CreateScimTokenResponse = CreateScimTokenResponses[keyof CreateScimTokenResponses];
+
+export type RevokeScimTokenData = {
+    body?: never;
+    headers?: {
+        /**
+         * The API version (a date) the request is written against; without it, the current version (2026-11-22) answers. An unknown version is a 400.
+         */
+        'Plinth-Version'?: '2026-11-22';
+    };
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/v1/sso/scim-tokens/{id}';
+};
+
+export type RevokeScimTokenErrors = {
+    /**
+     * Malformed request
+     */
+    400: Problem;
+    /**
+     * Missing or invalid credentials
+     */
+    401: Problem;
+    /**
+     * Missing permission or tenant suspended
+     */
+    403: Problem;
+    /**
+     * No such token
+     */
+    404: Problem;
+    /**
+     * Invalid fields
+     */
+    422: Problem;
+    /**
+     * Rate limited
+     */
+    429: Problem;
+    /**
+     * Something went wrong on our side (quote the request id)
+     */
+    500: Problem;
+};
+
+export type RevokeScimTokenError = RevokeScimTokenErrors[keyof RevokeScimTokenErrors];
+
+export type RevokeScimTokenResponses = {
+    /**
+     * Ok
+     */
+    200: DeletedScimToken;
+};
+
+export type RevokeScimTokenResponse = RevokeScimTokenResponses[keyof RevokeScimTokenResponses];
 
 export type ListPermissionsData = {
     body?: never;
