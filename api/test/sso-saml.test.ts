@@ -336,3 +336,50 @@ it('administers connections: validation, metadata, domain uniqueness, updates an
   ).toBe(201);
   void uniqueEmail;
 });
+
+describe('tenant policy: sso_required with a break-glass owner', () => {
+  it('needs an active connection and an owner with 2FA, then refuses member passwords but not the break-glass owner', async () => {
+    const a = await newTenant(t);
+    expectProblem(await t.http.patch(`/v1/tenants/${a.tenantId}`).set(a.auth).send({ sso_required: true }), 409, 'sso_connection_required');
+    const idp = await SamlIdp.create();
+    await t.http
+      .post('/v1/sso/connections')
+      .set(a.auth)
+      .send({ type: 'saml', name: 'IdP', saml: { metadata_xml: idp.metadata() } });
+    expectProblem(await t.http.patch(`/v1/tenants/${a.tenantId}`).set(a.auth).send({ sso_required: true }), 409, 'break_glass_owner_required');
+    // The owner enrols in 2FA and becomes the break-glass account.
+    const { Secret, TOTP } = await import('otpauth');
+    const start = await t.http.post('/v1/me/mfa/totp').set(a.session);
+    const totp = new TOTP({ algorithm: 'SHA1', digits: 6, period: 30, secret: Secret.fromBase32(start.body.secret) });
+    expect((await t.http.post('/v1/me/mfa/totp/confirm').set(a.session).send({ code: totp.generate() })).status).toBe(200);
+    // A member with a password (an existing user who accepted an invitation).
+    const b = await newTenant(t, 'Elsewhere');
+    const inv = await t.http.post('/v1/invitations').set(a.auth).send({ email: b.email, role: 'developer' });
+    expect((await t.http.post('/v1/invitations/accept').send({ token: inv.body.token, password: b.password })).status).toBe(200);
+    const policy = await t.http.patch(`/v1/tenants/${a.tenantId}`).set(a.auth).send({ sso_required: true });
+    expect(policy.status).toBe(200);
+    expect(policy.body.sso_required).toBe(true);
+    // The member's password no longer opens the tenant; their own tenant is unaffected.
+    expectProblem(await t.http.post('/v1/auth/login').send({ email: b.email, password: b.password, tenant_id: a.tenantId }), 403, 'sso_required');
+    expect((await t.http.post('/v1/auth/login').send({ email: b.email, password: b.password, tenant_id: b.tenantId })).status).toBe(200);
+    // Nor can a password session switch into it.
+    expectProblem(await t.http.post('/v1/auth/refresh').send({ refresh_token: b.refreshToken, tenant_id: a.tenantId }), 403, 'sso_required');
+    // The break-glass owner still signs in: password, then the second factor.
+    const owner = await t.http.post('/v1/auth/login').send({ email: a.email, password: a.password, tenant_id: a.tenantId });
+    expect(owner.body).toMatchObject({ object: 'mfa_challenge' });
+    // The last connection cannot be deleted while SSO is required.
+    const conns = await t.http.get('/v1/sso/connections').set(a.auth);
+    expectProblem(await t.http.delete(`/v1/sso/connections/${conns.body.data[0].id}`).set(a.auth), 409, 'sso_required_needs_connection');
+    // Redirect URIs must be https (or localhost).
+    expectProblem(await t.http.patch(`/v1/tenants/${a.tenantId}`).set(a.auth).send({ sso_redirect_uris: ['http://app.example.com/cb'] }), 422, 'validation_failed');
+    expect((await t.http.patch(`/v1/tenants/${a.tenantId}`).set(a.auth).send({ sso_redirect_uris: ['http://localhost:5173/cb'] })).status).toBe(200);
+  });
+
+  it('lets SSO sign-ins satisfy mfa_required (the IdP owns the second factor)', async () => {
+    const s = await setup();
+    expect((await t.http.patch(`/v1/tenants/${s.a.tenantId}`).set(s.a.auth).send({ mfa_required: true })).status).toBe(200);
+    const acs = await post(s, good(s, await start(s), `mfa@${s.domain}`));
+    const tokens = await t.http.post('/v1/sso/token').send({ code: new URL(acs.headers.location!).searchParams.get('code') });
+    expect((await t.http.get('/v1/customers').set({ Authorization: `Bearer ${tokens.body.access_token}` })).status).toBe(200);
+  });
+});

@@ -80,6 +80,7 @@ export class TenantsController extends Controller {
   @Patch('{id}')
   @OperationId('updateTenant')
   @Response<Problem>(404, 'No such tenant in your subtree')
+  @Response<Problem>(409, 'SSO cannot be required yet: no active connection, or no owner with two-factor authentication')
   @Security('apiKey', ['tenants:write'])
   @Security('session', ['tenants:write'])
   async updateTenant(@Request() req: ExRequest, @Path() id: string, @Body() body: TenantUpdate): Promise<TenantDto> {

@@ -3088,6 +3088,10 @@ export type UpdateTenantErrors = {
      */
     404: Problem;
     /**
+     * SSO cannot be required yet: no active connection, or no owner with two-factor authentication
+     */
+    409: Problem;
+    /**
      * The body is larger than BODY_LIMIT
      */
     413: Problem;
