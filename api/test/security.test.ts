@@ -5,6 +5,7 @@
  */
 import { loadSpec } from '../src/app';
 import { createTestApp, expectProblem, keyWithScopes, newTenant, type TestApp, type TestTenant } from './harness';
+import { SamlIdp } from './support/saml-idp';
 
 interface Operation {
   method: 'get' | 'post' | 'patch' | 'delete';
@@ -60,11 +61,19 @@ const bodies: Record<string, (n: number) => unknown> = {
   confirmTotpEnrollment: () => ({ code: '123456' }),
   disableTotp: () => ({ code: '123456' }),
   completeMfaLogin: () => ({ challenge: 'mfac_nope', code: '123456' }),
+  createSsoConnection: () => ({ type: 'saml', name: 'IdP', saml: { metadata_xml: idpMetadata } }),
+  updateSsoConnection: () => ({ name: 'Renamed' }),
+  consumeSamlResponse: () => ({ SAMLResponse: 'bm90IGEgcmVzcG9uc2U=' }),
+  exchangeSsoCode: () => ({ code: 'ssoc_nope' }),
+  createScimToken: () => ({ name: 'IdP' }),
 };
+
+/** A SAML IdP's metadata (with a real certificate), made once for the connection bodies. */
+let idpMetadata = '';
 
 /** A public address literal: passes the SSRF guard without DNS (nothing is ever sent to it in this suite). */
 const PUBLIC_URL = 'https://93.184.215.14/hooks';
-const SUFFIXES = /\/(suspend|resume|roll|rotate-secret|test|deliveries|replay|retry|download)$/;
+const SUFFIXES = /\/(suspend|resume|roll|rotate-secret|test|deliveries|replay|retry|download|saml-metadata)$/;
 
 /** Creates, in tenant `b`, the object an `{id}` path names; returns its id and how `b` reads it back. */
 type Foreign = { id: string; read: () => Promise<unknown> };
@@ -134,6 +143,14 @@ const foreign: Record<string, (t: TestApp, b: TestTenant) => Promise<Foreign>> =
     const id = (await t.http.post('/v1/audit-logs/exports').set(b.auth).send({ format: 'ndjson' })).body.id;
     return { id, read: async () => (await t.http.get(`/v1/audit-logs/exports/${id}`).set(b.auth)).body };
   },
+  '/v1/sso/connections/{id}': async (t, b) => {
+    const id = (await t.http.post('/v1/sso/connections').set(b.auth).send(bodies.createSsoConnection!(0))).body.id;
+    return { id, read: async () => (await t.http.get(`/v1/sso/connections/${id}`).set(b.auth)).body };
+  },
+  '/v1/sso/scim-tokens/{id}': async (t, b) => {
+    const id = (await t.http.post('/v1/sso/scim-tokens').set(b.auth).send({ name: 'theirs' })).body.id;
+    return { id, read: async () => (await t.http.get('/v1/sso/scim-tokens').set(b.auth)).body.data };
+  },
   '/v1/sessions/{id}': async (t, b) => {
     const me = (await t.http.get('/v1/me').set(b.session)).body;
     return { id: me.session_id, read: async () => (await t.http.get('/v1/sessions').set(b.session)).body.data.map((s: { id: string }) => s.id) };
@@ -148,6 +165,7 @@ let a: TestTenant;
 let b: TestTenant;
 beforeAll(async () => {
   t = await createTestApp();
+  idpMetadata = (await SamlIdp.create()).metadata();
   a = await newTenant(t, 'A');
   b = await newTenant(t, 'B');
 });
