@@ -5,6 +5,7 @@ import { Secret, TOTP } from 'otpauth';
 import { createTestApp, ROOT_KEY, uniqueEmail, type TestApp } from './harness';
 import { loadSpec } from '../src/core/spec';
 import { Receiver, waitFor } from './support/receiver';
+import { SamlIdp } from './support/saml-idp';
 
 /**
  * The hand-written `Plinth` client against a live server. The first test calls every operation in
@@ -142,8 +143,27 @@ it('calls every operation in the contract through the Plinth client', async () =
   await anonymous.auth.requestPasswordReset({ email });
   await anonymous.auth.confirmPasswordReset({ token: t.lastTokenFor(email), password: 'a brand new passphrase' });
 
-  const missing = specOps.map((o) => o.operationId).filter((id) => !called.has(id));
-  console.log(`SDK coverage: ${specOps.length - missing.length}/${specOps.length} operations called through the Plinth client`);
+  // SSO administration, and the start of a sign-in (a browser redirect: the client builds its URL).
+  const idp = await SamlIdp.create();
+  const connection = await plinth.sso.connections.create({ type: 'saml', name: 'Coverage IdP', saml: { metadata_xml: idp.metadata() } });
+  expect((await plinth.sso.connections.list()).data[0]!.id).toBe(connection.id);
+  await plinth.sso.connections.get(connection.id);
+  await plinth.sso.connections.update(connection.id, { name: 'Renamed' });
+  expect(await plinth.sso.connections.samlMetadata(connection.id)).toContain(connection.saml!.acs_url);
+  await plinth.tenants.update(signup.tenant_id, { sso_redirect_uris: ['https://app.example.com/cb'] });
+  const start = await recordingFetch(plinth.sso.authorizationUrl({ connection: connection.id, redirect_uri: 'https://app.example.com/cb' }), { redirect: 'manual' });
+  expect(start.status).toBe(302);
+  await expect(anonymous.sso.exchangeCode({ code: 'ssoc_unknown' })).rejects.toMatchObject({ status: 401, code: 'invalid_sso_code' });
+  await plinth.sso.connections.delete(connection.id);
+  const scimToken = await plinth.sso.scimTokens.create({ name: 'Coverage' });
+  expect((await plinth.sso.scimTokens.list()).data.map((x) => x.id)).toContain(scimToken.id);
+  await plinth.sso.scimTokens.revoke(scimToken.id);
+
+  // The IdP posts to the ACS and the provider redirects to the OIDC callback: browsers call these, not SDKs.
+  const browserOnly = new Set(['consumeSamlResponse', 'completeOidcSignIn']);
+  const missing = specOps.map((o) => o.operationId).filter((id) => !called.has(id) && !browserOnly.has(id));
+  const apiOps = specOps.length - browserOnly.size;
+  console.log(`SDK coverage: ${apiOps - missing.length}/${apiOps} API operations called through the Plinth client (${browserOnly.size} IdP callbacks excluded)`);
   expect(missing).toEqual([]);
 });
 

@@ -219,4 +219,36 @@ export class Plinth {
         r,
       ) as Promise<unknown> as Promise<string>,
   };
+
+  readonly sso = {
+    connections: {
+      list: (query?: Query<typeof api.listSsoConnections>, r?: RequestOptions) => this.list(api.listSsoConnections, { query }, r),
+      create: (body: Body<typeof api.createSsoConnection>, r?: RequestOptions) => this.call(api.createSsoConnection, { body }, r),
+      get: (id: string, r?: RequestOptions) => this.call(api.getSsoConnection, { path: { id } }, r),
+      update: (id: string, body: Body<typeof api.updateSsoConnection>, r?: RequestOptions) => this.call(api.updateSsoConnection, { path: { id }, body }, r),
+      delete: (id: string, r?: RequestOptions) => this.call(api.deleteSsoConnection, { path: { id } }, r),
+      /** Plinth's SAML service-provider metadata XML for this connection, to upload at the IdP. */
+      samlMetadata: (id: string, r?: RequestOptions) =>
+        this.call(
+          api.getSsoConnectionSamlMetadata,
+          { path: { id }, parseAs: 'text' } as Omit<Opts<typeof api.getSsoConnectionSamlMetadata>, 'client'>,
+          r,
+        ) as Promise<unknown> as Promise<string>,
+    },
+    scimTokens: {
+      list: (query?: Query<typeof api.listScimTokens>, r?: RequestOptions) => this.list(api.listScimTokens, { query }, r),
+      create: (body: Body<typeof api.createScimToken>, r?: RequestOptions) => this.call(api.createScimToken, { body }, r),
+      revoke: (id: string, r?: RequestOptions) => this.call(api.revokeScimToken, { path: { id } }, r),
+    },
+    /**
+     * The URL of `GET /v1/sso/authorize` to send the user's browser to (a redirect flow: not fetched).
+     * Exchange the `code` that comes back to your `redirect_uri` with `exchangeCode`.
+     */
+    authorizationUrl: (query: Query<typeof api.authorizeSso>): string => {
+      const url = new URL(`${this.client.getConfig().baseUrl}/v1/sso/authorize`);
+      for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+      return url.href;
+    },
+    exchangeCode: (body: Body<typeof api.exchangeSsoCode>, r?: RequestOptions) => this.call(api.exchangeSsoCode, { body }, r),
+  };
 }
