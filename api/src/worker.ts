@@ -115,8 +115,15 @@ export async function startWorker(deps: Deps, database: Database): Promise<Worke
       `delete from audit_logs a using tenants t where a.tenant_id = t.id and a.occurred_at < now() - make_interval(days => t.audit_retention_days)`,
     );
     const exports = await pool.query(`update audit_exports set content = null where expires_at < now() and content is not null`);
-    const result = { events: events.rowCount ?? 0, auditLogs: auditLogs.rowCount ?? 0, exports: exports.rowCount ?? 0 };
-    if (result.events || result.auditLogs || result.exports) log.info(result, 'retention applied');
+    // Expired SSO flow state: requests and codes after a day, seen assertion ids once they expire.
+    const sso = await pool.query(
+      `with r as (delete from sso_requests where expires_at < now() - interval '1 day' returning 1),
+            c as (delete from sso_codes where expires_at < now() - interval '1 day' returning 1),
+            a as (delete from saml_assertion_ids where expires_at < now() returning 1)
+       select (select count(*) from r) + (select count(*) from c) + (select count(*) from a) as n`,
+    );
+    const result = { events: events.rowCount ?? 0, auditLogs: auditLogs.rowCount ?? 0, exports: exports.rowCount ?? 0, ssoState: Number(sso.rows[0]?.n ?? 0) };
+    if (result.events || result.auditLogs || result.exports || result.ssoState) log.info(result, 'retention applied');
     return result;
   };
   await boss.work(RETENTION_QUEUE, { pollingIntervalSeconds: 30 }, async () => void (await runRetention()));

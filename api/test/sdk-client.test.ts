@@ -151,7 +151,9 @@ it('calls every operation in the contract through the Plinth client', async () =
   await plinth.sso.connections.update(connection.id, { name: 'Renamed' });
   expect(await plinth.sso.connections.samlMetadata(connection.id)).toContain(connection.saml!.acs_url);
   await plinth.tenants.update(signup.tenant_id, { sso_redirect_uris: ['https://app.example.com/cb'] });
-  const start = await recordingFetch(plinth.sso.authorizationUrl({ connection: connection.id, redirect_uri: 'https://app.example.com/cb' }), { redirect: 'manual' });
+  const start = await recordingFetch(plinth.sso.authorizationUrl({ connection: connection.id, redirect_uri: 'https://app.example.com/cb' }), {
+    redirect: 'manual',
+  });
   expect(start.status).toBe(302);
   await expect(anonymous.sso.exchangeCode({ code: 'ssoc_unknown' })).rejects.toMatchObject({ status: 401, code: 'invalid_sso_code' });
   await plinth.sso.connections.delete(connection.id);
@@ -163,7 +165,9 @@ it('calls every operation in the contract through the Plinth client', async () =
   const browserOnly = new Set(['consumeSamlResponse', 'completeOidcSignIn']);
   const missing = specOps.map((o) => o.operationId).filter((id) => !called.has(id) && !browserOnly.has(id));
   const apiOps = specOps.length - browserOnly.size;
-  console.log(`SDK coverage: ${apiOps - missing.length}/${apiOps} API operations called through the Plinth client (${browserOnly.size} IdP callbacks excluded)`);
+  console.log(
+    `SDK coverage: ${apiOps - missing.length}/${apiOps} API operations called through the Plinth client (${browserOnly.size} IdP callbacks excluded)`,
+  );
   expect(missing).toEqual([]);
 });
 

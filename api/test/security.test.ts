@@ -144,7 +144,12 @@ const foreign: Record<string, (t: TestApp, b: TestTenant) => Promise<Foreign>> =
     return { id, read: async () => (await t.http.get(`/v1/audit-logs/exports/${id}`).set(b.auth)).body };
   },
   '/v1/sso/connections/{id}': async (t, b) => {
-    const id = (await t.http.post('/v1/sso/connections').set(b.auth).send(bodies.createSsoConnection!(0))).body.id;
+    const id = (
+      await t.http
+        .post('/v1/sso/connections')
+        .set(b.auth)
+        .send(bodies.createSsoConnection!(0) as object)
+    ).body.id;
     return { id, read: async () => (await t.http.get(`/v1/sso/connections/${id}`).set(b.auth)).body };
   },
   '/v1/sso/scim-tokens/{id}': async (t, b) => {

@@ -371,8 +371,22 @@ describe('tenant policy: sso_required with a break-glass owner', () => {
     const conns = await t.http.get('/v1/sso/connections').set(a.auth);
     expectProblem(await t.http.delete(`/v1/sso/connections/${conns.body.data[0].id}`).set(a.auth), 409, 'sso_required_needs_connection');
     // Redirect URIs must be https (or localhost).
-    expectProblem(await t.http.patch(`/v1/tenants/${a.tenantId}`).set(a.auth).send({ sso_redirect_uris: ['http://app.example.com/cb'] }), 422, 'validation_failed');
-    expect((await t.http.patch(`/v1/tenants/${a.tenantId}`).set(a.auth).send({ sso_redirect_uris: ['http://localhost:5173/cb'] })).status).toBe(200);
+    expectProblem(
+      await t.http
+        .patch(`/v1/tenants/${a.tenantId}`)
+        .set(a.auth)
+        .send({ sso_redirect_uris: ['http://app.example.com/cb'] }),
+      422,
+      'validation_failed',
+    );
+    expect(
+      (
+        await t.http
+          .patch(`/v1/tenants/${a.tenantId}`)
+          .set(a.auth)
+          .send({ sso_redirect_uris: ['http://localhost:5173/cb'] })
+      ).status,
+    ).toBe(200);
   });
 
   it('lets SSO sign-ins satisfy mfa_required (the IdP owns the second factor)', async () => {
