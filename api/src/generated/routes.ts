@@ -283,6 +283,11 @@ const models: TsoaRoute.Models = {
         "additionalProperties": false,
     },
     // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+    "RedirectUri": {
+        "dataType": "refAlias",
+        "type": {"dataType":"string","validators":{"maxLength":{"value":2000}}},
+    },
+    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
     "TenantUpdate": {
         "dataType": "refObject",
         "properties": {
@@ -290,7 +295,7 @@ const models: TsoaRoute.Models = {
             "audit_log_retention_days": {"dataType":"integer","validators":{"minimum":{"value":1},"maximum":{"value":3650}}},
             "mfa_required": {"dataType":"boolean"},
             "sso_required": {"dataType":"boolean"},
-            "sso_redirect_uris": {"dataType":"array","array":{"dataType":"string"},"validators":{"maxItems":{"value":20}}},
+            "sso_redirect_uris": {"dataType":"array","array":{"dataType":"refAlias","ref":"RedirectUri"},"validators":{"maxItems":{"value":20}}},
             "metadata": {"ref":"Metadata"},
         },
         "additionalProperties": false,
@@ -371,6 +376,11 @@ const models: TsoaRoute.Models = {
         "additionalProperties": false,
     },
     // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+    "EmailDomain": {
+        "dataType": "refAlias",
+        "type": {"dataType":"string","validators":{"maxLength":{"value":253}}},
+    },
+    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
     "SamlConnectionInput": {
         "dataType": "refObject",
         "properties": {
@@ -383,13 +393,18 @@ const models: TsoaRoute.Models = {
         "additionalProperties": false,
     },
     // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+    "OidcScope": {
+        "dataType": "refAlias",
+        "type": {"dataType":"string","validators":{"maxLength":{"value":100}}},
+    },
+    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
     "OidcConnectionInput": {
         "dataType": "refObject",
         "properties": {
             "issuer": {"dataType":"string","validators":{"maxLength":{"value":2000}}},
             "client_id": {"dataType":"string","validators":{"minLength":{"value":1},"maxLength":{"value":500}}},
             "client_secret": {"dataType":"string","validators":{"minLength":{"value":1},"maxLength":{"value":2000}}},
-            "scopes": {"dataType":"array","array":{"dataType":"string"},"validators":{"maxItems":{"value":20}}},
+            "scopes": {"dataType":"array","array":{"dataType":"refAlias","ref":"OidcScope"},"validators":{"maxItems":{"value":20}}},
         },
         "additionalProperties": false,
     },
@@ -404,7 +419,7 @@ const models: TsoaRoute.Models = {
         "properties": {
             "type": {"dataType":"union","subSchemas":[{"dataType":"enum","enums":["saml"]},{"dataType":"enum","enums":["oidc"]}],"required":true},
             "name": {"dataType":"string","required":true,"validators":{"minLength":{"value":1},"maxLength":{"value":200}}},
-            "domains": {"dataType":"array","array":{"dataType":"string"},"validators":{"maxItems":{"value":50}}},
+            "domains": {"dataType":"array","array":{"dataType":"refAlias","ref":"EmailDomain"},"validators":{"maxItems":{"value":50}}},
             "saml": {"ref":"SamlConnectionInput"},
             "oidc": {"ref":"OidcConnectionInput"},
             "attribute_mapping": {"ref":"Partial_SsoAttributeMapping_"},
@@ -430,7 +445,7 @@ const models: TsoaRoute.Models = {
         "properties": {
             "name": {"dataType":"string","validators":{"minLength":{"value":1},"maxLength":{"value":200}}},
             "status": {"dataType":"union","subSchemas":[{"dataType":"enum","enums":["active"]},{"dataType":"enum","enums":["inactive"]}]},
-            "domains": {"dataType":"array","array":{"dataType":"string"},"validators":{"maxItems":{"value":50}}},
+            "domains": {"dataType":"array","array":{"dataType":"refAlias","ref":"EmailDomain"},"validators":{"maxItems":{"value":50}}},
             "saml": {"ref":"SamlConnectionInput"},
             "oidc": {"ref":"OidcConnectionInput"},
             "attribute_mapping": {"ref":"Partial_SsoAttributeMapping_"},

@@ -302,7 +302,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Retrieve an SSO connection */
+        /**
+         * Retrieve an SSO connection
+         * @description Returns a connection with its IdP settings, certificate fingerprints and expiry dates, and the
+         *     service-provider values to enter at the IdP. The OIDC client secret is never returned.
+         */
         get: operations["getSsoConnection"];
         put?: never;
         post?: never;
@@ -1544,6 +1548,11 @@ export interface components {
             /** @description Pass as `starting_after` to get the next page; null on the last page. */
             next_cursor: string | null;
         };
+        /**
+         * @description An absolute URL SSO sign-ins may return to.
+         * @example https://app.acme.com/sso/callback
+         */
+        RedirectUri: string;
         TenantUpdate: {
             name?: string;
             /**
@@ -1559,7 +1568,7 @@ export interface components {
              */
             sso_required?: boolean;
             /** @description Exact URLs SSO sign-ins may return to (https, or http on localhost for development). Replaces the list. */
-            sso_redirect_uris?: string[];
+            sso_redirect_uris?: components["schemas"]["RedirectUri"][];
             /** @description Keys set to "" are removed. */
             metadata?: components["schemas"]["Metadata"];
         };
@@ -1654,6 +1663,11 @@ export interface components {
             created_at: string;
             updated_at: string;
         };
+        /**
+         * @description An email domain.
+         * @example acme.com
+         */
+        EmailDomain: string;
         SamlConnectionInput: {
             /**
              * @description The IdP's SAML metadata XML. Supplies the entity id, SSO URL and signing certificates; fields
@@ -1668,6 +1682,11 @@ export interface components {
             idp_certificate?: string;
             allow_idp_initiated?: boolean;
         };
+        /**
+         * @description An OAuth scope.
+         * @example email
+         */
+        OidcScope: string;
         OidcConnectionInput: {
             /**
              * @description The provider's issuer URL; its discovery document is read when the connection is saved.
@@ -1677,7 +1696,7 @@ export interface components {
             client_id?: string;
             client_secret?: string;
             /** @description Scopes to ask for; `openid` is always included. Default `openid email profile`. */
-            scopes?: string[];
+            scopes?: components["schemas"]["OidcScope"][];
         };
         /** @description Make all properties in T optional */
         Partial_SsoAttributeMapping_: {
@@ -1708,7 +1727,7 @@ export interface components {
              *       "acme.com"
              *     ]
              */
-            domains?: string[];
+            domains?: components["schemas"]["EmailDomain"][];
             /** @description Required when `type` is `saml`. */
             saml?: components["schemas"]["SamlConnectionInput"];
             /** @description Required when `type` is `oidc`. */
@@ -1731,7 +1750,7 @@ export interface components {
             name?: string;
             /** @enum {string} */
             status?: "active" | "inactive";
-            domains?: string[];
+            domains?: components["schemas"]["EmailDomain"][];
             saml?: components["schemas"]["SamlConnectionInput"];
             oidc?: components["schemas"]["OidcConnectionInput"];
             attribute_mapping?: components["schemas"]["Partial_SsoAttributeMapping_"];
@@ -5968,7 +5987,7 @@ export interface operations {
                  *       "mfa_required": true,
                  *       "sso_required": true,
                  *       "sso_redirect_uris": [
-                 *         "string"
+                 *         "https://app.acme.com/sso/callback"
                  *       ],
                  *       "metadata": {
                  *         "crm_id": "A-1042"
@@ -6712,7 +6731,7 @@ export interface operations {
                  *         "client_id": "string",
                  *         "client_secret": "string",
                  *         "scopes": [
-                 *           "string"
+                 *           "email"
                  *         ]
                  *       },
                  *       "attribute_mapping": {
@@ -7316,7 +7335,7 @@ export interface operations {
                  *       "name": "string",
                  *       "status": "active",
                  *       "domains": [
-                 *         "string"
+                 *         "acme.com"
                  *       ],
                  *       "saml": {
                  *         "metadata_xml": "string",
@@ -7330,7 +7349,7 @@ export interface operations {
                  *         "client_id": "string",
                  *         "client_secret": "string",
                  *         "scopes": [
-                 *           "string"
+                 *           "email"
                  *         ]
                  *       },
                  *       "attribute_mapping": {

@@ -76,6 +76,8 @@ export class SsoController extends Controller {
   }
 
   /**
+   * Returns a connection with its IdP settings, certificate fingerprints and expiry dates, and the
+   * service-provider values to enter at the IdP. The OIDC client secret is never returned.
    * @summary Retrieve an SSO connection
    * @maxLength id 64
    */

@@ -1,3 +1,17 @@
+/**
+ * An email domain.
+ * @maxLength 253
+ * @example "acme.com"
+ */
+export type EmailDomain = string;
+
+/**
+ * An OAuth scope.
+ * @maxLength 100
+ * @example "email"
+ */
+export type OidcScope = string;
+
 export interface SsoAttributeMapping {
   /**
    * The attribute (SAML) or claim (OIDC) holding the email address. Default `email`.
@@ -139,7 +153,7 @@ export interface OidcConnectionInput {
    * Scopes to ask for; `openid` is always included. Default `openid email profile`.
    * @maxItems 20
    */
-  scopes?: string[];
+  scopes?: OidcScope[];
 }
 
 export interface SsoConnectionCreate {
@@ -155,7 +169,7 @@ export interface SsoConnectionCreate {
    * @maxItems 50
    * @example ["acme.com"]
    */
-  domains?: string[];
+  domains?: EmailDomain[];
   /** Required when `type` is `saml`. */
   saml?: SamlConnectionInput;
   /** Required when `type` is `oidc`. */
@@ -178,7 +192,7 @@ export interface SsoConnectionUpdate {
   name?: string;
   status?: 'active' | 'inactive';
   /** @maxItems 50 */
-  domains?: string[];
+  domains?: EmailDomain[];
   saml?: SamlConnectionInput;
   oidc?: OidcConnectionInput;
   attribute_mapping?: Partial<SsoAttributeMapping>;

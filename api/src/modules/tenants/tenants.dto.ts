@@ -1,6 +1,13 @@
 import type { Metadata } from '../../core/http/validation.js';
 import type { Tenant, TenantKind, TenantStatus } from './tenants.entity.js';
 
+/**
+ * An absolute URL SSO sign-ins may return to.
+ * @maxLength 2000
+ * @example "https://app.acme.com/sso/callback"
+ */
+export type RedirectUri = string;
+
 export interface TenantDto {
   /** @example "ten_01JDA4Y7Q5X3M8N2P6R9T0V1W2" */
   id: string;
@@ -61,7 +68,7 @@ export interface TenantUpdate {
    * Exact URLs SSO sign-ins may return to (https, or http on localhost for development). Replaces the list.
    * @maxItems 20
    */
-  sso_redirect_uris?: string[];
+  sso_redirect_uris?: RedirectUri[];
   /** Keys set to "" are removed. */
   metadata?: Metadata;
 }

@@ -430,6 +430,9 @@ export const deleteSsoConnection = <ThrowOnError extends boolean = false>(option
 
 /**
  * Retrieve an SSO connection
+ *
+ * Returns a connection with its IdP settings, certificate fingerprints and expiry dates, and the
+ * service-provider values to enter at the IdP. The OIDC client secret is never returned.
  */
 export const getSsoConnection = <ThrowOnError extends boolean = false>(options: Options<GetSsoConnectionData, ThrowOnError>): RequestResult<GetSsoConnectionResponses, GetSsoConnectionErrors, ThrowOnError> => (options.client ?? client).get<GetSsoConnectionResponses, GetSsoConnectionErrors, ThrowOnError>({
     security: [{

@@ -296,6 +296,11 @@ export type ListTenantDto = {
     next_cursor: string | null;
 };
 
+/**
+ * An absolute URL SSO sign-ins may return to.
+ */
+export type RedirectUri = string;
+
 export type TenantUpdate = {
     name?: string;
     /**
@@ -314,7 +319,7 @@ export type TenantUpdate = {
     /**
      * Exact URLs SSO sign-ins may return to (https, or http on localhost for development). Replaces the list.
      */
-    sso_redirect_uris?: Array<string>;
+    sso_redirect_uris?: Array<RedirectUri>;
     /**
      * Keys set to "" are removed.
      */
@@ -426,6 +431,11 @@ export type SsoConnectionDto = {
     updated_at: string;
 };
 
+/**
+ * An email domain.
+ */
+export type EmailDomain = string;
+
 export type SamlConnectionInput = {
     /**
      * The IdP's SAML metadata XML. Supplies the entity id, SSO URL and signing certificates; fields
@@ -441,6 +451,11 @@ export type SamlConnectionInput = {
     allow_idp_initiated?: boolean;
 };
 
+/**
+ * An OAuth scope.
+ */
+export type OidcScope = string;
+
 export type OidcConnectionInput = {
     /**
      * The provider's issuer URL; its discovery document is read when the connection is saved.
@@ -451,7 +466,7 @@ export type OidcConnectionInput = {
     /**
      * Scopes to ask for; `openid` is always included. Default `openid email profile`.
      */
-    scopes?: Array<string>;
+    scopes?: Array<OidcScope>;
 };
 
 /**
@@ -478,7 +493,7 @@ export type SsoConnectionCreate = {
     /**
      * Email domains for discovery; each can belong to one connection on the platform.
      */
-    domains?: Array<string>;
+    domains?: Array<EmailDomain>;
     /**
      * Required when `type` is `saml`.
      */
@@ -511,7 +526,7 @@ export type ListSsoConnectionDto = {
 export type SsoConnectionUpdate = {
     name?: string;
     status?: 'active' | 'inactive';
-    domains?: Array<string>;
+    domains?: Array<EmailDomain>;
     saml?: SamlConnectionInput;
     oidc?: OidcConnectionInput;
     attribute_mapping?: PartialSsoAttributeMapping;
