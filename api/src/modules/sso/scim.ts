@@ -277,8 +277,8 @@ export function scimRouter(deps: Deps, members: MembersService, auth: AuthServic
   // ---- Groups: a group's name maps to a role ----
 
   async function groupResource(s: Scope, g: ScimGroup, withMembers = true): Promise<Json> {
-    const rows = withMembers ? await s.em.execute<{ membership_id: string }[]>('select membership_id from scim_group_members where group_id = ?', [g.id]) : [];
-    const memberships = rows.length ? await s.em.find(Membership, { id: { $in: rows.map((r) => r.membership_id) } }) : [];
+    const ids = withMembers ? await groupMemberIds(s, g) : [];
+    const memberships = ids.length ? await s.em.find(Membership, { id: { $in: ids } }) : [];
     const users = await usersById(
       s.em,
       memberships.map((m) => m.userId),
@@ -291,6 +291,11 @@ export function scimRouter(deps: Deps, members: MembersService, auth: AuthServic
       ...(withMembers ? { members: memberships.map((m) => ({ value: m.id, display: users.get(m.userId)?.email, $ref: `${base()}/Users/${m.id}` })) } : {}),
       meta: { resourceType: 'Group', created: g.createdAt.toISOString(), lastModified: g.updatedAt.toISOString(), location: `${base()}/Groups/${g.id}` },
     };
+  }
+
+  async function groupMemberIds(s: Scope, g: ScimGroup): Promise<string[]> {
+    const rows = await s.em.execute<{ membership_id: string }[]>('select membership_id from scim_group_members where group_id = ?', [g.id]);
+    return rows.map((r) => r.membership_id);
   }
 
   async function findGroup(s: Scope, id: string): Promise<ScimGroup> {
@@ -401,9 +406,7 @@ export function scimRouter(deps: Deps, members: MembersService, auth: AuthServic
       const g = await findGroup(s, String(req.params.id));
       if (typeof body.displayName === 'string' && body.displayName.trim()) g.displayName = body.displayName.slice(0, 200);
       await s.em.flush();
-      const current = (await s.em.execute<{ membership_id: string }[]>('select membership_id from scim_group_members where group_id = ?', [g.id])).map(
-        (r) => r.membership_id,
-      );
+      const current = await groupMemberIds(s, g);
       const wanted = memberIds(body.members);
       await setMembers(
         s,
@@ -426,9 +429,7 @@ export function scimRouter(deps: Deps, members: MembersService, auth: AuthServic
         else if (op.path === 'members' && op.op === 'add') await setMembers(s, g, memberIds(op.value), []);
         else if (op.path === 'members' && op.op === 'remove') await setMembers(s, g, [], memberIds(op.value));
         else if (op.path === 'members' && op.op === 'replace') {
-          const current = (await s.em.execute<{ membership_id: string }[]>('select membership_id from scim_group_members where group_id = ?', [g.id])).map(
-            (r) => r.membership_id,
-          );
+          const current = await groupMemberIds(s, g);
           await setMembers(s, g, memberIds(op.value), current);
         } else if (op.path === 'displayName' || (!op.path && op.value && typeof op.value === 'object')) {
           const name = op.path ? op.value : (op.value as Json).displayName;
@@ -453,9 +454,7 @@ export function scimRouter(deps: Deps, members: MembersService, auth: AuthServic
     '/Groups/:id',
     handle(async (s, req) => {
       const g = await findGroup(s, String(req.params.id));
-      const current = (await s.em.execute<{ membership_id: string }[]>('select membership_id from scim_group_members where group_id = ?', [g.id])).map(
-        (r) => r.membership_id,
-      );
+      const current = await groupMemberIds(s, g);
       await s.em.remove(g).flush();
       await recomputeRoles(s, current);
       return { status: 204 };
