@@ -436,10 +436,7 @@ export function scimRouter(deps: Deps, members: MembersService, auth: AuthServic
           if (typeof name === 'string' && name.trim()) {
             g.displayName = name.slice(0, 200);
             await s.em.flush();
-            const current = (await s.em.execute<{ membership_id: string }[]>('select membership_id from scim_group_members where group_id = ?', [g.id])).map(
-              (r) => r.membership_id,
-            );
-            await recomputeRoles(s, current);
+            await recomputeRoles(s, await groupMemberIds(s, g));
           }
         } else if (op.path === 'externalId') g.externalId = typeof op.value === 'string' ? op.value : null;
         else throw new ScimError(400, `Unsupported PATCH operation ${op.op} ${op.path ?? ''} on a Group.`, 'invalidPath');
