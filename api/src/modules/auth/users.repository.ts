@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { escapeLike } from '../../core/db/sql.js';
-import { User } from './auth.entity.js';
+import { Session, User } from './auth.entity.js';
 
 /** The auth module's read API for other modules: users by id or email, never its tables directly. */
 export async function usersById(em: EntityManager, ids: string[]): Promise<Map<string, User>> {
@@ -11,4 +11,9 @@ export async function usersById(em: EntityManager, ids: string[]): Promise<Map<s
 
 export async function userByEmail(em: EntityManager, email: string): Promise<User | null> {
   return em.findOne(User, { email: { $ilike: escapeLike(email) } });
+}
+
+/** Ends a user's sessions in one tenant (SCIM deprovisioning); their other tenants are untouched. */
+export function revokeSessionsInTenant(em: EntityManager, userId: string, tenantId: string): Promise<number> {
+  return em.nativeUpdate(Session, { userId, tenantId, revokedAt: null }, { revokedAt: new Date() });
 }

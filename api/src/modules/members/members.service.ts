@@ -90,6 +90,10 @@ export class MembersService {
     return m;
   }
 
+  roleKeyForLabel(em: EntityManager, label: string): Promise<string | undefined> {
+    return this.roles.keyForLabel(em, label);
+  }
+
   permissionsOfRole(em: EntityManager, key: string): Promise<string[] | undefined> {
     return this.roles.permissionsOf(em, key);
   }

@@ -110,6 +110,15 @@ export class RolesService {
     });
   }
 
+  /** The key of the tenant's role whose key or name is `label` (case-insensitive), if any. */
+  async keyForLabel(em: EntityManager, label: string): Promise<string | undefined> {
+    const lower = label.toLowerCase();
+    const system = Object.entries(SYSTEM_ROLES).find(([key, r]) => key === lower || r.name.toLowerCase() === lower);
+    if (system) return system[0];
+    const custom = await em.find(Role, {}, { fields: ['key', 'name'] });
+    return custom.find((r) => r.key.toLowerCase() === lower || r.name.toLowerCase() === lower)?.key;
+  }
+
   /** The permissions of a role key in the transaction's tenant, or undefined if no such role. */
   async permissionsOf(em: EntityManager, key: string): Promise<string[] | undefined> {
     if (SYSTEM_ROLES[key]) return SYSTEM_ROLES[key].permissions;

@@ -12,6 +12,8 @@ import { unsafeUrlReason } from '../../core/net/ssrf.js';
 import { change } from '../events/change.js';
 import type { MembersService } from '../members/members.service.js';
 import { OidcEngine } from './oidc.js';
+import { visibleTenants } from '../tenants/tenants.repository.js';
+import { activeConnectionCount } from './sso.repository.js';
 import { certificateInfo, normalizeCertificate, parseIdpMetadata, samlEngine, spEndpoints, PgRequestStore } from './saml.js';
 import type {
   DeletedSsoConnection,
@@ -183,11 +185,8 @@ export class SsoConnectionsService {
       const conn = await this.find(em, id);
       const dto = this.toDto(conn);
       await em.remove(conn).flush();
-      const [policy] = await em.execute<{ sso_required: boolean; remaining: string }[]>(
-        `select t.sso_required, (select count(*) from sso_connections c where c.status = 'active') as remaining from tenants t where t.id = ?`,
-        [principal.tenantId],
-      );
-      if (policy?.sso_required && Number(policy.remaining) === 0) {
+      const [tenant] = await visibleTenants(em, [principal.tenantId]);
+      if (tenant?.ssoRequired && (await activeConnectionCount(em)) === 0) {
         throw conflict('sso_required_needs_connection', 'This tenant requires SSO and this is its last active connection: turn sso_required off first.');
       }
       await record(em, principal.tenantId, originOf(ctx), [change('sso_connection.deleted', dto)]);

@@ -8,12 +8,11 @@ import { isId, newId } from '../../core/ids.js';
 import type { User } from '../auth/auth.entity.js';
 import type { AuthService } from '../auth/auth.service.js';
 import { toUserDto } from '../auth/user-events.js';
-import { userByEmail, usersById } from '../auth/users.repository.js';
+import { revokeSessionsInTenant, userByEmail, usersById } from '../auth/users.repository.js';
 import { change } from '../events/change.js';
 import { Membership } from '../members/members.entity.js';
 import { countMembersWithRole } from '../members/members.repository.js';
 import { toMemberDto, type MembersService } from '../members/members.service.js';
-import { SYSTEM_ROLES } from '../../core/auth/permissions.js';
 import { ScimGroup, SsoConnection } from './sso.entity.js';
 
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
@@ -141,7 +140,7 @@ export function scimRouter(deps: Deps, members: MembersService, auth: AuthServic
     await s.em.flush();
     const user = (await usersById(s.em, [m.userId])).get(m.userId)!;
     if (!active) {
-      await s.em.execute('update sessions set revoked_at = now() where user_id = ? and tenant_id = ? and revoked_at is null', [m.userId, s.tenantId]);
+      await revokeSessionsInTenant(s.em, m.userId, s.tenantId);
       s.changes.push(change('member.deprovisioned', toMemberDto(m, user)));
     } else {
       s.changes.push(change('member.updated', toMemberDto(m, user), { status: 'deactivated' }));
@@ -267,7 +266,7 @@ export function scimRouter(deps: Deps, members: MembersService, auth: AuthServic
       }
       const user = (await usersById(s.em, [m.userId])).get(m.userId)!;
       const dto = toMemberDto(m, user);
-      await s.em.execute('update sessions set revoked_at = now() where user_id = ? and tenant_id = ? and revoked_at is null', [m.userId, s.tenantId]);
+      await revokeSessionsInTenant(s.em, m.userId, s.tenantId);
       await s.em.remove(m).flush();
       s.changes.push(change('member.deprovisioned', { ...dto, status: 'deactivated' }));
       return { status: 204 };
@@ -311,10 +310,7 @@ export function scimRouter(deps: Deps, members: MembersService, auth: AuthServic
       const hit = conn.groupRoles.find((g) => g.group.toLowerCase() === lower);
       if (hit) return hit.role;
     }
-    const system = Object.entries(SYSTEM_ROLES).find(([key, r]) => key === lower || r.name.toLowerCase() === lower);
-    if (system) return system[0];
-    const [custom] = await s.em.execute<{ key: string }[]>('select key from roles where lower(key) = ? or lower(name) = ? limit 1', [lower, lower]);
-    return custom?.key;
+    return members.roleKeyForLabel(s.em, displayName);
   }
 
   async function defaultRole(s: Scope): Promise<string> {
