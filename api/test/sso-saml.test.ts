@@ -1,5 +1,5 @@
 import { inflateRawSync } from 'node:zlib';
-import { createTestApp, expectProblem, newTenant, uniqueEmail, type TestApp, type TestTenant } from './harness';
+import { createTestApp, expectProblem, newTenant, type TestApp, type TestTenant } from './harness';
 import { SamlIdp, b64 } from './support/saml-idp';
 
 /**
@@ -273,6 +273,24 @@ it('keeps identities apart: no sign-in as an outsider, no domain outside the con
   await t.http.patch(`/v1/sso/connections/${s.conn.id}`).set(s.a.auth).send({ domains: [] });
   expectProblem(await post(s, good(s, await start(s), outsider.email)), 403, 'sso_account_exists');
   expect((await t.http.get('/v1/me').set(outsider.session)).body.memberships).toHaveLength(1);
+  // A member the identity provider deactivated (SCIM active: false) cannot sign in through SSO either.
+  const email = `gone@${s.domain}`;
+  await t.http
+    .patch(`/v1/sso/connections/${s.conn.id}`)
+    .set(s.a.auth)
+    .send({ domains: [s.domain] });
+  expect((await post(s, good(s, await start(s), email))).status).toBe(302);
+  const scim = { Authorization: `Bearer ${(await t.http.post('/v1/sso/scim-tokens').set(s.a.auth).send({ name: 'IdP' })).body.token}` };
+  const found = await t.http
+    .get('/scim/v2/Users')
+    .query({ filter: `userName eq "${email}"` })
+    .set(scim);
+  await t.http
+    .patch(`/scim/v2/Users/${found.body.Resources[0].id}`)
+    .set(scim)
+    .send({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'active', value: false }] });
+  expectProblem(await post(s, good(s, await start(s), email)), 403, 'member_deactivated');
+  expect(await failures(s)).toContain('member_deactivated');
 });
 
 it('administers connections: validation, metadata, domain uniqueness, updates and deletion', async () => {
@@ -334,7 +352,6 @@ it('administers connections: validation, metadata, domain uniqueness, updates an
         .send({ type: 'saml', name: 'x', domains: [s.domain], saml: { metadata_xml: s.idp.metadata() } })
     ).status,
   ).toBe(201);
-  void uniqueEmail;
 });
 
 describe('tenant policy: sso_required with a break-glass owner', () => {

@@ -98,11 +98,11 @@ export class SsoConnectionsService {
   /** Our service-provider metadata for this connection, to upload at the IdP. */
   async samlMetadata(ctx: Ctx, id: string): Promise<string> {
     const { tenantId } = authorize(ctx, 'sso:read');
-    const conn = await inTenant(this.deps.orm, tenantId, (em) => this.find(em, id));
-    if (conn.type !== 'saml') throw unprocessable('not_a_saml_connection', 'This is an OIDC connection: it has no SAML metadata.');
-    return inTenant(this.deps.orm, tenantId, async (em) =>
-      samlEngine(conn, spEndpoints(this.baseUrl, conn.id), new PgRequestStore(em, conn.id)).generateServiceProviderMetadata(null, null),
-    );
+    return inTenant(this.deps.orm, tenantId, async (em) => {
+      const conn = await this.find(em, id);
+      if (conn.type !== 'saml') throw unprocessable('not_a_saml_connection', 'This is an OIDC connection: it has no SAML metadata.');
+      return samlEngine(conn, spEndpoints(this.baseUrl, conn.id), new PgRequestStore(em, conn.id)).generateServiceProviderMetadata(null, null);
+    });
   }
 
   async create(ctx: Ctx, input: SsoConnectionCreate): Promise<SsoConnectionDto> {

@@ -355,7 +355,7 @@ export class SsoService {
   }
 
   private login(
-    conn: SsoConnection,
+    conn: Pick<SsoConnection, 'id' | 'type'>,
     outcome: 'succeeded' | 'failed',
     o: { userId?: string; email?: string; reason?: string; detail?: string; provisioned?: boolean },
   ): SsoLoginDto {
@@ -388,7 +388,7 @@ export class SsoService {
     } catch (err) {
       if (!(err instanceof ApiError) || err.status >= 500 || err.status === 429) throw err;
       const origin: Origin = { actor: { type: 'system', id: null }, requestId: client.requestId, ip: client.ip, userAgent: client.userAgent };
-      const conn = { id: connectionId, type } as SsoConnection;
+      const conn = { id: connectionId, type };
       await inTenant(this.deps.orm, tenantId, (em) =>
         record(em, tenantId, origin, [change('sso.login.failed', this.login(conn, 'failed', { email: seen.email, reason: err.code, detail: err.message }))]),
       ).catch((recordErr: unknown) => this.deps.log.error({ err: String(recordErr) }, 'recording sso.login.failed failed'));
