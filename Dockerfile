@@ -32,6 +32,6 @@ USER node
 EXPOSE 3000
 # DATABASE_URL points at your PostgreSQL; without it Plinth starts an embedded one in /var/lib/plinth.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
-  CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+  CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 # A 160 MB old-space cap keeps RSS near 160 MB under load (npm run bench); raise it with PLINTH_HEAP_MB.
 CMD ["sh", "-c", "exec node --enable-source-maps --max-semi-space-size=8 --max-old-space-size=${PLINTH_HEAP_MB:-160} api/dist/src/main.js"]

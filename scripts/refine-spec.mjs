@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 const problem = (description) => ({ description, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } });
 
 const BODY = {
-  400: 'Malformed JSON',
+  400: 'Malformed JSON, or JSON nested deeper than 64 levels or with more than 1,000 keys in an object',
   413: 'The body is larger than BODY_LIMIT',
   415: 'The body is not application/json',
   422: 'Invalid fields',
@@ -19,7 +19,13 @@ const AUTHENTICATED = {
   403: 'Missing permission, or the tenant is suspended',
   404: 'No such object, or Plinth-Tenant names a tenant outside yours',
 };
-const ALWAYS = { 429: 'Rate limited (see Retry-After)', 500: 'Something went wrong on our side (quote the request id)' };
+const ALWAYS = {
+  400: 'Malformed request: invalid percent-encoding, a NUL byte or an unpaired surrogate in the path, query or body (invalid_encoding)',
+  429: 'Rate limited (see Retry-After)',
+  431: 'Request headers or URL larger than the server accepts (16 KB in all)',
+  500: 'Something went wrong on our side (quote the request id)',
+  503: 'The database is unreachable for a moment (database_unavailable): retry after Retry-After',
+};
 
 // Bounds for strings in response-only schemas, by field name (the contract validation in the tests
 // checks every response against them). Request schemas are never touched here: their bounds are
@@ -219,7 +225,7 @@ export function refineSpec(file, versionsFile) {
         }
         const header = (name) => ({ $ref: `#/components/headers/${name}` });
         const names = ['Plinth-Version', 'Request-Id', 'Access-Control-Allow-Origin', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'];
-        if (status === '429') names.push('Retry-After');
+        if (status === '429' || status === '503') names.push('Retry-After');
         response.headers = Object.fromEntries(names.map((n) => [n, header(n)]));
       }
       op.responses = Object.fromEntries(Object.entries(responses).sort(([a], [b]) => a.localeCompare(b)));

@@ -8,6 +8,7 @@ import { errorHandler, notFoundHandler, requireJson } from './core/http/problem.
 import { requestContext, securityHeaders } from './core/http/request-context.js';
 import { apiVersion } from './core/http/versioning.js';
 import { cors } from './core/http/cors.js';
+import { checkUrlEncoding, formBody, jsonBody } from './core/http/input.js';
 import { RegisterRoutes } from './generated/routes.js';
 import { createServices, type Services } from './modules/services.js';
 import { findInRepo, loadSpec } from './core/spec.js';
@@ -27,6 +28,7 @@ export function createApp(deps: Deps): { app: Express; services: Services } {
 
   app.use(requestContext(deps.log));
   app.use(securityHeaders);
+  app.use(checkUrlEncoding);
 
   const spec = loadSpec();
   app.get('/healthz', (_req, res) => {
@@ -37,7 +39,7 @@ export function createApp(deps: Deps): { app: Express; services: Services } {
       await deps.orm.em.fork().execute('select 1');
       res.json({ status: 'ready' });
     } catch (err) {
-      req.log.warn({ err: String(err) }, 'database unreachable');
+      req.log.debug({ err: String(err) }, 'database unreachable');
       res
         .status(503)
         .type('application/problem+json')
@@ -80,9 +82,9 @@ export function createApp(deps: Deps): { app: Express; services: Services } {
   // SCIM 2.0 speaks its own media type, authentication (SCIM tokens) and error format.
   app.use('/scim/v2', scimRouter(deps, services.members, services.auth));
   // The one form post: identity providers deliver SAML responses with the HTTP-POST binding.
-  app.post('/v1/sso/saml/:connection_id/acs', express.urlencoded({ extended: false, limit: '1mb', parameterLimit: 10 }));
+  app.post('/v1/sso/saml/:connection_id/acs', formBody({ limit: 1024 * 1024, parameterLimit: 10 }));
   app.use(requireJson);
-  app.use(express.json({ limit: deps.config.bodyLimit, strict: true }));
+  app.use(jsonBody({ limit: deps.config.bodyLimit }));
   app.use(authenticate(services.resolveCredential, deps.limits, deps.config.tenantRateLimit));
   app.use(idempotency(deps.orm));
 

@@ -1,38 +1,86 @@
 import 'reflect-metadata';
-import type { Server } from 'node:http';
 import { createApp } from './app.js';
 import { loadConfig } from './core/config.js';
+import { createHttpServer, type HttpServer } from './core/http/server.js';
 import { createLogger } from './core/logger.js';
-import { startRuntime } from './core/runtime.js';
+import { startRuntime, type Runtime } from './core/runtime.js';
 import { startWorker, type Worker } from './worker.js';
 
+/**
+ * The process: Plinth owns SIGTERM and SIGINT (nothing it loads installs its own). On either signal it
+ * stops accepting connections, lets in-flight requests finish (up to SHUTDOWN_DRAIN_MS), stops the
+ * worker at a safe point, closes its pools, stops the embedded database if it started one, and exits 0.
+ */
 async function main(): Promise<void> {
   const started = performance.now();
   const config = loadConfig();
   const log = createLogger(config.logLevel);
-  const runtime = await startRuntime(config, log);
-  const worker: Worker | undefined = config.processRole === 'api' ? undefined : await startWorker(runtime.deps, runtime.database);
-  if (config.processRole === 'worker') {
-    process.stdout.write(`\n  Plinth worker is running (ready in ${Math.round(performance.now() - started)} ms)\n\n`);
-    const stop = async (signal: string) => {
-      log.info({ signal }, 'worker shutting down');
-      await worker!.stop();
-      await runtime.close();
+
+  // What has started so far, for the shutdown to stop (a signal may arrive during start-up).
+  let worker: Worker | undefined;
+  let http: HttpServer | undefined;
+  let runtime: Runtime | undefined = undefined;
+  let stopping = false;
+  let starting = true;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    if (starting) return; // main() shuts down as soon as start-up completes
+    log.info({ signal }, 'shutting down: no new connections, finishing in-flight requests');
+    // Whatever happens below, the process ends: a stop that hangs must not keep a deploy waiting.
+    setTimeout(() => {
+      log.error('shutdown did not complete within its deadline; exiting');
+      process.exit(1);
+    }, config.drainTimeoutMs + 20_000).unref();
+    try {
+      if (http && !(await http.drain(config.drainTimeoutMs))) {
+        log.warn({ drain_ms: config.drainTimeoutMs }, 'in-flight requests did not finish in time; their connections were closed');
+      }
+      log.info('requests drained; stopping the worker');
+      await worker?.stop();
+      log.info('closing database connections');
+      await runtime?.close();
+      log.info('stopped');
       process.exit(0);
-    };
-    process.on('SIGTERM', () => void stop('SIGTERM'));
-    process.on('SIGINT', () => void stop('SIGINT'));
+    } catch (err) {
+      log.error({ err: String(err) }, 'error while stopping');
+      process.exit(1);
+    }
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+
+  runtime = await startRuntime(config, log, {
+    onFatal: (reason) => {
+      log.fatal({ reason }, 'cannot continue');
+      process.stderr.write(`\nPlinth stopped: ${reason}\n`);
+      process.exit(1);
+    },
+  });
+  if (config.processRole !== 'api') worker = await startWorker(runtime.deps, runtime.database);
+  if (config.processRole !== 'worker') {
+    const { app } = createApp(runtime.deps);
+    http = createHttpServer(app, config, log);
+    await new Promise<void>((resolve, reject) => {
+      http!.server.once('error', reject);
+      http!.server.listen(config.port, () => resolve());
+    });
+  }
+  starting = false;
+  if (stopping) {
+    stopping = false;
+    return shutdown('signal during start-up');
+  }
+
+  const ms = Math.round(performance.now() - started);
+  if (!http) {
+    process.stdout.write(`\n  Plinth worker is running (ready in ${ms} ms)\n\n`);
     return;
   }
-  const { app } = createApp(runtime.deps);
-
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(config.port, () => resolve(s));
-  });
   const base = config.publicUrl ?? `http://localhost:${config.port}`;
   const lines = [
     '',
-    `  Plinth is listening on ${base}  (ready in ${Math.round(performance.now() - started)} ms)`,
+    `  Plinth is listening on ${base}  (ready in ${ms} ms)`,
     `  API reference:  ${base}/docs   contract: ${base}/openapi.json`,
     `  Database:       ${runtime.database.description}`,
     `  Platform tenant: ${runtime.boot.platformTenantId}`,
@@ -46,32 +94,6 @@ async function main(): Promise<void> {
     );
   }
   process.stdout.write(lines.join('\n') + '\n\n');
-
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'shutting down: no new connections, finishing in-flight requests');
-    const force = setTimeout(() => {
-      log.warn('in-flight requests did not finish within 10 s; closing anyway');
-      server.closeAllConnections();
-    }, 10_000);
-    force.unref();
-    server.close(async () => {
-      try {
-        await worker?.stop();
-        await runtime.close();
-        log.info('stopped');
-        process.exit(0);
-      } catch (err) {
-        log.error({ err: String(err) }, 'error while stopping');
-        process.exit(1);
-      }
-    });
-    server.closeIdleConnections();
-  };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
 }
 
 main().catch((err) => {

@@ -1,6 +1,7 @@
-import pg from 'pg';
 import { PgBoss } from 'pg-boss';
 import type { Database } from './core/db/database.js';
+import { Listener } from './core/db/listener.js';
+import { guardedPool } from './core/db/pool.js';
 import { OUTBOX_CHANNEL } from './core/events/record.js';
 import { resolvedSchema, loadSpec } from './core/spec.js';
 import type { Deps } from './core/deps.js';
@@ -29,9 +30,7 @@ export interface Worker {
  */
 export async function startWorker(deps: Deps, database: Database): Promise<Worker> {
   const { config, log } = deps;
-  const pool = new pg.Pool({ connectionString: database.ownerUrl, max: 6 });
-  // An idle connection dropped by the server (restart, shutdown) must not crash the process.
-  pool.on('error', (err) => log.warn({ err: String(err) }, 'worker database connection lost'));
+  const pool = guardedPool({ connectionString: database.ownerUrl, max: 6 }, log, 'worker');
   const expireInSeconds = Math.ceil(config.webhooks.timeoutMs / 1000) * 2 + 5;
   const boss = new PgBoss({
     connectionString: database.ownerUrl,
@@ -40,7 +39,15 @@ export async function startWorker(deps: Deps, database: Database): Promise<Worke
     superviseIntervalSeconds: 10,
     schedule: true,
   });
-  boss.on('error', (err) => log.error({ err: String(err) }, 'job runner error'));
+  // While the database is down pg-boss reports every failed poll: log the first, then one a minute.
+  let quietUntil = 0;
+  let suppressed = 0;
+  boss.on('error', (err) => {
+    if (Date.now() < quietUntil) return void suppressed++;
+    log.error({ err, suppressed }, 'job runner error');
+    quietUntil = Date.now() + 60_000;
+    suppressed = 0;
+  });
   await boss.start();
   const queueDefaults = { retryLimit: 20, retryDelay: 5, retryBackoff: true, retryDelayMax: 3600, deleteAfterSeconds: 24 * 3600, notify: true };
   for (const [name, options] of [
@@ -79,11 +86,9 @@ export async function startWorker(deps: Deps, database: Database): Promise<Worke
     })();
     return relaying;
   };
-  const listener = new pg.Client({ connectionString: database.ownerUrl });
-  listener.on('notification', () => void relay());
-  listener.on('error', (err) => log.error({ err: String(err) }, 'outbox listener connection failed; polling continues'));
-  await listener.connect();
-  await listener.query(`listen ${OUTBOX_CHANNEL}`);
+  // Woken by each commit's NOTIFY; after a reconnection, a pass picks up what was missed meanwhile.
+  const listener = new Listener(database.ownerUrl, OUTBOX_CHANNEL, log, { notification: () => void relay(), up: () => void relay() });
+  await listener.start();
   const poll = setInterval(() => void relay(), RELAY_POLL_MS);
 
   await boss.work<DeliverJob>(
@@ -137,7 +142,7 @@ export async function startWorker(deps: Deps, database: Database): Promise<Worke
     async stop() {
       stopped = true;
       clearInterval(poll);
-      await listener.end().catch(() => {});
+      await listener.close();
       await relaying;
       // stop() resolves before pg-boss has closed its pool; 'stopped' says it has.
       const closed = new Promise<void>((resolve) => boss.once('stopped', () => resolve()));

@@ -12,6 +12,11 @@ import { startRuntime, type Runtime } from '../src/core/runtime';
 
 export const ROOT_KEY = 'sk_live_testrootkey0000000000000000000000';
 export const TEST_SECRET = 'test-secret-0123456789abcdefghijklmnopqrstuvwxyz';
+/**
+ * A public base URL as long as a real deployment's: every URL and entity id built from it appears in
+ * responses, and the contract validation checks their documented bounds.
+ */
+export const TEST_PUBLIC_URL = 'https://plinth-api.eu-central-1.customer-example.com';
 
 export interface TestApp {
   app: Express;
@@ -54,7 +59,7 @@ export async function createTestApp(
   const base = loadConfig({ secret: TEST_SECRET, rootKey: ROOT_KEY, databaseUrl: url, rateLimitStore: 'memory' });
   const config = {
     ...base,
-    publicUrl: 'http://plinth.test',
+    publicUrl: TEST_PUBLIC_URL,
     ...overrides,
     webhooks: { ...base.webhooks, allowPrivateNetworks: true, ...webhooks },
     // The tests' OIDC provider listens on loopback over http.

@@ -1,4 +1,4 @@
-import { createTestApp, expectProblem, newTenant, uniqueEmail, type TestApp, type TestTenant } from './harness';
+import { createTestApp, expectProblem, newTenant, TEST_PUBLIC_URL, uniqueEmail, type TestApp, type TestTenant } from './harness';
 
 /**
  * SCIM 2.0 provisioning driven by the request sequences Okta and Microsoft Entra ID send (from their
@@ -17,7 +17,7 @@ const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 async function scimToken(a: TestTenant): Promise<{ Authorization: string }> {
   const res = await t.http.post('/v1/sso/scim-tokens').set(a.auth).send({ name: 'IdP provisioning' });
   expect(res.status).toBe(201);
-  expect(res.body).toMatchObject({ object: 'scim_token', scim_base_url: 'http://plinth.test/scim/v2', token: expect.stringMatching(/^scim_/) });
+  expect(res.body).toMatchObject({ object: 'scim_token', scim_base_url: `${TEST_PUBLIC_URL}/scim/v2`, token: expect.stringMatching(/^scim_/) });
   return { Authorization: `Bearer ${res.body.token}` };
 }
 

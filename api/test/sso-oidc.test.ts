@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createTestApp, expectProblem, newTenant, type TestApp, type TestTenant } from './harness';
+import { createTestApp, expectProblem, newTenant, TEST_PUBLIC_URL, type TestApp, type TestTenant } from './harness';
 import { followUntil, startOidcIdp, type OidcIdp } from './support/oidc-idp';
 
 /**
@@ -7,7 +7,7 @@ import { followUntil, startOidcIdp, type OidcIdp } from './support/oidc-idp';
  * refusals (wrong state, wrong nonce, expired code, ID token from another issuer), each a problem and
  * an `sso.login.failed` event.
  */
-const CALLBACK = 'http://plinth.test/v1/sso/oidc/callback';
+const CALLBACK = `${TEST_PUBLIC_URL}/v1/sso/oidc/callback`;
 const REDIRECT = 'https://app.example.com/sso/callback';
 let t: TestApp;
 let idp: OidcIdp;

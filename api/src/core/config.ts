@@ -18,7 +18,13 @@ export interface Config {
   /** Default per-key and per-tenant request budgets, per minute. */
   apiKeyRateLimit: number;
   tenantRateLimit: number;
-  bodyLimit: string;
+  /** Largest accepted request body, in bytes. */
+  bodyLimit: number;
+  /** Deadlines for receiving a request's headers and the whole request, so trickling clients are closed. */
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  /** How long a shutdown waits for in-flight requests before closing their connections. */
+  drainTimeoutMs: number;
   logLevel: string;
   smtpUrl?: string;
   mailFrom: string;
@@ -62,6 +68,14 @@ function seconds(name: string, fallback: number[]): number[] {
   return values;
 }
 
+function byteSize(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const m = /^(\d+)\s*(b|kb|mb)?$/i.exec(raw.trim());
+  if (!m || Number(m[1]) <= 0) throw new Error(`${name} must be a size such as 100kb or 1mb, got "${raw}"`);
+  return Number(m[1]) * { b: 1, kb: 1024, mb: 1024 * 1024 }[(m[2] ?? 'b').toLowerCase() as 'b' | 'kb' | 'mb'];
+}
+
 function int(name: string, fallback: number): number {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
@@ -82,6 +96,20 @@ function loadSecret(dataDir: string): string {
   const secret = randomBytes(32).toString('base64url');
   writeFileSync(file, secret + '\n', { mode: 0o600 });
   return secret;
+}
+
+/** URLs built from it (SSO entity ids, ACS and redirect URLs) are bounded in the contract: keep it short. */
+function publicUrl(raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new Error(`PUBLIC_URL must be an absolute http(s) URL, got "${raw}"`);
+  }
+  if (!/^https?:$/.test(url.protocol) || raw.length > 1000)
+    throw new Error(`PUBLIC_URL must be an http(s) URL of at most 1000 characters, got "${raw.slice(0, 80)}"`);
+  return raw;
 }
 
 function role(raw: string | undefined): Config['processRole'] {
@@ -105,11 +133,14 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
     rateLimitStore: store,
     apiKeyRateLimit: int('API_KEY_RATE_LIMIT', 1000),
     tenantRateLimit: int('TENANT_RATE_LIMIT', 5000),
-    bodyLimit: process.env.BODY_LIMIT ?? '100kb',
+    bodyLimit: byteSize('BODY_LIMIT', 100 * 1024),
+    headersTimeoutMs: int('HEADERS_TIMEOUT_MS', 10_000),
+    requestTimeoutMs: int('REQUEST_TIMEOUT_MS', 12_000),
+    drainTimeoutMs: int('SHUTDOWN_DRAIN_MS', 10_000),
     logLevel: process.env.LOG_LEVEL ?? 'info',
     smtpUrl: process.env.SMTP_URL || undefined,
     mailFrom: process.env.MAIL_FROM ?? 'Plinth <no-reply@plinth.local>',
-    publicUrl: process.env.PUBLIC_URL || undefined,
+    publicUrl: publicUrl(process.env.PUBLIC_URL),
     accessTokenTtlSeconds: int('ACCESS_TOKEN_TTL_SECONDS', 900),
     refreshTokenTtlSeconds: int('REFRESH_TOKEN_TTL_SECONDS', 30 * 24 * 3600),
     processRole: role(process.env.PLINTH_PROCESS),

@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
-import pg from 'pg';
 import type { Config } from './config.js';
 import { bootstrap, type BootstrapResult } from '../modules/bootstrap.js';
 import { openDatabase, type Database } from './db/database.js';
+import { guardedPool } from './db/pool.js';
 import type { Deps } from './deps.js';
 import { RateLimits, type RateLimitStore } from './http/rate-limit.js';
 import { createMailer, type Mailer } from './mailer.js';
@@ -17,8 +17,12 @@ export interface Runtime {
 }
 
 /** Starts everything the app needs (database, migrations, rate-limit store, bootstrap) from config. */
-export async function startRuntime(config: Config, log: Logger, overrides: { mailer?: Mailer; rateLimitPrefix?: string } = {}): Promise<Runtime> {
-  const database = await openDatabase(config, log);
+export async function startRuntime(
+  config: Config,
+  log: Logger,
+  overrides: { mailer?: Mailer; rateLimitPrefix?: string; onFatal?: (reason: string) => void } = {},
+): Promise<Runtime> {
+  const database = await openDatabase(config, log, overrides.onFatal);
   let store: RateLimitStore = { kind: 'memory' };
   let closeStore = async () => {};
   if (config.rateLimitStore === 'redis') {
@@ -28,15 +32,14 @@ export async function startRuntime(config: Config, log: Logger, overrides: { mai
     store = { kind: 'redis', client };
     closeStore = async () => void (await client.quit());
   } else if (config.rateLimitStore === 'postgres') {
-    const pool = new pg.Pool({ connectionString: database.ownerUrl, max: 4 });
-    pool.on('error', (err) => log.warn({ err: String(err) }, 'rate-limit store connection lost'));
+    const pool = guardedPool({ connectionString: database.ownerUrl, max: 4 }, log, 'rate-limit store');
     store = { kind: 'postgres', pool };
     closeStore = () => pool.end();
   }
   try {
     const boot = await bootstrap(database.orm, config.secret, config.rootKey, log);
     const credentials = new CredentialCache();
-    const reader = new TenantReader(database.appUrl);
+    const reader = new TenantReader(database.appUrl, log);
     await credentials.listen(database.appUrl, log);
     const deps: Deps = {
       config,

@@ -60,6 +60,7 @@ const models: TsoaRoute.Models = {
             "code": {"dataType":"string","required":true},
             "request_id": {"dataType":"string","required":true},
             "errors": {"dataType":"array","array":{"dataType":"refObject","ref":"FieldError"}},
+            "errors_omitted": {"dataType":"integer"},
         },
         "additionalProperties": false,
     },
@@ -318,8 +319,8 @@ const models: TsoaRoute.Models = {
             "idp_sso_url": {"dataType":"string","required":true},
             "idp_certificates": {"dataType":"array","array":{"dataType":"refObject","ref":"SamlCertificateInfo"},"required":true},
             "allow_idp_initiated": {"dataType":"boolean","required":true},
-            "sp_entity_id": {"dataType":"string","required":true},
-            "acs_url": {"dataType":"string","required":true},
+            "sp_entity_id": {"dataType":"string","required":true,"validators":{"maxLength":{"value":2048}}},
+            "acs_url": {"dataType":"string","required":true,"validators":{"maxLength":{"value":2048}}},
         },
         "additionalProperties": false,
     },
@@ -1857,7 +1858,7 @@ const models: TsoaRoute.Models = {
     },
     // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
 };
-const templateService = new ExpressTemplateService(models, {"noImplicitAdditionalProperties":"throw-on-extras","bodyCoercion":true});
+const templateService = new ExpressTemplateService(models, {"noImplicitAdditionalProperties":"throw-on-extras","bodyCoercion":false});
 
 // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
 

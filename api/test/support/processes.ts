@@ -1,15 +1,57 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const API_DIR = resolve(__dirname, '..', '..');
 
-/** Compiles the API with tsc (as `npm start` does), so a test can run Plinth as a real separate process. */
+/**
+ * Compiles the API with tsc (as `npm start` does), so a test can run Plinth as a real separate process.
+ * Test files run in parallel workers: the first to get here builds (under a lock directory), the
+ * others wait for it, and nobody builds twice in one run.
+ */
 export function buildApi(): void {
-  const tsc = require.resolve('typescript/bin/tsc');
-  const out = spawnSync(process.execPath, [tsc, '-p', join(API_DIR, 'tsconfig.build.json')], { encoding: 'utf8' });
-  if (out.status !== 0) throw new Error(`tsc failed:\n${out.stdout}\n${out.stderr}`);
+  const dist = join(API_DIR, 'dist');
+  const stamp = join(dist, '.built-for-test-run');
+  const run = process.env.PLINTH_TEST_DATABASE_URL ?? String(process.pid);
+  const lock = join(API_DIR, '.build-lock');
+  const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+  for (let waited = 0; ; waited += 200) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      if (waited > 120_000) rmSync(lock, { recursive: true, force: true }); // a build that died
+      sleep(200);
+    }
+  }
+  try {
+    if (existsSync(stamp) && readFileSync(stamp, 'utf8') === run) return;
+    const tsc = require.resolve('typescript/bin/tsc');
+    const out = spawnSync(process.execPath, [tsc, '-p', join(API_DIR, 'tsconfig.build.json')], { encoding: 'utf8' });
+    if (out.status !== 0) throw new Error(`tsc failed:\n${out.stdout}\n${out.stderr}`);
+    writeFileSync(stamp, run);
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+/** Resolves with the exit code (or signal) once the process has exited. */
+export function exited(p: PlinthProcess): Promise<number | string> {
+  if (p.child.exitCode !== null || p.child.signalCode !== null) return Promise.resolve(p.child.exitCode ?? p.child.signalCode!);
+  return new Promise((resolveExit) => p.child.once('exit', (code, signal) => resolveExit(code ?? signal!)));
 }
 
 export interface PlinthProcess {
@@ -17,9 +59,18 @@ export interface PlinthProcess {
   output: () => string;
 }
 
-/** Starts `node dist/src/main.js` with the given environment and waits until it says it is ready. */
-export async function startPlinth(env: Record<string, string>, ready: RegExp, timeoutMs = 30_000): Promise<PlinthProcess> {
-  const child = spawn(process.execPath, ['--enable-source-maps', join(API_DIR, 'dist', 'src', 'main.js')], {
+/**
+ * Starts `node dist/src/main.js` (or `args`, such as npm's `start`) with the given environment and
+ * waits until it says it is ready.
+ */
+export async function startPlinth(
+  env: Record<string, string>,
+  ready: RegExp,
+  timeoutMs = 30_000,
+  args = ['--enable-source-maps', join(API_DIR, 'dist', 'src', 'main.js')],
+): Promise<PlinthProcess> {
+  const child = spawn(process.execPath, args, {
+    cwd: resolve(API_DIR, '..'),
     env: { PATH: process.env.PATH ?? '', PLINTH_DATA_DIR: mkdtempSync(join(tmpdir(), 'plinth-proc-')), LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

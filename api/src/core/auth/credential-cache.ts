@@ -1,5 +1,5 @@
-import pg from 'pg';
 import type { Logger } from 'pino';
+import { Listener } from '../db/listener.js';
 import type { Principal } from './principal.js';
 
 export const CREDENTIALS_CHANNEL = 'plinth_credentials';
@@ -20,8 +20,7 @@ interface Entry {
 export class CredentialCache {
   private readonly entries = new Map<string, Entry>();
   private listening = false;
-  private listener?: pg.Client;
-  private closed = false;
+  private listener?: Listener;
 
   constructor(
     private readonly ttlMs = 30_000,
@@ -56,37 +55,24 @@ export class CredentialCache {
 
   /** Listens for invalidations; reconnects with backoff, bypassing the cache while disconnected. */
   async listen(url: string, log: Logger): Promise<void> {
-    const connect = async (attempt: number): Promise<void> => {
-      if (this.closed) return;
-      const client = new pg.Client({ connectionString: url });
-      client.on('notification', () => this.clear());
-      client.on('error', (err) => {
-        log.warn({ err: String(err) }, 'credential cache listener lost; bypassing the cache until it reconnects');
-        this.listening = false;
-        this.clear();
-        client.end().catch(() => {});
-        if (!this.closed) setTimeout(() => void connect(attempt + 1), Math.min(30_000, 500 * 2 ** attempt)).unref();
-      });
-      try {
-        await client.connect();
-        await client.query(`listen ${CREDENTIALS_CHANNEL}`);
-        this.listener = client;
+    this.listener = new Listener(url, CREDENTIALS_CHANNEL, log, {
+      notification: () => this.clear(),
+      up: () => {
         this.clear();
         this.listening = true;
-      } catch (err) {
-        log.warn({ err: String(err) }, 'credential cache listener could not connect; retrying');
-        client.end().catch(() => {});
-        if (!this.closed) setTimeout(() => void connect(attempt + 1), Math.min(30_000, 500 * 2 ** attempt)).unref();
-      }
-    };
-    await connect(0);
+      },
+      down: () => {
+        this.listening = false;
+        this.clear();
+      },
+    });
+    await this.listener.start();
   }
 
   async close(): Promise<void> {
-    this.closed = true;
     this.listening = false;
     this.clear();
-    await this.listener?.end().catch(() => {});
+    await this.listener?.close();
   }
 }
 

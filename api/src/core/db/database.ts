@@ -8,6 +8,7 @@ import type { Config } from '../config.js';
 import { migrations } from '../../migrations/index.js';
 import { entities } from '../../modules/entities.js';
 import { startEmbeddedPostgres } from './embedded.js';
+import { CONNECT_TIMEOUT_MS } from './pool.js';
 
 export const APP_ROLE = 'plinth_app';
 
@@ -32,6 +33,8 @@ function baseOptions(clientUrl: string) {
     discovery: { warnWhenNoEntities: false },
     debug: false,
     pool: { min: 0, max: 10 },
+    // A database that does not answer must not hold a request for long: it gets a 503 instead.
+    driverOptions: { connectionTimeoutMillis: CONNECT_TIMEOUT_MS },
     allowGlobalContext: false,
   };
 }
@@ -102,8 +105,12 @@ export async function migrate(ownerUrl: string, secret: string, log: Logger): Pr
   }
 }
 
-export async function openDatabase(config: Config, log: Logger): Promise<Database> {
-  const embedded = config.databaseUrl ? undefined : await startEmbeddedPostgres(config.dataDir, log);
+/**
+ * Opens the database named by DATABASE_URL, or starts the embedded one. `onFatal` hears when the
+ * embedded database died and could not be restarted: the process cannot serve anything then.
+ */
+export async function openDatabase(config: Config, log: Logger, onFatal: (reason: string) => void = () => {}): Promise<Database> {
+  const embedded = config.databaseUrl ? undefined : await startEmbeddedPostgres(config.dataDir, log, onFatal);
   const ownerUrl = config.databaseUrl ?? embedded!.url;
   try {
     const url = process.env.DATABASE_APP_URL || (await migrate(ownerUrl, config.secret, log));

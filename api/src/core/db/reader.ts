@@ -1,5 +1,7 @@
-import pg from 'pg';
+import type pg from 'pg';
+import type { Logger } from 'pino';
 import { isId } from '../ids.js';
+import { guardedPool } from './pool.js';
 
 export type Query = <R extends pg.QueryResultRow>(name: string, text: string, values: unknown[]) => Promise<R[]>;
 
@@ -12,9 +14,8 @@ export type Query = <R extends pg.QueryResultRow>(name: string, text: string, va
 export class TenantReader {
   private readonly pool: pg.Pool;
 
-  constructor(appUrl: string, max = 10) {
-    this.pool = new pg.Pool({ connectionString: appUrl, max });
-    this.pool.on('error', () => {}); // an idle connection dropped by the server is simply replaced
+  constructor(appUrl: string, log: Logger, max = 10) {
+    this.pool = guardedPool({ connectionString: appUrl, max }, log, 'tenant reader');
   }
 
   async read<T>(tenantId: string, work: (query: Query) => Promise<T>): Promise<T> {
@@ -22,6 +23,7 @@ export class TenantReader {
     if (!isId('tenant', tenantId)) throw new Error('TenantReader.read needs a tenant id');
     const client = await this.pool.connect();
     let done = false;
+    let broken = false;
     try {
       await client.query(`begin read only; select set_config('app.tenant_id', '${tenantId}', true)`);
       const query: Query = async (name, text, values) => (await client.query({ name, text, values })).rows;
@@ -30,8 +32,9 @@ export class TenantReader {
       done = true;
       return result;
     } finally {
-      if (!done) await client.query('rollback').catch(() => {});
-      client.release();
+      if (!done) await client.query('rollback').catch(() => (broken = true));
+      // A connection that cannot even roll back is discarded, not handed to the next request.
+      client.release(broken);
     }
   }
 

@@ -1,6 +1,9 @@
+import { STATUS_CODES } from 'node:http';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { ValidateError } from '@tsoa/runtime';
 import { ApiError, type FieldError } from './errors.js';
+import { databaseFailure } from '../db/failures.js';
+import { excerpt } from './input.js';
 
 /** RFC 9457 problem details, as every error response carries them. */
 export interface Problem {
@@ -16,13 +19,19 @@ export interface Problem {
   code: string;
   /** The `Request-Id` of the request, for support. @example "req_01JDA4Y7Q5X3M8N2P6R9T0V1W2" */
   request_id: string;
-  /** For validation errors: every offending field. */
+  /** For validation errors: the offending fields (the first 100). */
   errors?: FieldError[];
+  /** How many more offending fields there were beyond those listed in `errors`. @example 12 */
+  errors_omitted?: number;
 }
+
+/** Fields listed in one problem; the rest are counted in `errors_omitted`. */
+export const MAX_LISTED_ERRORS = 100;
 
 export const PROBLEM_TYPE_BASE = 'https://docs.plinth.dev/errors/';
 
 export function problemBody(err: ApiError, requestId: string): Problem {
+  const errors = err.extra.errors;
   return {
     type: PROBLEM_TYPE_BASE + err.code,
     title: err.title,
@@ -30,7 +39,8 @@ export function problemBody(err: ApiError, requestId: string): Problem {
     detail: err.message,
     code: err.code,
     request_id: requestId,
-    ...(err.extra.errors ? { errors: err.extra.errors } : {}),
+    ...(errors ? { errors: errors.slice(0, MAX_LISTED_ERRORS) } : {}),
+    ...(errors && errors.length > MAX_LISTED_ERRORS ? { errors_omitted: errors.length - MAX_LISTED_ERRORS } : {}),
   };
 }
 
@@ -39,41 +49,43 @@ function fieldPath(path: string): string {
   return path.replace(/^(requestBody|body)\.?/, '').replace(/^\$?\.?/, '') || '(body)';
 }
 
+/**
+ * Messages quote the client's own field names (an excess property's name, say): each is cut to an
+ * excerpt, and the detail names only the first few, so a hostile body cannot make the answer large.
+ */
 function fromValidation(err: ValidateError): ApiError {
   const errors: FieldError[] = Object.entries(err.fields).map(([path, f]) => ({
-    path: fieldPath(path),
-    message: String(f.message).startsWith('Not match in') ? 'does not have the expected format' : String(f.message),
+    path: excerpt(fieldPath(path), 200),
+    message: String(f.message).startsWith('Not match in') ? 'does not have the expected format' : excerpt(String(f.message), 300),
   }));
-  const detail = `The request has ${errors.length} invalid field${errors.length === 1 ? '' : 's'}: ${errors
-    .map((e) => `${e.path} (${e.message})`)
-    .join('; ')}.`;
+  const named = errors.slice(0, 5).map((e) => `${e.path} (${e.message})`);
+  const more = errors.length > named.length ? `; and ${errors.length - named.length} more` : '';
+  const detail = `The request has ${errors.length} invalid field${errors.length === 1 ? '' : 's'}: ${named.join('; ')}${more}.`;
   return new ApiError(422, 'validation_failed', 'Unprocessable Content', detail, { errors });
 }
 
 /** body-parser and friends mark their errors with `type`/`status`; map the ones a client can cause. */
-function fromHttpError(err: { type?: string; status?: number; limit?: number }): ApiError | undefined {
-  switch (err.type) {
-    case 'entity.parse.failed':
-      return new ApiError(400, 'malformed_json', 'Bad Request', 'The request body is not valid JSON.');
-    case 'entity.too.large':
-      return new ApiError(413, 'body_too_large', 'Content Too Large', `The request body exceeds the ${err.limit} byte limit.`);
-    case 'encoding.unsupported':
-    case 'charset.unsupported':
-      return new ApiError(415, 'unsupported_media_type', 'Unsupported Media Type', 'Send the body as UTF-8 application/json.');
-    default:
-      return undefined;
-  }
+/**
+ * Errors of Express and its middleware (http-errors: `status` plus `expose` for client errors), such as
+ * a static file's malformed path: their status stands, their message is quoted only as an excerpt.
+ */
+function fromHttpError(err: { status?: unknown; expose?: unknown; message?: unknown }): ApiError | undefined {
+  const status = Number(err.status);
+  if (err.expose !== true || !Number.isInteger(status) || status < 400 || status > 499) return undefined;
+  return new ApiError(status, 'invalid_request', STATUS_CODES[status] ?? 'Bad Request', excerpt(String(err.message ?? 'The request is invalid.'), 200));
 }
 
 export function toApiError(err: unknown): ApiError | undefined {
   if (err instanceof ApiError) return err;
   if (err instanceof ValidateError) return fromValidation(err);
-  if (err && typeof err === 'object' && 'type' in err) return fromHttpError(err as { type?: string });
-  return undefined;
+  if (!err || typeof err !== 'object') return undefined;
+  return fromHttpError(err) ?? databaseFailure(err);
 }
 
 export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   let apiError = toApiError(err);
+  if (apiError && apiError.status >= 500) req.log.warn({ code: apiError.code, err: String(err) }, apiError.message);
+  else if (apiError?.code === 'invalid_input') req.log.warn({ err: String(err) }, 'the database refused a value that passed validation');
   if (!apiError) {
     req.log.error({ err }, 'unhandled error');
     apiError = new ApiError(500, 'internal_error', 'Internal Server Error', 'Something went wrong on our side. Quote the request id to support.');

@@ -4,6 +4,9 @@ import { monotonicFactory } from 'ulid';
 
 const next = monotonicFactory();
 
+/** A new `req_` id (time-ordered), also for answers written before Express runs. */
+export const newRequestId = () => `req_${next()}`;
+
 declare module 'express-serve-static-core' {
   interface Request {
     id: string;
@@ -18,7 +21,7 @@ declare module 'express-serve-static-core' {
  */
 export function requestContext(log: Logger): RequestHandler {
   return (req, res, nextMw) => {
-    req.id = `req_${next()}`;
+    req.id = newRequestId();
     req.log = log.child({ request_id: req.id });
     res.setHeader('Request-Id', req.id);
     const started = process.hrtime.bigint();

@@ -3,6 +3,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { keyedHash } from '../../core/auth/tokens.js';
 import type { Deps } from '../../core/deps.js';
 import { inTenant } from '../../core/db/unit-of-work.js';
+import { jsonBody } from '../../core/http/input.js';
+import { toApiError } from '../../core/http/problem.js';
 import { record, type Change, type Origin } from '../../core/events/record.js';
 import { isId, newId } from '../../core/ids.js';
 import type { User } from '../auth/auth.entity.js';
@@ -48,7 +50,7 @@ interface Scope {
  */
 export function scimRouter(deps: Deps, members: MembersService, auth: AuthService): Router {
   const router = express.Router();
-  router.use(express.json({ type: ['application/scim+json', 'application/json'], limit: '1mb' }));
+  router.use(jsonBody({ types: ['application/scim+json', 'application/json'], limit: 1024 * 1024 }));
 
   const base = () => `${(deps.config.publicUrl ?? `http://localhost:${deps.config.port}`).replace(/\/$/, '')}/scim/v2`;
 
@@ -488,10 +490,10 @@ export function scimRouter(deps: Deps, members: MembersService, auth: AuthServic
   // SCIM clients expect SCIM errors: RFC 7644's shape, with Plinth's problem fields beside it.
   router.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     let e = err instanceof ScimError ? err : undefined;
-    const parse = err as { type?: string; status?: number };
-    if (!e && parse?.type === 'entity.parse.failed') e = new ScimError(400, 'The body is not valid JSON.', 'invalidSyntax');
-    if (!e && parse?.type === 'entity.too.large') e = new ScimError(413, 'The body is too large.');
-    if (!e && (err as { status?: number })?.status === 429) e = new ScimError(429, 'Too many SCIM requests; slow down.');
+    const known = e ? undefined : toApiError(err);
+    if (known?.status === 429) e = new ScimError(429, 'Too many SCIM requests; slow down.');
+    else if (known) e = new ScimError(known.status, known.message, known.status === 400 ? 'invalidSyntax' : undefined);
+    for (const [name, value] of Object.entries(known?.extra.headers ?? {})) res.setHeader(name, value);
     if (!e) {
       req.log.error({ err }, 'unhandled SCIM error');
       e = new ScimError(500, 'Something went wrong on our side. Quote the request id to support.');

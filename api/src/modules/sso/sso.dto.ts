@@ -66,9 +66,16 @@ export interface SamlConnectionDto {
   idp_certificates: SamlCertificateInfo[];
   /** Accept responses the IdP starts itself (no request from Plinth). Off by default. */
   allow_idp_initiated: boolean;
-  /** Plinth's entity id for this connection: enter it as the audience at the IdP. */
+  /**
+   * Plinth's entity id for this connection: enter it as the audience at the IdP. A URL built from
+   * PUBLIC_URL, so it is as long as that is.
+   * @maxLength 2048
+   */
   sp_entity_id: string;
-  /** Plinth's assertion consumer service URL for this connection: enter it at the IdP. */
+  /**
+   * Plinth's assertion consumer service URL for this connection: enter it at the IdP.
+   * @maxLength 2048
+   */
   acs_url: string;
 }
 

@@ -36,9 +36,13 @@ export type Problem = {
      */
     request_id: string;
     /**
-     * For validation errors: every offending field.
+     * For validation errors: the offending fields (the first 100).
      */
     errors?: Array<FieldError>;
+    /**
+     * How many more offending fields there were beyond those listed in `errors`.
+     */
+    errors_omitted?: number;
 };
 
 /**
@@ -353,7 +357,8 @@ export type SamlConnectionDto = {
      */
     allow_idp_initiated: boolean;
     /**
-     * Plinth's entity id for this connection: enter it as the audience at the IdP.
+     * Plinth's entity id for this connection: enter it as the audience at the IdP. A URL built from
+     * PUBLIC_URL, so it is as long as that is.
      */
     sp_entity_id: string;
     /**
@@ -2223,9 +2228,17 @@ export type ListWebhookEndpointsErrors = {
      */
     429: Problem;
     /**
+     * Request headers or URL larger than the server accepts (16 KB in all)
+     */
+    431: Problem;
+    /**
      * Something went wrong on our side (quote the request id)
      */
     500: Problem;
+    /**
+     * The database is unreachable for a moment (database_unavailable): retry after Retry-After
+     */
+    503: Problem;
 };
 
 export type ListWebhookEndpointsError = ListWebhookEndpointsErrors[keyof ListWebhookEndpointsErrors];
@@ -2290,6 +2303,10 @@ export type CreateWebhookEndpointErrors = {
      */
     429: Problem;
     /**
+     * Request headers or URL larger than the server accepts (16 KB in all)
+     */
+    431: Problem;
+    /**
      * Something went wrong on our side (quote the request id)
      */
     500: Problem;
@@ -2297,6 +2314,10 @@ export type CreateWebhookEndpointErrors = {
      * The Svix backend did not accept the change
      */
     502: Problem;
+    /**
+     * The database is unreachable for a moment (database_unavailable): retry after Retry-After
+     */
+    503: Problem;
 };
 
 export type CreateWebhookEndpointError = CreateWebhookEndpointErrors[keyof CreateWebhookEndpointErrors];
@@ -2353,6 +2374,10 @@ export type CreateWebhookPortalSessionErrors = {
      */
     429: Problem;
     /**
+     * Request headers or URL larger than the server accepts (16 KB in all)
+     */
+    431: Problem;
+    /**
      * Something went wrong on our side (quote the request id)
      */
     500: Problem;
@@ -2360,6 +2385,10 @@ export type CreateWebhookPortalSessionErrors = {
      * Svix is unavailable
      */
     502: Problem;
+    /**
+     * The database is unreachable for a moment (database_unavailable): retry after Retry-After
+     */
+    503: Problem;
 };
 
 export type CreateWebhookPortalSessionError = CreateWebhookPortalSessionErrors[keyof CreateWebhookPortalSessionErrors];
@@ -2414,6 +2443,10 @@ export type DeleteWebhookEndpointErrors = {
      */
     429: Problem;
     /**
+     * Request headers or URL larger than the server accepts (16 KB in all)
+     */
+    431: Problem;
+    /**
      * Something went wrong on our side (quote the request id)
      */
     500: Problem;
@@ -2421,6 +2454,10 @@ export type DeleteWebhookEndpointErrors = {
      * The Svix backend did not accept the change
      */
     502: Problem;
+    /**
+     * The database is unreachable for a moment (database_unavailable): retry after Retry-After
+     */
+    503: Problem;
 };
 
 export type DeleteWebhookEndpointError = DeleteWebhookEndpointErrors[keyof DeleteWebhookEndpointErrors];
@@ -2475,9 +2512,17 @@ export type GetWebhookEndpointErrors = {
      */
     429: Problem;
     /**
+     * Request headers or URL larger than the server accepts (16 KB in all)
+     */
+    431: Problem;
+    /**
      * Something went wrong on our side (quote the request id)
      */
     500: Problem;
+    /**
+     * The database is unreachable for a moment (database_unavailable): retry after Retry-After
+     */
+    503: Problem;
 };
 
 export type GetWebhookEndpointError = GetWebhookEndpointErrors[keyof GetWebhookEndpointErrors];
@@ -2540,6 +2585,10 @@ export type UpdateWebhookEndpointErrors = {
      */
     429: Problem;
     /**
+     * Request headers or URL larger than the server accepts (16 KB in all)
+     */
+    431: Problem;
+    /**
      * Something went wrong on our side (quote the request id)
      */
     500: Problem;
@@ -2547,6 +2596,10 @@ export type UpdateWebhookEndpointErrors = {
      * The Svix backend did not accept the change
      */
     502: Problem;
+    /**
+     * The database is unreachable for a moment (database_unavailable): retry after Retry-After
+     */
+    503: Problem;
 };
 
 export type UpdateWebhookEndpointError = UpdateWebhookEndpointErrors[keyof UpdateWebhookEndpointErrors];
@@ -2601,6 +2654,10 @@ export type RotateWebhookEndpointSecretErrors = {
      */
     429: Problem;
     /**
+     * Request headers or URL larger than the server accepts (16 KB in all)
+     */
+    431: Problem;
+    /**
      * Something went wrong on our side (quote the request id)
      */
     500: Problem;
@@ -2608,6 +2665,10 @@ export type RotateWebhookEndpointSecretErrors = {
      * The Svix backend did not accept the change
      */
     502: Problem;
+    /**
+     * The database is unreachable for a moment (database_unavailable): retry after Retry-After
+     */
+    503: Problem;
 };
 
 export type RotateWebhookEndpointSecretError = RotateWebhookEndpointSecretErrors[keyof RotateWebhookEndpointSecretErrors];
@@ -2666,9 +2727,17 @@ export type TestWebhookEndpointErrors = {
      */
     429: Problem;
     /**
+     * Request headers or URL larger than the server accepts (16 KB in all)
+     */
+    431: Problem;
+    /**
      * Something went wrong on our side (quote the request id)
      */
     500: Problem;
+    /**
+     * The database is unreachable for a moment (database_unavailable): retry after Retry-After
+     */
+    503: Problem;
 };
 
 export type TestWebhookEndpointError = TestWebhookEndpointErrors[keyof TestWebhookEndpointErrors];
@@ -2736,9 +2805,17 @@ export type ListWebhookDeliveriesErrors = {
      */
     429: Problem;
     /**
+     * Request headers or URL larger than the server accepts (16 KB in all)
+     */
+    431: Problem;
+    /**
      * Something went wrong on our side (quote the request id)
      */
     500: Problem;
+    /**
+     * The database is unreachable for a moment (database_unavailable): retry after Retry-After
+     */
+    503: Problem;
 };
 
 export type ListWebhookDeliveriesError = ListWebhookDeliveriesErrors[keyof ListWebhookDeliveriesErrors];
@@ -2805,9 +2882,17 @@ export type ReplayWebhookEndpointErrors = {
      */
     429: Problem;
     /**
+     * Request headers or URL larger than the server accepts (16 KB in all)
+     */
+    431: Problem;
+    /**
      * Something went wrong on our side (quote the request id)
      */
     500: Problem;
+    /**
+     * The database is unreachable for a moment (database_unavailable): retry after Retry-After
+     */
+    503: Problem;
 };
 
 export type ReplayWebhookEndpointError = ReplayWebhookEndpointErrors[keyof ReplayWebhookEndpointErrors];
@@ -2866,9 +2951,17 @@ export type RetryWebhookDeliveryErrors = {
      */
     429: Problem;
     /**
+     * Request headers or URL larger than the server accepts (16 KB in all)
+     */
+    431: Problem;
+    /**
      * Something went wrong on our side (quote the request id)
      */
     500: Problem;
+    /**
+     * The database is unreachable for a moment (database_unavailable): retry after Retry-After
+     */
+    503: Problem;
 };
 
 export type RetryWebhookDeliveryError = RetryWebhookDeliveryErrors[keyof RetryWebhookDeliveryErrors];
@@ -2934,9 +3027,17 @@ export type ListTenantsErrors = {
      */
     429: Problem;
     /**
+     * Request headers or URL larger than the server accepts (16 KB in all)
+     */
+    431: Problem;
+    /**
      * Something went wrong on our side (quote the request id)
      */
     500: Problem;
+    /**
+     * The database is unreachable for a moment (database_unavailable): retry after Retry-After
+     */
+    503: Problem;
 };
 
 export type ListTenantsError = ListTenantsErrors[keyof ListTenantsErrors];
@@ -2997,9 +3098,17 @@ export type CreateTenantErrors = {
      */
     429: Problem;
     /**
+     * Request headers or URL larger than the server accepts (16 KB in all)
+     */
+    431: Problem;
+    /**
      * Something went wrong on our side (quote the request id)
      */
     500: Problem;
+    /**
+     * The database is unreachable for a moment (database_unavailable): retry after Retry-After
+     */
+    503: Problem;
 };
 
 export type CreateTenantError = CreateTenantErrors[keyof CreateTenantErrors];
@@ -3054,9 +3163,17 @@ export type GetTenantErrors = {
      */
     429: Problem;
     /**
+     * Request headers or URL larger than the server accepts (16 KB in all)
+     */
+    431: Problem;
+    /**
      * Something went wrong on our side (quote the request id)
      */
     500: Problem;
+    /**
+     * The database is unreachable for a moment (database_unavailable): retry after Retry-After
+     */
+    503: Problem;
 };
 
 export type GetTenantError = GetTenantErrors[keyof GetTenantErrors];
@@ -3123,9 +3240,17 @@ export type UpdateTenantErrors = {
      */
     429: Problem;
     /**
+     * Request headers or URL larger than the server accepts (16 KB in all)
+     */
+    431: Problem;
+    /**
      * Something went wrong on our side (quote the request id)
      */
     500: Problem;
+    /**
+     * The database is unreachable for a moment (database_unavailable): retry after Retry-After
+     */
+    503: Problem;
 };
 
 export type UpdateTenantError = UpdateTenantErrors[keyof UpdateTenantErrors];
@@ -3180,9 +3305,17 @@ export type SuspendTenantErrors = {
      */
     429: Problem;
     /**
+     * Request headers or URL larger than the server accepts (16 KB in all)
+     */
+    431: Problem;
+    /**
      * Something went wrong on our side (quote the request id)
      */
     500: Problem;
+    /**
+     * The database is unreachable for a moment (database_unavailable): retry after Retry-After
+     */
+    503: Problem;
 };
 
 export type SuspendTenantError = SuspendTenantErrors[keyof SuspendTenantErrors];
@@ -3237,9 +3370,17 @@ export type ResumeTenantErrors = {
      */
     429: Problem;
     /**
+     * Request headers or URL larger than the server accepts (16 KB in all)
+     */
+    431: Problem;
+    /**
      * Something went wrong on our side (quote the request id)
      */
     500: Problem;
+    /**
+     * The database is unreachable for a moment (database_unavailable): retry after Retry-After
+     */
+    503: Problem;
 };
 
 export type ResumeTenantError = ResumeTenantErrors[keyof ResumeTenantErrors];
@@ -3301,9 +3442,17 @@ export type ListSsoConnectionsErrors = {
      */
     429: Problem;
     /**
+     * Request headers or URL larger than the server accepts (16 KB in all)
+     */
+    431: Problem;
+    /**
      * Something went wrong on our side (quote the request id)
      */
     500: Problem;
+    /**
+     * The database is unreachable for a moment (database_unavailable): retry after Retry-After
+     */
+    503: Problem;
 };
 
 export type ListSsoConnectionsError = ListSsoConnectionsErrors[keyof ListSsoConnectionsErrors];
@@ -3368,9 +3517,17 @@ export type CreateSsoConnectionErrors = {
      */
     429: Problem;
     /**
+     * Request headers or URL larger than the server accepts (16 KB in all)
+     */
+    431: Problem;
+    /**
      * Something went wrong on our side (quote the request id)
      */
     500: Problem;
+    /**
+     * The database is unreachable for a moment (database_unavailable): retry after Retry-After
+     */
+    503: Problem;
 };
 
 export type CreateSsoConnectionError = CreateSsoConnectionErrors[keyof CreateSsoConnectionErrors];
@@ -3429,9 +3586,17 @@ export type DeleteSsoConnectionErrors = {
      */
     429: Problem;
     /**
+     * Request headers or URL larger than the server accepts (16 KB in all)
+     */
+    431: Problem;
+    /**
      * Something went wrong on our side (quote the request id)
      */
     500: Problem;
+    /**
+     * The database is unreachable for a moment (database_unavailable): retry after Retry-After
+     */
+    503: Problem;
 };
 
 export type DeleteSsoConnectionError = DeleteSsoConnectionErrors[keyof DeleteSsoConnectionErrors];
@@ -3486,9 +3651,17 @@ export type GetSsoConnectionErrors = {
      */
     429: Problem;
     /**
+     * Request headers or URL larger than the server accepts (16 KB in all)
+     */
+    431: Problem;
+    /**
      * Something went wrong on our side (quote the request id)
      */
     500: Problem;
+    /**
+     * The database is unreachable for a moment (database_unavailable): retry after Retry-After
+     */
+    503: Problem;
 };
 
 export type GetSsoConnectionError = GetSsoConnectionErrors[keyof GetSsoConnectionErrors];
@@ -3555,9 +3728,17 @@ export type UpdateSsoConnectionErrors = {
      */
     429: Problem;
     /**
+     * Request headers or URL larger than the server accepts (16 KB in all)
+     */
+    431: Problem;
+    /**
      * Something went wrong on our side (quote the request id)
      */
     500: Problem;
+    /**
+     * The database is unreachable for a moment (database_unavailable): retry after Retry-After
+     */
+    503: Problem;
 };
 
 export type UpdateSsoConnectionError = UpdateSsoConnectionErrors[keyof UpdateSsoConnectionErrors];
@@ -3612,9 +3793,17 @@ export type GetSsoConnectionSamlMetadataErrors = {
      */
     429: Problem;
     /**
+     * Request headers or URL larger than the server accepts (16 KB in all)
+     */
+    431: Problem;
+    /**
      * Something went wrong on our side (quote the request id)
      */
     500: Problem;
+    /**
+     * The database is unreachable for a moment (database_unavailable): retry after Retry-After
+     */
+    503: Problem;
 };
 
 export type GetSsoConnectionSamlMetadataError = GetSsoConnectionSamlMetadataErrors[keyof GetSsoConnectionSamlMetadataErrors];
@@ -3692,9 +3881,17 @@ export type AuthorizeSsoErrors = {
      */
     429: Problem;
     /**
+     * Request headers or URL larger than the server accepts (16 KB in all)
+     */
+    431: Problem;
+    /**
      * Something went wrong on our side (quote the request id)
      */
     500: Problem;
+    /**
+     * The database is unreachable for a moment (database_unavailable): retry after Retry-After
+     */
+    503: Problem;
 };
 
 export type AuthorizeSsoError = AuthorizeSsoErrors[keyof AuthorizeSsoErrors];
@@ -3748,9 +3945,17 @@ export type ConsumeSamlResponseErrors = {
      */
     429: Problem;
     /**
+     * Request headers or URL larger than the server accepts (16 KB in all)
+     */
+    431: Problem;
+    /**
      * Something went wrong on our side (quote the request id)
      */
     500: Problem;
+    /**
+     * The database is unreachable for a moment (database_unavailable): retry after Retry-After
+     */
+    503: Problem;
 };
 
 export type ConsumeSamlResponseError = ConsumeSamlResponseErrors[keyof ConsumeSamlResponseErrors];
@@ -3811,9 +4016,17 @@ export type CompleteOidcSignInErrors = {
      */
     429: Problem;
     /**
+     * Request headers or URL larger than the server accepts (16 KB in all)
+     */
+    431: Problem;
+    /**
      * Something went wrong on our side (quote the request id)
      */
     500: Problem;
+    /**
+     * The database is unreachable for a moment (database_unavailable): retry after Retry-After
+     */
+    503: Problem;
 };
 
 export type CompleteOidcSignInError = CompleteOidcSignInErrors[keyof CompleteOidcSignInErrors];
@@ -3861,9 +4074,17 @@ export type ExchangeSsoCodeErrors = {
      */
     429: Problem;
     /**
+     * Request headers or URL larger than the server accepts (16 KB in all)
+     */
+    431: Problem;
+    /**
      * Something went wrong on our side (quote the request id)
      */
     500: Problem;
+    /**
+     * The database is unreachable for a moment (database_unavailable): retry after Retry-After
+     */
+    503: Problem;
 };
 
 export type ExchangeSsoCodeError = ExchangeSsoCodeErrors[keyof ExchangeSsoCodeErrors];
@@ -3925,9 +4146,17 @@ export type ListScimTokensErrors = {
      */
     429: Problem;
     /**
+     * Request headers or URL larger than the server accepts (16 KB in all)
+     */
+    431: Problem;
+    /**
      * Something went wrong on our side (quote the request id)
      */
     500: Problem;
+    /**
+     * The database is unreachable for a moment (database_unavailable): retry after Retry-After
+     */
+    503: Problem;
 };
 
 export type ListScimTokensError = ListScimTokensErrors[keyof ListScimTokensErrors];
@@ -3988,9 +4217,17 @@ export type CreateScimTokenErrors = {
      */
     429: Problem;
     /**
+     * Request headers or URL larger than the server accepts (16 KB in all)
+     */
+    431: Problem;
+    /**
      * Something went wrong on our side (quote the request id)
      */
     500: Problem;
+    /**
+     * The database is unreachable for a moment (database_unavailable): retry after Retry-After
+     */
+    503: Problem;
 };
 
 export type CreateScimTokenError = CreateScimTokenErrors[keyof CreateScimTokenErrors];
@@ -4045,9 +4282,17 @@ export type RevokeScimTokenErrors = {
      */
     429: Problem;
     /**
+     * Request headers or URL larger than the server accepts (16 KB in all)
+     */
+    431: Problem;
+    /**
      * Something went wrong on our side (quote the request id)
      */
     500: Problem;
+    /**
+     * The database is unreachable for a moment (database_unavailable): retry after Retry-After
+     */
+    503: Problem;
 };
 
 export type RevokeScimTokenError = RevokeScimTokenErrors[keyof RevokeScimTokenErrors];
@@ -4100,9 +4345,17 @@ export type ListPermissionsErrors = {
      */
     429: Problem;
     /**
+     * Request headers or URL larger than the server accepts (16 KB in all)
+     */
+    431: Problem;
+    /**
      * Something went wrong on our side (quote the request id)
      */
     500: Problem;
+    /**
+     * The database is unreachable for a moment (database_unavailable): retry after Retry-After
+     */
+    503: Problem;
 };
 
 export type ListPermissionsError = ListPermissionsErrors[keyof ListPermissionsErrors];
@@ -4155,9 +4408,17 @@ export type ListRolesErrors = {
      */
     429: Problem;
     /**
+     * Request headers or URL larger than the server accepts (16 KB in all)
+     */
+    431: Problem;
+    /**
      * Something went wrong on our side (quote the request id)
      */
     500: Problem;
+    /**
+     * The database is unreachable for a moment (database_unavailable): retry after Retry-After
+     */
+    503: Problem;
 };
 
 export type ListRolesError = ListRolesErrors[keyof ListRolesErrors];
@@ -4222,9 +4483,17 @@ export type CreateRoleErrors = {
      */
     429: Problem;
     /**
+     * Request headers or URL larger than the server accepts (16 KB in all)
+     */
+    431: Problem;
+    /**
      * Something went wrong on our side (quote the request id)
      */
     500: Problem;
+    /**
+     * The database is unreachable for a moment (database_unavailable): retry after Retry-After
+     */
+    503: Problem;
 };
 
 export type CreateRoleError = CreateRoleErrors[keyof CreateRoleErrors];
@@ -4283,9 +4552,17 @@ export type DeleteRoleErrors = {
      */
     429: Problem;
     /**
+     * Request headers or URL larger than the server accepts (16 KB in all)
+     */
+    431: Problem;
+    /**
      * Something went wrong on our side (quote the request id)
      */
     500: Problem;
+    /**
+     * The database is unreachable for a moment (database_unavailable): retry after Retry-After
+     */
+    503: Problem;
 };
 
 export type DeleteRoleError = DeleteRoleErrors[keyof DeleteRoleErrors];
@@ -4340,9 +4617,17 @@ export type GetRoleErrors = {
      */
     429: Problem;
     /**
+     * Request headers or URL larger than the server accepts (16 KB in all)
+     */
+    431: Problem;
+    /**
      * Something went wrong on our side (quote the request id)
      */
     500: Problem;
+    /**
+     * The database is unreachable for a moment (database_unavailable): retry after Retry-After
+     */
+    503: Problem;
 };
 
 export type GetRoleError = GetRoleErrors[keyof GetRoleErrors];
@@ -4405,9 +4690,17 @@ export type UpdateRoleErrors = {
      */
     429: Problem;
     /**
+     * Request headers or URL larger than the server accepts (16 KB in all)
+     */
+    431: Problem;
+    /**
      * Something went wrong on our side (quote the request id)
      */
     500: Problem;
+    /**
+     * The database is unreachable for a moment (database_unavailable): retry after Retry-After
+     */
+    503: Problem;
 };
 
 export type UpdateRoleError = UpdateRoleErrors[keyof UpdateRoleErrors];
@@ -4469,9 +4762,17 @@ export type ListMembersErrors = {
      */
     429: Problem;
     /**
+     * Request headers or URL larger than the server accepts (16 KB in all)
+     */
+    431: Problem;
+    /**
      * Something went wrong on our side (quote the request id)
      */
     500: Problem;
+    /**
+     * The database is unreachable for a moment (database_unavailable): retry after Retry-After
+     */
+    503: Problem;
 };
 
 export type ListMembersError = ListMembersErrors[keyof ListMembersErrors];
@@ -4526,9 +4827,17 @@ export type DeleteMemberErrors = {
      */
     429: Problem;
     /**
+     * Request headers or URL larger than the server accepts (16 KB in all)
+     */
+    431: Problem;
+    /**
      * Something went wrong on our side (quote the request id)
      */
     500: Problem;
+    /**
+     * The database is unreachable for a moment (database_unavailable): retry after Retry-After
+     */
+    503: Problem;
 };
 
 export type DeleteMemberError = DeleteMemberErrors[keyof DeleteMemberErrors];
@@ -4583,9 +4892,17 @@ export type GetMemberErrors = {
      */
     429: Problem;
     /**
+     * Request headers or URL larger than the server accepts (16 KB in all)
+     */
+    431: Problem;
+    /**
      * Something went wrong on our side (quote the request id)
      */
     500: Problem;
+    /**
+     * The database is unreachable for a moment (database_unavailable): retry after Retry-After
+     */
+    503: Problem;
 };
 
 export type GetMemberError = GetMemberErrors[keyof GetMemberErrors];
@@ -4648,9 +4965,17 @@ export type UpdateMemberErrors = {
      */
     429: Problem;
     /**
+     * Request headers or URL larger than the server accepts (16 KB in all)
+     */
+    431: Problem;
+    /**
      * Something went wrong on our side (quote the request id)
      */
     500: Problem;
+    /**
+     * The database is unreachable for a moment (database_unavailable): retry after Retry-After
+     */
+    503: Problem;
 };
 
 export type UpdateMemberError = UpdateMemberErrors[keyof UpdateMemberErrors];
@@ -4712,9 +5037,17 @@ export type ListInvitationsErrors = {
      */
     429: Problem;
     /**
+     * Request headers or URL larger than the server accepts (16 KB in all)
+     */
+    431: Problem;
+    /**
      * Something went wrong on our side (quote the request id)
      */
     500: Problem;
+    /**
+     * The database is unreachable for a moment (database_unavailable): retry after Retry-After
+     */
+    503: Problem;
 };
 
 export type ListInvitationsError = ListInvitationsErrors[keyof ListInvitationsErrors];
@@ -4779,9 +5112,17 @@ export type CreateInvitationErrors = {
      */
     429: Problem;
     /**
+     * Request headers or URL larger than the server accepts (16 KB in all)
+     */
+    431: Problem;
+    /**
      * Something went wrong on our side (quote the request id)
      */
     500: Problem;
+    /**
+     * The database is unreachable for a moment (database_unavailable): retry after Retry-After
+     */
+    503: Problem;
 };
 
 export type CreateInvitationError = CreateInvitationErrors[keyof CreateInvitationErrors];
@@ -4840,9 +5181,17 @@ export type DeleteInvitationErrors = {
      */
     429: Problem;
     /**
+     * Request headers or URL larger than the server accepts (16 KB in all)
+     */
+    431: Problem;
+    /**
      * Something went wrong on our side (quote the request id)
      */
     500: Problem;
+    /**
+     * The database is unreachable for a moment (database_unavailable): retry after Retry-After
+     */
+    503: Problem;
 };
 
 export type DeleteInvitationError = DeleteInvitationErrors[keyof DeleteInvitationErrors];
@@ -4911,9 +5260,17 @@ export type AcceptInvitationErrors = {
      */
     429: Problem;
     /**
+     * Request headers or URL larger than the server accepts (16 KB in all)
+     */
+    431: Problem;
+    /**
      * Something went wrong on our side (quote the request id)
      */
     500: Problem;
+    /**
+     * The database is unreachable for a moment (database_unavailable): retry after Retry-After
+     */
+    503: Problem;
 };
 
 export type AcceptInvitationError = AcceptInvitationErrors[keyof AcceptInvitationErrors];
@@ -4987,9 +5344,17 @@ export type ListEventsErrors = {
      */
     429: Problem;
     /**
+     * Request headers or URL larger than the server accepts (16 KB in all)
+     */
+    431: Problem;
+    /**
      * Something went wrong on our side (quote the request id)
      */
     500: Problem;
+    /**
+     * The database is unreachable for a moment (database_unavailable): retry after Retry-After
+     */
+    503: Problem;
 };
 
 export type ListEventsError = ListEventsErrors[keyof ListEventsErrors];
@@ -5044,9 +5409,17 @@ export type GetEventErrors = {
      */
     429: Problem;
     /**
+     * Request headers or URL larger than the server accepts (16 KB in all)
+     */
+    431: Problem;
+    /**
      * Something went wrong on our side (quote the request id)
      */
     500: Problem;
+    /**
+     * The database is unreachable for a moment (database_unavailable): retry after Retry-After
+     */
+    503: Problem;
 };
 
 export type GetEventError = GetEventErrors[keyof GetEventErrors];
@@ -5099,9 +5472,17 @@ export type ListEventTypesErrors = {
      */
     429: Problem;
     /**
+     * Request headers or URL larger than the server accepts (16 KB in all)
+     */
+    431: Problem;
+    /**
      * Something went wrong on our side (quote the request id)
      */
     500: Problem;
+    /**
+     * The database is unreachable for a moment (database_unavailable): retry after Retry-After
+     */
+    503: Problem;
 };
 
 export type ListEventTypesError = ListEventTypesErrors[keyof ListEventTypesErrors];
@@ -5175,9 +5556,17 @@ export type ListCustomersErrors = {
      */
     429: Problem;
     /**
+     * Request headers or URL larger than the server accepts (16 KB in all)
+     */
+    431: Problem;
+    /**
      * Something went wrong on our side (quote the request id)
      */
     500: Problem;
+    /**
+     * The database is unreachable for a moment (database_unavailable): retry after Retry-After
+     */
+    503: Problem;
 };
 
 export type ListCustomersError = ListCustomersErrors[keyof ListCustomersErrors];
@@ -5242,9 +5631,17 @@ export type CreateCustomerErrors = {
      */
     429: Problem;
     /**
+     * Request headers or URL larger than the server accepts (16 KB in all)
+     */
+    431: Problem;
+    /**
      * Something went wrong on our side (quote the request id)
      */
     500: Problem;
+    /**
+     * The database is unreachable for a moment (database_unavailable): retry after Retry-After
+     */
+    503: Problem;
 };
 
 export type CreateCustomerError = CreateCustomerErrors[keyof CreateCustomerErrors];
@@ -5299,9 +5696,17 @@ export type DeleteCustomerErrors = {
      */
     429: Problem;
     /**
+     * Request headers or URL larger than the server accepts (16 KB in all)
+     */
+    431: Problem;
+    /**
      * Something went wrong on our side (quote the request id)
      */
     500: Problem;
+    /**
+     * The database is unreachable for a moment (database_unavailable): retry after Retry-After
+     */
+    503: Problem;
 };
 
 export type DeleteCustomerError = DeleteCustomerErrors[keyof DeleteCustomerErrors];
@@ -5356,9 +5761,17 @@ export type GetCustomerErrors = {
      */
     429: Problem;
     /**
+     * Request headers or URL larger than the server accepts (16 KB in all)
+     */
+    431: Problem;
+    /**
      * Something went wrong on our side (quote the request id)
      */
     500: Problem;
+    /**
+     * The database is unreachable for a moment (database_unavailable): retry after Retry-After
+     */
+    503: Problem;
 };
 
 export type GetCustomerError = GetCustomerErrors[keyof GetCustomerErrors];
@@ -5421,9 +5834,17 @@ export type UpdateCustomerErrors = {
      */
     429: Problem;
     /**
+     * Request headers or URL larger than the server accepts (16 KB in all)
+     */
+    431: Problem;
+    /**
      * Something went wrong on our side (quote the request id)
      */
     500: Problem;
+    /**
+     * The database is unreachable for a moment (database_unavailable): retry after Retry-After
+     */
+    503: Problem;
 };
 
 export type UpdateCustomerError = UpdateCustomerErrors[keyof UpdateCustomerErrors];
@@ -5476,9 +5897,17 @@ export type GetMfaStatusErrors = {
      */
     429: Problem;
     /**
+     * Request headers or URL larger than the server accepts (16 KB in all)
+     */
+    431: Problem;
+    /**
      * Something went wrong on our side (quote the request id)
      */
     500: Problem;
+    /**
+     * The database is unreachable for a moment (database_unavailable): retry after Retry-After
+     */
+    503: Problem;
 };
 
 export type GetMfaStatusError = GetMfaStatusErrors[keyof GetMfaStatusErrors];
@@ -5543,9 +5972,17 @@ export type DisableTotpErrors = {
      */
     429: Problem;
     /**
+     * Request headers or URL larger than the server accepts (16 KB in all)
+     */
+    431: Problem;
+    /**
      * Something went wrong on our side (quote the request id)
      */
     500: Problem;
+    /**
+     * The database is unreachable for a moment (database_unavailable): retry after Retry-After
+     */
+    503: Problem;
 };
 
 export type DisableTotpError = DisableTotpErrors[keyof DisableTotpErrors];
@@ -5602,9 +6039,17 @@ export type StartTotpEnrollmentErrors = {
      */
     429: Problem;
     /**
+     * Request headers or URL larger than the server accepts (16 KB in all)
+     */
+    431: Problem;
+    /**
      * Something went wrong on our side (quote the request id)
      */
     500: Problem;
+    /**
+     * The database is unreachable for a moment (database_unavailable): retry after Retry-After
+     */
+    503: Problem;
 };
 
 export type StartTotpEnrollmentError = StartTotpEnrollmentErrors[keyof StartTotpEnrollmentErrors];
@@ -5669,9 +6114,17 @@ export type ConfirmTotpEnrollmentErrors = {
      */
     429: Problem;
     /**
+     * Request headers or URL larger than the server accepts (16 KB in all)
+     */
+    431: Problem;
+    /**
      * Something went wrong on our side (quote the request id)
      */
     500: Problem;
+    /**
+     * The database is unreachable for a moment (database_unavailable): retry after Retry-After
+     */
+    503: Problem;
 };
 
 export type ConfirmTotpEnrollmentError = ConfirmTotpEnrollmentErrors[keyof ConfirmTotpEnrollmentErrors];
@@ -5724,9 +6177,17 @@ export type SignupErrors = {
      */
     429: Problem;
     /**
+     * Request headers or URL larger than the server accepts (16 KB in all)
+     */
+    431: Problem;
+    /**
      * Something went wrong on our side (quote the request id)
      */
     500: Problem;
+    /**
+     * The database is unreachable for a moment (database_unavailable): retry after Retry-After
+     */
+    503: Problem;
 };
 
 export type SignupError = SignupErrors[keyof SignupErrors];
@@ -5783,9 +6244,17 @@ export type LoginErrors = {
      */
     429: Problem;
     /**
+     * Request headers or URL larger than the server accepts (16 KB in all)
+     */
+    431: Problem;
+    /**
      * Something went wrong on our side (quote the request id)
      */
     500: Problem;
+    /**
+     * The database is unreachable for a moment (database_unavailable): retry after Retry-After
+     */
+    503: Problem;
 };
 
 export type LoginError = LoginErrors[keyof LoginErrors];
@@ -5838,9 +6307,17 @@ export type CompleteMfaLoginErrors = {
      */
     429: Problem;
     /**
+     * Request headers or URL larger than the server accepts (16 KB in all)
+     */
+    431: Problem;
+    /**
      * Something went wrong on our side (quote the request id)
      */
     500: Problem;
+    /**
+     * The database is unreachable for a moment (database_unavailable): retry after Retry-After
+     */
+    503: Problem;
 };
 
 export type CompleteMfaLoginError = CompleteMfaLoginErrors[keyof CompleteMfaLoginErrors];
@@ -5897,9 +6374,17 @@ export type RefreshSessionErrors = {
      */
     429: Problem;
     /**
+     * Request headers or URL larger than the server accepts (16 KB in all)
+     */
+    431: Problem;
+    /**
      * Something went wrong on our side (quote the request id)
      */
     500: Problem;
+    /**
+     * The database is unreachable for a moment (database_unavailable): retry after Retry-After
+     */
+    503: Problem;
 };
 
 export type RefreshSessionError = RefreshSessionErrors[keyof RefreshSessionErrors];
@@ -5952,9 +6437,17 @@ export type LogoutErrors = {
      */
     429: Problem;
     /**
+     * Request headers or URL larger than the server accepts (16 KB in all)
+     */
+    431: Problem;
+    /**
      * Something went wrong on our side (quote the request id)
      */
     500: Problem;
+    /**
+     * The database is unreachable for a moment (database_unavailable): retry after Retry-After
+     */
+    503: Problem;
 };
 
 export type LogoutError = LogoutErrors[keyof LogoutErrors];
@@ -6011,9 +6504,17 @@ export type RequestEmailVerificationErrors = {
      */
     429: Problem;
     /**
+     * Request headers or URL larger than the server accepts (16 KB in all)
+     */
+    431: Problem;
+    /**
      * Something went wrong on our side (quote the request id)
      */
     500: Problem;
+    /**
+     * The database is unreachable for a moment (database_unavailable): retry after Retry-After
+     */
+    503: Problem;
 };
 
 export type RequestEmailVerificationError = RequestEmailVerificationErrors[keyof RequestEmailVerificationErrors];
@@ -6062,9 +6563,17 @@ export type ConfirmEmailVerificationErrors = {
      */
     429: Problem;
     /**
+     * Request headers or URL larger than the server accepts (16 KB in all)
+     */
+    431: Problem;
+    /**
      * Something went wrong on our side (quote the request id)
      */
     500: Problem;
+    /**
+     * The database is unreachable for a moment (database_unavailable): retry after Retry-After
+     */
+    503: Problem;
 };
 
 export type ConfirmEmailVerificationError = ConfirmEmailVerificationErrors[keyof ConfirmEmailVerificationErrors];
@@ -6113,9 +6622,17 @@ export type RequestPasswordResetErrors = {
      */
     429: Problem;
     /**
+     * Request headers or URL larger than the server accepts (16 KB in all)
+     */
+    431: Problem;
+    /**
      * Something went wrong on our side (quote the request id)
      */
     500: Problem;
+    /**
+     * The database is unreachable for a moment (database_unavailable): retry after Retry-After
+     */
+    503: Problem;
 };
 
 export type RequestPasswordResetError = RequestPasswordResetErrors[keyof RequestPasswordResetErrors];
@@ -6164,9 +6681,17 @@ export type ConfirmPasswordResetErrors = {
      */
     429: Problem;
     /**
+     * Request headers or URL larger than the server accepts (16 KB in all)
+     */
+    431: Problem;
+    /**
      * Something went wrong on our side (quote the request id)
      */
     500: Problem;
+    /**
+     * The database is unreachable for a moment (database_unavailable): retry after Retry-After
+     */
+    503: Problem;
 };
 
 export type ConfirmPasswordResetError = ConfirmPasswordResetErrors[keyof ConfirmPasswordResetErrors];
@@ -6219,9 +6744,17 @@ export type GetMeErrors = {
      */
     429: Problem;
     /**
+     * Request headers or URL larger than the server accepts (16 KB in all)
+     */
+    431: Problem;
+    /**
      * Something went wrong on our side (quote the request id)
      */
     500: Problem;
+    /**
+     * The database is unreachable for a moment (database_unavailable): retry after Retry-After
+     */
+    503: Problem;
 };
 
 export type GetMeError = GetMeErrors[keyof GetMeErrors];
@@ -6274,9 +6807,17 @@ export type ListSessionsErrors = {
      */
     429: Problem;
     /**
+     * Request headers or URL larger than the server accepts (16 KB in all)
+     */
+    431: Problem;
+    /**
      * Something went wrong on our side (quote the request id)
      */
     500: Problem;
+    /**
+     * The database is unreachable for a moment (database_unavailable): retry after Retry-After
+     */
+    503: Problem;
 };
 
 export type ListSessionsError = ListSessionsErrors[keyof ListSessionsErrors];
@@ -6331,9 +6872,17 @@ export type DeleteSessionErrors = {
      */
     429: Problem;
     /**
+     * Request headers or URL larger than the server accepts (16 KB in all)
+     */
+    431: Problem;
+    /**
      * Something went wrong on our side (quote the request id)
      */
     500: Problem;
+    /**
+     * The database is unreachable for a moment (database_unavailable): retry after Retry-After
+     */
+    503: Problem;
 };
 
 export type DeleteSessionError = DeleteSessionErrors[keyof DeleteSessionErrors];
@@ -6415,9 +6964,17 @@ export type ListAuditLogsErrors = {
      */
     429: Problem;
     /**
+     * Request headers or URL larger than the server accepts (16 KB in all)
+     */
+    431: Problem;
+    /**
      * Something went wrong on our side (quote the request id)
      */
     500: Problem;
+    /**
+     * The database is unreachable for a moment (database_unavailable): retry after Retry-After
+     */
+    503: Problem;
 };
 
 export type ListAuditLogsError = ListAuditLogsErrors[keyof ListAuditLogsErrors];
@@ -6470,9 +7027,17 @@ export type VerifyAuditLogsErrors = {
      */
     429: Problem;
     /**
+     * Request headers or URL larger than the server accepts (16 KB in all)
+     */
+    431: Problem;
+    /**
      * Something went wrong on our side (quote the request id)
      */
     500: Problem;
+    /**
+     * The database is unreachable for a moment (database_unavailable): retry after Retry-After
+     */
+    503: Problem;
 };
 
 export type VerifyAuditLogsError = VerifyAuditLogsErrors[keyof VerifyAuditLogsErrors];
@@ -6537,9 +7102,17 @@ export type CreateAuditLogExportErrors = {
      */
     429: Problem;
     /**
+     * Request headers or URL larger than the server accepts (16 KB in all)
+     */
+    431: Problem;
+    /**
      * Something went wrong on our side (quote the request id)
      */
     500: Problem;
+    /**
+     * The database is unreachable for a moment (database_unavailable): retry after Retry-After
+     */
+    503: Problem;
 };
 
 export type CreateAuditLogExportError = CreateAuditLogExportErrors[keyof CreateAuditLogExportErrors];
@@ -6594,9 +7167,17 @@ export type GetAuditLogExportErrors = {
      */
     429: Problem;
     /**
+     * Request headers or URL larger than the server accepts (16 KB in all)
+     */
+    431: Problem;
+    /**
      * Something went wrong on our side (quote the request id)
      */
     500: Problem;
+    /**
+     * The database is unreachable for a moment (database_unavailable): retry after Retry-After
+     */
+    503: Problem;
 };
 
 export type GetAuditLogExportError = GetAuditLogExportErrors[keyof GetAuditLogExportErrors];
@@ -6655,9 +7236,17 @@ export type DownloadAuditLogExportErrors = {
      */
     429: Problem;
     /**
+     * Request headers or URL larger than the server accepts (16 KB in all)
+     */
+    431: Problem;
+    /**
      * Something went wrong on our side (quote the request id)
      */
     500: Problem;
+    /**
+     * The database is unreachable for a moment (database_unavailable): retry after Retry-After
+     */
+    503: Problem;
 };
 
 export type DownloadAuditLogExportError = DownloadAuditLogExportErrors[keyof DownloadAuditLogExportErrors];
@@ -6719,9 +7308,17 @@ export type ListApiKeysErrors = {
      */
     429: Problem;
     /**
+     * Request headers or URL larger than the server accepts (16 KB in all)
+     */
+    431: Problem;
+    /**
      * Something went wrong on our side (quote the request id)
      */
     500: Problem;
+    /**
+     * The database is unreachable for a moment (database_unavailable): retry after Retry-After
+     */
+    503: Problem;
 };
 
 export type ListApiKeysError = ListApiKeysErrors[keyof ListApiKeysErrors];
@@ -6782,9 +7379,17 @@ export type CreateApiKeyErrors = {
      */
     429: Problem;
     /**
+     * Request headers or URL larger than the server accepts (16 KB in all)
+     */
+    431: Problem;
+    /**
      * Something went wrong on our side (quote the request id)
      */
     500: Problem;
+    /**
+     * The database is unreachable for a moment (database_unavailable): retry after Retry-After
+     */
+    503: Problem;
 };
 
 export type CreateApiKeyError = CreateApiKeyErrors[keyof CreateApiKeyErrors];
@@ -6839,9 +7444,17 @@ export type DeleteApiKeyErrors = {
      */
     429: Problem;
     /**
+     * Request headers or URL larger than the server accepts (16 KB in all)
+     */
+    431: Problem;
+    /**
      * Something went wrong on our side (quote the request id)
      */
     500: Problem;
+    /**
+     * The database is unreachable for a moment (database_unavailable): retry after Retry-After
+     */
+    503: Problem;
 };
 
 export type DeleteApiKeyError = DeleteApiKeyErrors[keyof DeleteApiKeyErrors];
@@ -6896,9 +7509,17 @@ export type GetApiKeyErrors = {
      */
     429: Problem;
     /**
+     * Request headers or URL larger than the server accepts (16 KB in all)
+     */
+    431: Problem;
+    /**
      * Something went wrong on our side (quote the request id)
      */
     500: Problem;
+    /**
+     * The database is unreachable for a moment (database_unavailable): retry after Retry-After
+     */
+    503: Problem;
 };
 
 export type GetApiKeyError = GetApiKeyErrors[keyof GetApiKeyErrors];
@@ -6961,9 +7582,17 @@ export type RollApiKeyErrors = {
      */
     429: Problem;
     /**
+     * Request headers or URL larger than the server accepts (16 KB in all)
+     */
+    431: Problem;
+    /**
      * Something went wrong on our side (quote the request id)
      */
     500: Problem;
+    /**
+     * The database is unreachable for a moment (database_unavailable): retry after Retry-After
+     */
+    503: Problem;
 };
 
 export type RollApiKeyError = RollApiKeyErrors[keyof RollApiKeyErrors];
