@@ -161,15 +161,14 @@ async function survivesOutage(base: string, databaseDir: string, bringBack: () =
     'a webhook for every acknowledged customer',
   );
   console.log(`outage: every webhook delivered ${Date.now() - webhooksFrom} ms after the load stopped`);
-  if (process.env.OUTAGE_DEBUG)
-    console.log(
-      plinth!
-        .output()
-        .split('\n')
-        .filter((l) => !/database_unavailable|database unreachable|"msg":"request"/.test(l))
-        .slice(-60)
-        .join('\n'),
-    );
+  console.log(
+    plinth!
+      .output()
+      .split('\n')
+      .filter((l) => !/database_unavailable|database unreachable|"msg":"request"/.test(l))
+      .slice(-60)
+      .join('\n'),
+  );
 }
 
 const plinthEnv = (port: number) => ({

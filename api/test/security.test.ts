@@ -1,166 +1,10 @@
 /**
  * Driven by openapi/openapi.json: every operation is called without credentials (401), with a key
  * lacking its scope (403), and, where it takes an id, with another tenant's id (404, nothing changed).
- * A new operation without a sample body or a foreign-id factory here fails the suite.
+ * A new operation without a sample body or a foreign-id factory in support/operations.ts fails the suite.
  */
-import { loadSpec } from '../src/app';
 import { createTestApp, expectProblem, keyWithScopes, newTenant, type TestApp, type TestTenant } from './harness';
-import { SamlIdp } from './support/saml-idp';
-
-interface Operation {
-  method: 'get' | 'post' | 'patch' | 'delete';
-  path: string;
-  operationId: string;
-  scopes: string[] | null; // null: public
-  sessionOnly: boolean;
-}
-
-const spec = loadSpec() as { paths: Record<string, Record<string, { operationId: string; security?: Record<string, string[]>[] }>> };
-const operations: Operation[] = Object.entries(spec.paths).flatMap(([path, methods]) =>
-  Object.entries(methods).map(([method, op]) => {
-    const security = op.security ?? [];
-    const schemes = security.flatMap((s) => Object.keys(s));
-    return {
-      method: method as Operation['method'],
-      path,
-      operationId: op.operationId,
-      scopes: security.length ? Object.values(security[0])[0] : null,
-      sessionOnly: schemes.length > 0 && schemes.every((s) => s === 'session'),
-    };
-  }),
-);
-
-/** A valid body per operation, so that only authorization can fail. */
-const bodies: Record<string, (n: number) => unknown> = {
-  createTenant: () => ({ name: 'Child' }),
-  updateTenant: () => ({ name: 'Renamed' }),
-  createCustomer: () => ({ name: 'C' }),
-  updateCustomer: () => ({ name: 'Renamed' }),
-  createRole: (n) => ({ key: `role_${n}`, name: 'R', permissions: ['customers:read'] }),
-  updateRole: () => ({ name: 'Renamed' }),
-  updateMember: () => ({ role: 'viewer' }),
-  createApiKey: () => ({ name: 'k', scopes: ['customers:read'] }),
-  rollApiKey: () => ({}),
-  createInvitation: (n) => ({ email: `invitee${n}@example.com`, role: 'member' }),
-  signup: (n) => ({ email: `sec${n}.${Date.now()}@example.com`, password: 'correct horse battery staple', name: 'S', tenant_name: 'S' }),
-  login: () => ({ email: 'nobody@example.com', password: 'x' }),
-  refreshSession: () => ({ refresh_token: 'rt_nope' }),
-  confirmEmailVerification: () => ({ token: 'ev_nope' }),
-  requestPasswordReset: () => ({ email: 'nobody@example.com' }),
-  confirmPasswordReset: () => ({ token: 'pr_nope', password: 'correct horse battery staple' }),
-  acceptInvitation: () => ({ token: 'invt_nope', password: 'x' }),
-  createWebhookEndpoint: () => ({ url: PUBLIC_URL, event_types: ['*'] }),
-  updateWebhookEndpoint: () => ({ description: 'Renamed' }),
-  createWebhookPortalSession: () => ({}),
-  rotateWebhookEndpointSecret: () => ({}),
-  testWebhookEndpoint: () => ({}),
-  replayWebhookEndpoint: () => ({ since: new Date(Date.now() - 3600_000).toISOString() }),
-  retryWebhookDelivery: () => ({}),
-  createAuditLogExport: () => ({ format: 'csv' }),
-  startTotpEnrollment: () => ({}),
-  confirmTotpEnrollment: () => ({ code: '123456' }),
-  disableTotp: () => ({ code: '123456' }),
-  completeMfaLogin: () => ({ challenge: 'mfac_nope', code: '123456' }),
-  createSsoConnection: () => ({ type: 'saml', name: 'IdP', saml: { metadata_xml: idpMetadata } }),
-  updateSsoConnection: () => ({ name: 'Renamed' }),
-  consumeSamlResponse: () => ({ SAMLResponse: 'bm90IGEgcmVzcG9uc2U=' }),
-  exchangeSsoCode: () => ({ code: 'ssoc_nope' }),
-  createScimToken: () => ({ name: 'IdP' }),
-};
-
-/** A SAML IdP's metadata (with a real certificate), made once for the connection bodies. */
-let idpMetadata = '';
-
-/** A public address literal: passes the SSRF guard without DNS (nothing is ever sent to it in this suite). */
-const PUBLIC_URL = 'https://93.184.215.14/hooks';
-const SUFFIXES = /\/(suspend|resume|roll|rotate-secret|test|deliveries|replay|retry|download|saml-metadata)$/;
-
-/** Creates, in tenant `b`, the object an `{id}` path names; returns its id and how `b` reads it back. */
-type Foreign = { id: string; read: () => Promise<unknown> };
-let made = 0;
-const foreign: Record<string, (t: TestApp, b: TestTenant) => Promise<Foreign>> = {
-  '/v1/tenants/{id}': async (t, b) => ({ id: b.tenantId, read: async () => (await t.http.get(`/v1/tenants/${b.tenantId}`).set(b.auth)).body }),
-  '/v1/customers/{id}': async (t, b) => {
-    const id = (await t.http.post('/v1/customers').set(b.auth).send({ name: 'Theirs' })).body.id;
-    return { id, read: async () => (await t.http.get(`/v1/customers/${id}`).set(b.auth)).body };
-  },
-  '/v1/roles/{id}': async (t, b) => {
-    const id = (
-      await t.http
-        .post('/v1/roles')
-        .set(b.auth)
-        .send({ key: `theirs_${++made}`, name: 'Theirs', permissions: ['customers:read'] })
-    ).body.id;
-    return { id, read: async () => (await t.http.get(`/v1/roles/${id}`).set(b.auth)).body };
-  },
-  '/v1/members/{id}': async (t, b) => {
-    const id = (await t.http.get('/v1/members').set(b.auth)).body.data[0].id;
-    return { id, read: async () => (await t.http.get(`/v1/members/${id}`).set(b.auth)).body };
-  },
-  '/v1/api-keys/{id}': async (t, b) => {
-    const id = (
-      await t.http
-        .post('/v1/api-keys')
-        .set(b.auth)
-        .send({ name: 'theirs', scopes: ['customers:read'] })
-    ).body.id;
-    return { id, read: async () => (await t.http.get(`/v1/api-keys/${id}`).set(b.auth)).body };
-  },
-  '/v1/invitations/{id}': async (t, b) => {
-    const id = (
-      await t.http
-        .post('/v1/invitations')
-        .set(b.auth)
-        .send({ email: `theirs.${Date.now()}@example.com`, role: 'member' })
-    ).body.id;
-    return { id, read: async () => (await t.http.get('/v1/invitations').set(b.auth)).body.data.find((i: { id: string }) => i.id === id) };
-  },
-  '/v1/events/{id}': async (t, b) => {
-    await t.http.post('/v1/customers').set(b.auth).send({ name: 'Evented' });
-    const id = (await t.http.get('/v1/events').set(b.auth)).body.data[0].id;
-    return { id, read: async () => (await t.http.get(`/v1/events/${id}`).set(b.auth)).body };
-  },
-  '/v1/webhook-endpoints/{id}': async (t, b) => {
-    const id = (
-      await t.http
-        .post('/v1/webhook-endpoints')
-        .set(b.auth)
-        .send({ url: PUBLIC_URL, event_types: ['customer.*'] })
-    ).body.id;
-    return { id, read: async () => (await t.http.get(`/v1/webhook-endpoints/${id}`).set(b.auth)).body };
-  },
-  '/v1/webhook-deliveries/{id}': async (t, b) => {
-    const endpoint = (
-      await t.http
-        .post('/v1/webhook-endpoints')
-        .set(b.auth)
-        .send({ url: PUBLIC_URL, event_types: ['customer.*'] })
-    ).body.id;
-    const id = (await t.http.post(`/v1/webhook-endpoints/${endpoint}/test`).set(b.auth)).body.id;
-    return { id, read: async () => (await t.http.get(`/v1/webhook-endpoints/${endpoint}/deliveries`).set(b.auth)).body.data };
-  },
-  '/v1/audit-logs/exports/{id}': async (t, b) => {
-    const id = (await t.http.post('/v1/audit-logs/exports').set(b.auth).send({ format: 'ndjson' })).body.id;
-    return { id, read: async () => (await t.http.get(`/v1/audit-logs/exports/${id}`).set(b.auth)).body };
-  },
-  '/v1/sso/connections/{id}': async (t, b) => {
-    const id = (
-      await t.http
-        .post('/v1/sso/connections')
-        .set(b.auth)
-        .send(bodies.createSsoConnection!(0) as object)
-    ).body.id;
-    return { id, read: async () => (await t.http.get(`/v1/sso/connections/${id}`).set(b.auth)).body };
-  },
-  '/v1/sso/scim-tokens/{id}': async (t, b) => {
-    const id = (await t.http.post('/v1/sso/scim-tokens').set(b.auth).send({ name: 'theirs' })).body.id;
-    return { id, read: async () => (await t.http.get('/v1/sso/scim-tokens').set(b.auth)).body.data };
-  },
-  '/v1/sessions/{id}': async (t, b) => {
-    const me = (await t.http.get('/v1/me').set(b.session)).body;
-    return { id: me.session_id, read: async () => (await t.http.get('/v1/sessions').set(b.session)).body.data.map((s: { id: string }) => s.id) };
-  },
-};
+import { bodies, objectFactories as foreign, operations, prepareSamples, spec, SUFFIXES, type Operation } from './support/operations';
 
 /** A scope that does not include the one required (every key needs at least one scope). */
 const otherScope = (needed: string[]) => (needed.includes('customers:read') ? 'tenants:read' : 'customers:read');
@@ -170,7 +14,7 @@ let a: TestTenant;
 let b: TestTenant;
 beforeAll(async () => {
   t = await createTestApp();
-  idpMetadata = (await SamlIdp.create()).metadata();
+  await prepareSamples();
   a = await newTenant(t, 'A');
   b = await newTenant(t, 'B');
 });

@@ -1,4 +1,5 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT_KEY, TEST_SECRET, testDatabaseUrl } from './harness';
@@ -20,31 +21,38 @@ afterEach(async () => {
   running = undefined;
 });
 
-/** Sign-ups hash a password with argon2id (tens of ms each, four at a time): 50 keep the server busy. */
-function signUps(port: number): Promise<{ status: number | string; complete: boolean }[]> {
-  return Promise.all(
-    Array.from({ length: IN_FLIGHT }, async (_, i) => {
-      try {
-        const res = await fetch(`http://127.0.0.1:${port}/v1/auth/signup`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ email: `drain${i}.${Date.now()}@example.com`, password: 'correct horse battery staple', name: 'D', tenant_name: 'D' }),
-        });
-        const body = (await res.json()) as { access_token?: string };
-        return { status: res.status, complete: typeof body.access_token === 'string' };
-      } catch (err) {
-        return { status: String((err as { cause?: unknown }).cause ?? err), complete: false };
-      }
-    }),
-  );
+/**
+ * Sign-ups hash a password with argon2id (tens of ms each, four at a time): 50 keep the server busy.
+ * Each is sent on its own connection; `written` resolves once every request has been handed to the
+ * server (connected and fully written), so the signal is sent with all 50 truly in flight.
+ */
+function signUps(port: number) {
+  const sent: Promise<void>[] = [];
+  const answers = Array.from({ length: IN_FLIGHT }, (_, i) => {
+    const body = JSON.stringify({ email: `drain${i}.${Date.now()}@example.com`, password: 'correct horse battery staple', name: 'D', tenant_name: 'D' });
+    const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/v1/auth/signup', agent: false, headers: { 'content-type': 'application/json' } });
+    sent.push(new Promise((resolve) => req.on('finish', () => resolve())));
+    return new Promise<{ status: number | string; complete: boolean }>((resolve) => {
+      req.on('response', (res) => {
+        let text = '';
+        res.on('data', (d: Buffer) => (text += d.toString()));
+        res.on('end', () => resolve({ status: res.statusCode!, complete: /"access_token"/.test(text) }));
+        res.on('error', (err) => resolve({ status: String(err), complete: false }));
+      });
+      req.on('error', (err) => resolve({ status: String(err), complete: false }));
+      req.end(body);
+    });
+  });
+  return { written: Promise.all(sent), answers: Promise.all(answers) };
 }
 
 async function sigtermUnderLoad(p: PlinthProcess, port: number, signalled: PlinthProcess = p) {
-  const answers = signUps(port);
-  await new Promise((r) => setTimeout(r, 300)); // every request is accepted and being worked on
+  const load = signUps(port);
+  await load.written;
+  await new Promise((r) => setTimeout(r, 50));
   const sentAt = Date.now();
   signalled.child.kill('SIGTERM');
-  const results = await answers;
+  const results = await load.answers;
   const code = await exited(signalled);
   const tookMs = Date.now() - sentAt;
   return { results, code, tookMs };

@@ -55,8 +55,8 @@ function fieldPath(path: string): string {
  */
 function fromValidation(err: ValidateError): ApiError {
   const errors: FieldError[] = Object.entries(err.fields).map(([path, f]) => ({
-    path: excerpt(fieldPath(path), 200),
-    message: String(f.message).startsWith('Not match in') ? 'does not have the expected format' : excerpt(String(f.message), 300),
+    path: excerpt(fieldPath(path), 100),
+    message: String(f.message).startsWith('Not match in') ? 'does not have the expected format' : excerpt(String(f.message), 200),
   }));
   const named = errors.slice(0, 5).map((e) => `${e.path} (${e.message})`);
   const more = errors.length > named.length ? `; and ${errors.length - named.length} more` : '';

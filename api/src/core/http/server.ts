@@ -10,6 +10,8 @@ export const MAX_HEADER_BYTES = 16 * 1024;
 
 /** During a drain, how long a connection that has not sent a request yet may still send one. */
 const FIRST_REQUEST_GRACE_MS = 1000;
+/** During a drain, how long without a new connection before the listener closes. */
+const QUIET_MS = 100;
 
 export interface HttpServerOptions {
   headersTimeoutMs: number;
@@ -73,12 +75,12 @@ export function createHttpServer(app: RequestListener, options: HttpServerOption
     socket.end(rawProblem(status, code, detail));
   });
 
-  // Each connection: whether a request is being answered on it, and how many it has answered.
-  const connections = new Map<Socket, { busy: boolean; served: number }>();
+  // Each connection: whether a request is being answered on it, how many it has answered, and when it came.
+  const connections = new Map<Socket, { busy: boolean; served: number; acceptedAt: number }>();
   let lastConnectionAt = 0;
   server.on('connection', (socket: Socket) => {
     lastConnectionAt = Date.now();
-    connections.set(socket, { busy: false, served: 0 });
+    connections.set(socket, { busy: false, served: 0, acceptedAt: lastConnectionAt });
     socket.on('close', () => connections.delete(socket));
   });
   const inFlight = new Set<ServerResponse>();
@@ -99,53 +101,36 @@ export function createHttpServer(app: RequestListener, options: HttpServerOption
   // After the listener above, so that it sees every request before the app can answer it.
   server.on('request', app);
 
-  /**
-   * Connections the kernel has queued but the event loop has not accepted yet would be reset when the
-   * listening socket closes: keep accepting until the queue is quiet (50 ms without a new connection,
-   * 1 s at most).
-   */
-  async function acceptQueued(): Promise<void> {
-    const started = Date.now();
-    while (Date.now() - started < 1000 && Date.now() - Math.max(started, lastConnectionAt) < 50) await new Promise((r) => setTimeout(r, 10));
-  }
-
-  /**
-   * Stops listening without http.Server#close, which also destroys every connection without a request
-   * in progress, including one just accepted whose request is still unread (its client would see a
-   * reset). Instead: keep-alive connections idle after an answer are closed, a new connection gets a
-   * moment to send its request, and the rest finish their answer (sent with `Connection: close`).
-   */
-  function closeGently(timeoutMs: number): Promise<boolean> {
-    const started = Date.now();
-    return new Promise((resolve) => {
-      const sweep = () => {
-        for (const [socket, { busy, served }] of connections) {
-          if (!busy && (served > 0 || Date.now() - started > FIRST_REQUEST_GRACE_MS)) socket.destroy();
-        }
-      };
-      const sweeper = setInterval(sweep, 50);
-      const timer = setTimeout(() => {
-        for (const socket of connections.keys()) socket.destroy();
-        finish(false);
-      }, timeoutMs);
-      const finish = (inTime: boolean) => {
-        clearInterval(sweeper);
-        clearTimeout(timer);
-        resolve(inTime);
-      };
-      NetServer.prototype.close.call(server, () => finish(true));
-      sweep();
-    });
-  }
+  /** A connection with nothing to answer: idle after an answer, or silent since it was accepted. */
+  const idle = (c: { busy: boolean; served: number; acceptedAt: number }, now: number) =>
+    !c.busy && (c.served > 0 || now - c.acceptedAt > FIRST_REQUEST_GRACE_MS);
 
   return {
     server,
-    async drain(timeoutMs) {
+    /**
+     * Keeps accepting while requests are in flight, answering each with `Connection: close`: closing
+     * the listening socket at once would reset connections the kernel has queued but the event loop
+     * has not accepted yet, whose clients have already sent their request. (Nor http.Server#close:
+     * it destroys connections whose request is still unread.) Once every connection is idle and none
+     * has arrived for a moment, the listener closes and the idle connections with it.
+     */
+    drain(timeoutMs) {
       draining = true;
       for (const res of inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');
       const started = Date.now();
-      await acceptQueued();
-      return closeGently(Math.max(0, timeoutMs - (Date.now() - started)));
+      return new Promise((resolve) => {
+        const tick = setInterval(() => {
+          const now = Date.now();
+          for (const [socket, c] of connections) if (!c.busy && c.served > 0) socket.destroy(); // keep-alive, idle
+          const quiet = now - Math.max(started, lastConnectionAt) >= QUIET_MS && [...connections.values()].every((c) => idle(c, now));
+          if (quiet || now - started >= timeoutMs) {
+            clearInterval(tick);
+            NetServer.prototype.close.call(server);
+            for (const socket of connections.keys()) socket.destroy();
+            resolve(quiet);
+          }
+        }, 20);
+      });
     },
   };
 }
