@@ -144,21 +144,9 @@ function exampleFor(spec, schema, depth = 0) {
 }
 
 // The reference's sections, in reading order.
-const TAGS = [
-  ['Auth', 'Sign up, sign in, refresh sessions, verify email addresses and reset passwords.'],
-  ['Sessions', 'The signed-in user and their sessions.'],
-  ['Tenants', 'The tenant hierarchy: platform, resellers and their tenants; suspension.'],
-  ['Members', 'People in a tenant and their roles.'],
-  ['Invitations', 'Invite people by email with a role.'],
-  ['Roles', 'System and custom roles, and the permission catalogue.'],
-  ['API keys', 'Secret keys for servers: scoped, rollable, revocable.'],
-  ['Customers', "A tenant's customers (the first product domain)."],
-  ['Events', 'Every change as a typed event, and the event catalogue.'],
-  ['Webhooks', 'Endpoints that receive events, signed with Standard Webhooks; deliveries, retries and replays.'],
-  ['Audit logs', 'The tamper-evident record of every change: listing, verification and exports.'],
-];
 
-export function refineSpec(file, versionsFile) {
+/** `tags` come from the module manifests, in the module list's order (see scripts/registry.mjs). */
+export function refineSpec(file, versionsFile, tags) {
   const spec = JSON.parse(readFileSync(file, 'utf8'));
   const { versions, current } = JSON.parse(readFileSync(versionsFile, 'utf8'));
   spec.components.parameters = {
@@ -183,7 +171,7 @@ export function refineSpec(file, versionsFile) {
   };
   spec.info['x-plinth-api-versions'] = versions;
   for (const server of spec.servers ?? []) server['x-internal'] = false;
-  spec.tags = TAGS.map(([name, description]) => ({ name, description }));
+  spec.tags = tags.map(({ name, description }) => ({ name, description }));
   isolateRefs(spec.components.schemas, spec.components.schemas);
   // Metadata is checked by checkMetadata (core/http/validation.ts): at most 50 keys, values up to 500 characters.
   const metadata = spec.components.schemas['Record_string.string_'];

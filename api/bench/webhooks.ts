@@ -21,6 +21,7 @@ import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/core/config.js';
 import { startEmbeddedPostgres } from '../src/core/db/embedded.js';
 import { startRuntime } from '../src/core/runtime.js';
+import { registry } from '../src/modules/index.js';
 import { signatureHeader } from '../src/modules/webhooks/signing.js';
 import { startWorker } from '../src/worker.js';
 
@@ -86,7 +87,7 @@ async function main(): Promise<void> {
     rateLimitStore: 'memory',
   });
   config.webhooks.allowPrivateNetworks = true;
-  const runtime = await startRuntime(config, log);
+  const runtime = await startRuntime(registry, config, log);
   const worker = await startWorker(runtime.deps, runtime.database);
   const { app } = createApp(runtime.deps);
   const api = await new Promise<http.Server>((r) => {

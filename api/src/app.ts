@@ -5,21 +5,22 @@ import { authenticate } from './core/auth/authentication.js';
 import type { Deps } from './core/deps.js';
 import { idempotency } from './core/http/idempotency.js';
 import { errorHandler, notFoundHandler, requireJson } from './core/http/problem.js';
+import type { Registry } from './core/module.js';
 import { requestContext, securityHeaders } from './core/http/request-context.js';
 import { apiVersion } from './core/http/versioning.js';
 import { cors } from './core/http/cors.js';
-import { checkUrlEncoding, formBody, jsonBody } from './core/http/input.js';
+import { checkUrlEncoding, jsonBody } from './core/http/input.js';
 import { RegisterRoutes } from './generated/routes.js';
-import { createServices, type Services } from './modules/services.js';
+import { registry, type Services } from './modules/index.js';
 import { findInRepo, loadSpec } from './core/spec.js';
 import { notFound } from './core/http/errors.js';
-import { scimRouter } from './modules/sso/scim.js';
 
 export { loadSpec };
 
 /** Builds the HTTP app from its dependencies without listening (tests build their own). */
 export function createApp(deps: Deps): { app: Express; services: Services } {
-  const services = createServices(deps);
+  if (deps.registry !== registry) throw new Error('createApp: deps were built from another module registry');
+  const services = deps.registry.createServices(deps) as Services;
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', process.env.TRUST_PROXY ?? 'loopback');
@@ -79,11 +80,8 @@ export function createApp(deps: Deps): { app: Express; services: Services } {
 
   app.use('/v1', cors(deps.config.corsAllowedOrigins));
   app.use('/v1', apiVersion);
-  // SCIM 2.0 speaks its own media type, authentication (SCIM tokens) and error format.
-  app.use('/scim/v2', scimRouter(deps, services.members, services.auth));
-  // The one form post: identity providers deliver SAML responses with the HTTP-POST binding.
-  app.post('/v1/sso/saml/:connection_id/acs', formBody({ limit: 1024 * 1024, parameterLimit: 10 }));
-  app.use(requireJson);
+  mountModuleRouters(app, deps, services);
+  app.use(requireJson(formRoutes(deps.registry)));
   app.use(jsonBody({ limit: deps.config.bodyLimit }));
   app.use(authenticate(services.resolveCredential, deps.limits, deps.config.tenantRateLimit));
   app.use(idempotency(deps.orm));
@@ -95,4 +93,19 @@ export function createApp(deps: Deps): { app: Express; services: Services } {
   app.use(notFoundHandler);
   app.use(errorHandler);
   return { app, services };
+}
+
+/** Routers modules bring for protocols that are not the JSON API (SCIM, the SAML form post). */
+function mountModuleRouters(app: Express, deps: Deps, services: Services): void {
+  for (const m of deps.registry.modules) {
+    for (const r of m.routers ?? []) {
+      const handlers = r.handlers(deps, services);
+      if (r.mount === 'use') app.use(r.path, ...handlers);
+      else app.post(r.path, ...handlers);
+    }
+  }
+}
+
+function formRoutes(registry: Registry) {
+  return registry.modules.flatMap((m) => (m.routers ?? []).flatMap((r) => (r.accepts ? [r.accepts] : [])));
 }

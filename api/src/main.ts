@@ -5,6 +5,7 @@ import { createHttpServer, type HttpServer } from './core/http/server.js';
 import { createLogger } from './core/logger.js';
 import { startRuntime, type Runtime } from './core/runtime.js';
 import { startWorker, type Worker } from './worker.js';
+import { registry } from './modules/index.js';
 
 /**
  * The process: Plinth owns SIGTERM and SIGINT (nothing it loads installs its own). On either signal it
@@ -50,7 +51,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
 
-  runtime = await startRuntime(config, log, {
+  runtime = await startRuntime(registry, config, log, {
     onFatal: (reason) => {
       log.fatal({ reason }, 'cannot continue');
       process.stderr.write(`\nPlinth stopped: ${reason}\n`);

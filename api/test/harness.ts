@@ -9,6 +9,7 @@ import { loadSpec } from '../src/core/spec';
 import { ContractValidator } from './support/contract';
 import type { Mail, Mailer } from '../src/core/mailer';
 import { startRuntime, type Runtime } from '../src/core/runtime';
+import { registry } from '../src/modules/index';
 
 export const ROOT_KEY = 'sk_live_testrootkey0000000000000000000000';
 export const TEST_SECRET = 'test-secret-0123456789abcdefghijklmnopqrstuvwxyz';
@@ -68,7 +69,7 @@ export async function createTestApp(
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const outbox: Mail[] = [];
   const mailer: Mailer = { send: async (mail) => void outbox.push(mail) };
-  const runtime = await startRuntime(config, log, { mailer, rateLimitPrefix: `t${process.pid}_${++counter}` });
+  const runtime = await startRuntime(registry, config, log, { mailer, rateLimitPrefix: `t${process.pid}_${++counter}` });
   const worker = withWorker ? await startWorker(runtime.deps, runtime.database) : undefined;
   const { app: plinth } = createApp(runtime.deps);
   // Every response the tests produce is checked against the contract (see support/contract.ts).

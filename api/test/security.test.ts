@@ -77,6 +77,24 @@ describe('security suite over openapi.json', () => {
     expect(covered).toBe(protectedOps);
   });
 
+  it("lets a key holding exactly the route's scope past authorization: the service's authorize() agrees with @Security", async () => {
+    // The route's scope is checked by the authentication middleware, the service's by authorize(): were
+    // they to name different permissions, a key with only the route's scope would get a 403 here.
+    const disagreements: string[] = [];
+    let covered = 0;
+    for (const [n, op] of operations.entries()) {
+      if (op.scopes === null || op.sessionOnly || !op.scopes.length) continue;
+      const path = op.path.replace('{id}', 'x_00000000000000000000000000');
+      const key = await keyWithScopes(t, a, op.scopes);
+      const res = await call(op, path, n).set(key);
+      if (res.status === 403 && res.body.code === 'missing_permission') disagreements.push(`${op.operationId}: ${res.body.detail}`);
+      covered++;
+    }
+    console.log(`security suite: route scope = service permission for ${covered} key-callable operations`);
+    expect(disagreements).toEqual([]);
+    expect(covered).toBeGreaterThan(50);
+  });
+
   it("answers 404 for another tenant's id on every operation that takes one, and changes nothing", async () => {
     const byId = operations.filter((o) => o.path.includes('{id}'));
     let covered = 0;

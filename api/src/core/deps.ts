@@ -5,9 +5,12 @@ import type { Mailer } from './mailer.js';
 import type { RateLimits } from './http/rate-limit.js';
 import type { CredentialCache } from './auth/credential-cache.js';
 import type { TenantReader } from './db/reader.js';
+import type { Registry } from './module.js';
 
 /** What the modules are built from. `createApp(deps)` takes these; tests build their own. */
 export interface Deps {
+  /** The modules and what they declare (permissions, events, tables). */
+  registry: Registry;
   config: Config;
   orm: MikroORM;
   log: Logger;

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
-import { bootstrap, type BootstrapResult } from '../modules/bootstrap.js';
+import { bootstrap, type BootstrapResult } from './bootstrap.js';
+import type { Registry } from './module.js';
 import { openDatabase, type Database } from './db/database.js';
 import { guardedPool } from './db/pool.js';
 import type { Deps } from './deps.js';
@@ -18,11 +19,12 @@ export interface Runtime {
 
 /** Starts everything the app needs (database, migrations, rate-limit store, bootstrap) from config. */
 export async function startRuntime(
+  registry: Registry,
   config: Config,
   log: Logger,
   overrides: { mailer?: Mailer; rateLimitPrefix?: string; onFatal?: (reason: string) => void } = {},
 ): Promise<Runtime> {
-  const database = await openDatabase(config, log, overrides.onFatal);
+  const database = await openDatabase(registry, config, log, overrides.onFatal);
   let store: RateLimitStore = { kind: 'memory' };
   let closeStore = async () => {};
   if (config.rateLimitStore === 'redis') {
@@ -37,11 +39,12 @@ export async function startRuntime(
     closeStore = () => pool.end();
   }
   try {
-    const boot = await bootstrap(database.orm, config.secret, config.rootKey, log);
+    const boot = await bootstrap(registry, database.orm, config, log);
     const credentials = new CredentialCache();
     const reader = new TenantReader(database.appUrl, log);
     await credentials.listen(database.appUrl, log);
     const deps: Deps = {
+      registry,
       config,
       orm: database.orm,
       log,

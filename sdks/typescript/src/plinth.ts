@@ -1,7 +1,8 @@
 import { API_VERSION } from './api-version.js';
 import { createClient, createConfig, type Client } from './generated/client/index.js';
-import * as api from './generated/sdk.gen.js';
 import { ConnectionError, errorFromResponse, PlinthError } from './errors.js';
+import { PlinthNamespaces } from './namespaces.gen.js';
+import type { Item, Op, Opts, RequestOptions, Result } from './operations.js';
 import { PagePromise, type Page } from './pagination.js';
 import { retryingFetch } from './transport.js';
 import { verifyWebhook } from './webhooks.js';
@@ -25,25 +26,12 @@ export interface PlinthOptions {
   apiVersion?: string;
 }
 
-/** Per-call overrides. */
-export interface RequestOptions {
-  /** Defaults to a new random key per call (reused across that call's retries). */
-  idempotencyKey?: string;
-  tenant?: string;
-  timeoutMs?: number;
-  maxRetries?: number;
-}
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Op = (options: any) => Promise<{ data?: unknown; error?: unknown; response?: Response }>;
-type Opts<F extends Op> = NonNullable<Parameters<F>[0]>;
-type Body<F extends Op> = Opts<F> extends { body: infer B } ? B : Opts<F> extends { body?: infer B } ? B : never;
-type Query<F extends Op> = Opts<F> extends { query?: infer Q } ? NonNullable<Q> : never;
-type Result<F extends Op> = NonNullable<Awaited<ReturnType<F>>['data']>;
-type Item<F extends Op> = Result<F> extends Page<infer T> ? T : never;
+export type { RequestOptions } from './operations.js';
 
 /**
- * The Plinth client: one namespace per resource, typed from the contract.
+ * The Plinth client: one namespace per resource, typed from the contract. The namespaces and their
+ * methods are generated from openapi/openapi.json into ./namespaces.gen.ts (scripts/sdk-namespaces.mjs);
+ * this class adds what every call shares: options, retries, typed errors and pagination.
  *
  * ```ts
  * const plinth = new Plinth({ apiKey: process.env.PLINTH_API_KEY!, baseUrl: 'http://localhost:3000' });
@@ -51,7 +39,7 @@ type Item<F extends Op> = Result<F> extends Page<infer T> ? T : never;
  * for await (const c of plinth.customers.list({ limit: 50 })) console.log(c.id);
  * ```
  */
-export class Plinth {
+export class Plinth extends PlinthNamespaces {
   /** Verifies a webhook's signature and returns its typed event (`await Plinth.webhooks.verify(body, headers, secret)`). */
   static readonly webhooks = { verify: verifyWebhook };
   readonly webhooks = Plinth.webhooks;
@@ -60,6 +48,7 @@ export class Plinth {
   readonly client: Client;
 
   constructor(options: PlinthOptions) {
+    super();
     const token = options.apiKey ?? options.accessToken;
     this.client = createClient(
       createConfig({
@@ -76,7 +65,7 @@ export class Plinth {
     );
   }
 
-  private async call<F extends Op>(fn: F, options: Omit<Opts<F>, 'client'>, request?: RequestOptions): Promise<Result<F>> {
+  protected override async call<F extends Op>(fn: F, options: Omit<Opts<F>, 'client'>, request?: RequestOptions): Promise<Result<F>> {
     const headers: Record<string, string> = { ...((options as { headers?: Record<string, string> }).headers ?? {}) };
     if (request?.idempotencyKey) headers['Idempotency-Key'] = request.idempotencyKey;
     if (request?.tenant) headers['Plinth-Tenant'] = request.tenant;
@@ -91,7 +80,7 @@ export class Plinth {
     return res.data as Result<F>;
   }
 
-  private list<F extends Op>(fn: F, options: Omit<Opts<F>, 'client'> & { query?: object }, request?: RequestOptions): PagePromise<Item<F>> {
+  protected override list<F extends Op>(fn: F, options: Omit<Opts<F>, 'client'> & { query?: object }, request?: RequestOptions): PagePromise<Item<F>> {
     return new PagePromise<Item<F>>(
       (cursor) =>
         this.call(
@@ -102,153 +91,13 @@ export class Plinth {
     );
   }
 
-  readonly auth = {
-    signup: (body: Body<typeof api.signup>, r?: RequestOptions) => this.call(api.signup, { body }, r),
-    /** Tokens, or an `mfa_challenge` for a user with two-factor authentication: finish with `completeMfa`. */
-    login: (body: Body<typeof api.login>, r?: RequestOptions) => this.call(api.login, { body }, r),
-    completeMfa: (body: Body<typeof api.completeMfaLogin>, r?: RequestOptions) => this.call(api.completeMfaLogin, { body }, r),
-    refresh: (body: Body<typeof api.refreshSession>, r?: RequestOptions) => this.call(api.refreshSession, { body }, r),
-    logout: (r?: RequestOptions) => this.call(api.logout, {}, r),
-    me: (r?: RequestOptions) => this.call(api.getMe, {}, r),
-    requestEmailVerification: (r?: RequestOptions) => this.call(api.requestEmailVerification, {}, r),
-    confirmEmailVerification: (body: Body<typeof api.confirmEmailVerification>, r?: RequestOptions) => this.call(api.confirmEmailVerification, { body }, r),
-    requestPasswordReset: (body: Body<typeof api.requestPasswordReset>, r?: RequestOptions) => this.call(api.requestPasswordReset, { body }, r),
-    confirmPasswordReset: (body: Body<typeof api.confirmPasswordReset>, r?: RequestOptions) => this.call(api.confirmPasswordReset, { body }, r),
-  };
+  protected override async text<F extends Op>(fn: F, options: Omit<Opts<F>, 'client'>, request?: RequestOptions): Promise<string> {
+    return (await this.call(fn, { ...options, parseAs: 'text' } as Omit<Opts<F>, 'client'>, request)) as unknown as string;
+  }
 
-  readonly mfa = {
-    status: (r?: RequestOptions) => this.call(api.getMfaStatus, {}, r),
-    startTotp: (r?: RequestOptions) => this.call(api.startTotpEnrollment, {}, r),
-    confirmTotp: (body: Body<typeof api.confirmTotpEnrollment>, r?: RequestOptions) => this.call(api.confirmTotpEnrollment, { body }, r),
-    disableTotp: (body: Body<typeof api.disableTotp>, r?: RequestOptions) => this.call(api.disableTotp, { body }, r),
-  };
-
-  readonly sessions = {
-    list: (r?: RequestOptions) => this.call(api.listSessions, {}, r),
-    revoke: (id: string, r?: RequestOptions) => this.call(api.deleteSession, { path: { id } }, r),
-  };
-
-  readonly tenants = {
-    list: (query?: Query<typeof api.listTenants>, r?: RequestOptions) => this.list(api.listTenants, { query }, r),
-    create: (body: Body<typeof api.createTenant>, r?: RequestOptions) => this.call(api.createTenant, { body }, r),
-    get: (id: string, r?: RequestOptions) => this.call(api.getTenant, { path: { id } }, r),
-    update: (id: string, body: Body<typeof api.updateTenant>, r?: RequestOptions) => this.call(api.updateTenant, { path: { id }, body }, r),
-    suspend: (id: string, r?: RequestOptions) => this.call(api.suspendTenant, { path: { id } }, r),
-    resume: (id: string, r?: RequestOptions) => this.call(api.resumeTenant, { path: { id } }, r),
-  };
-
-  readonly permissions = {
-    list: (r?: RequestOptions) => this.call(api.listPermissions, {}, r),
-  };
-
-  readonly roles = {
-    list: (r?: RequestOptions) => this.call(api.listRoles, {}, r),
-    create: (body: Body<typeof api.createRole>, r?: RequestOptions) => this.call(api.createRole, { body }, r),
-    get: (id: string, r?: RequestOptions) => this.call(api.getRole, { path: { id } }, r),
-    update: (id: string, body: Body<typeof api.updateRole>, r?: RequestOptions) => this.call(api.updateRole, { path: { id }, body }, r),
-    delete: (id: string, r?: RequestOptions) => this.call(api.deleteRole, { path: { id } }, r),
-  };
-
-  readonly members = {
-    list: (query?: Query<typeof api.listMembers>, r?: RequestOptions) => this.list(api.listMembers, { query }, r),
-    get: (id: string, r?: RequestOptions) => this.call(api.getMember, { path: { id } }, r),
-    update: (id: string, body: Body<typeof api.updateMember>, r?: RequestOptions) => this.call(api.updateMember, { path: { id }, body }, r),
-    remove: (id: string, r?: RequestOptions) => this.call(api.deleteMember, { path: { id } }, r),
-  };
-
-  readonly invitations = {
-    list: (query?: Query<typeof api.listInvitations>, r?: RequestOptions) => this.list(api.listInvitations, { query }, r),
-    create: (body: Body<typeof api.createInvitation>, r?: RequestOptions) => this.call(api.createInvitation, { body }, r),
-    revoke: (id: string, r?: RequestOptions) => this.call(api.deleteInvitation, { path: { id } }, r),
-    accept: (body: Body<typeof api.acceptInvitation>, r?: RequestOptions) => this.call(api.acceptInvitation, { body }, r),
-  };
-
-  readonly apiKeys = {
-    list: (query?: Query<typeof api.listApiKeys>, r?: RequestOptions) => this.list(api.listApiKeys, { query }, r),
-    create: (body: Body<typeof api.createApiKey>, r?: RequestOptions) => this.call(api.createApiKey, { body }, r),
-    get: (id: string, r?: RequestOptions) => this.call(api.getApiKey, { path: { id } }, r),
-    roll: (id: string, body: Body<typeof api.rollApiKey> = {}, r?: RequestOptions) => this.call(api.rollApiKey, { path: { id }, body }, r),
-    revoke: (id: string, r?: RequestOptions) => this.call(api.deleteApiKey, { path: { id } }, r),
-  };
-
-  readonly customers = {
-    list: (query?: Query<typeof api.listCustomers>, r?: RequestOptions) => this.list(api.listCustomers, { query }, r),
-    create: (body: Body<typeof api.createCustomer>, r?: RequestOptions) => this.call(api.createCustomer, { body }, r),
-    get: (id: string, r?: RequestOptions) => this.call(api.getCustomer, { path: { id } }, r),
-    update: (id: string, body: Body<typeof api.updateCustomer>, r?: RequestOptions) => this.call(api.updateCustomer, { path: { id }, body }, r),
-    delete: (id: string, r?: RequestOptions) => this.call(api.deleteCustomer, { path: { id } }, r),
-  };
-
-  readonly events = {
-    list: (query?: Query<typeof api.listEvents>, r?: RequestOptions) => this.list(api.listEvents, { query }, r),
-    get: (id: string, r?: RequestOptions) => this.call(api.getEvent, { path: { id } }, r),
-  };
-
-  readonly eventTypes = {
-    list: (r?: RequestOptions) => this.call(api.listEventTypes, {}, r),
-  };
-
-  readonly webhookEndpoints = {
-    list: (query?: Query<typeof api.listWebhookEndpoints>, r?: RequestOptions) => this.list(api.listWebhookEndpoints, { query }, r),
-    create: (body: Body<typeof api.createWebhookEndpoint>, r?: RequestOptions) => this.call(api.createWebhookEndpoint, { body }, r),
-    get: (id: string, r?: RequestOptions) => this.call(api.getWebhookEndpoint, { path: { id } }, r),
-    update: (id: string, body: Body<typeof api.updateWebhookEndpoint>, r?: RequestOptions) => this.call(api.updateWebhookEndpoint, { path: { id }, body }, r),
-    delete: (id: string, r?: RequestOptions) => this.call(api.deleteWebhookEndpoint, { path: { id } }, r),
-    rotateSecret: (id: string, r?: RequestOptions) => this.call(api.rotateWebhookEndpointSecret, { path: { id } }, r),
-    test: (id: string, r?: RequestOptions) => this.call(api.testWebhookEndpoint, { path: { id } }, r),
-    replay: (id: string, body: Body<typeof api.replayWebhookEndpoint>, r?: RequestOptions) => this.call(api.replayWebhookEndpoint, { path: { id }, body }, r),
-    listDeliveries: (id: string, query?: Query<typeof api.listWebhookDeliveries>, r?: RequestOptions) =>
-      this.list(api.listWebhookDeliveries, { path: { id }, query }, r),
-    portalSession: (r?: RequestOptions) => this.call(api.createWebhookPortalSession, {}, r),
-  };
-
-  readonly webhookDeliveries = {
-    retry: (id: string, r?: RequestOptions) => this.call(api.retryWebhookDelivery, { path: { id } }, r),
-  };
-
-  readonly auditLogs = {
-    list: (query?: Query<typeof api.listAuditLogs>, r?: RequestOptions) => this.list(api.listAuditLogs, { query }, r),
-    verify: (r?: RequestOptions) => this.call(api.verifyAuditLogs, {}, r),
-    createExport: (body: Body<typeof api.createAuditLogExport>, r?: RequestOptions) => this.call(api.createAuditLogExport, { body }, r),
-    getExport: (id: string, r?: RequestOptions) => this.call(api.getAuditLogExport, { path: { id } }, r),
-    /** The finished export's file, as text (CSV or NDJSON). */
-    downloadExport: (id: string, r?: RequestOptions) =>
-      this.call(
-        api.downloadAuditLogExport,
-        { path: { id }, parseAs: 'text' } as Omit<Opts<typeof api.downloadAuditLogExport>, 'client'>,
-        r,
-      ) as Promise<unknown> as Promise<string>,
-  };
-
-  readonly sso = {
-    connections: {
-      list: (query?: Query<typeof api.listSsoConnections>, r?: RequestOptions) => this.list(api.listSsoConnections, { query }, r),
-      create: (body: Body<typeof api.createSsoConnection>, r?: RequestOptions) => this.call(api.createSsoConnection, { body }, r),
-      get: (id: string, r?: RequestOptions) => this.call(api.getSsoConnection, { path: { id } }, r),
-      update: (id: string, body: Body<typeof api.updateSsoConnection>, r?: RequestOptions) => this.call(api.updateSsoConnection, { path: { id }, body }, r),
-      delete: (id: string, r?: RequestOptions) => this.call(api.deleteSsoConnection, { path: { id } }, r),
-      /** Plinth's SAML service-provider metadata XML for this connection, to upload at the IdP. */
-      samlMetadata: (id: string, r?: RequestOptions) =>
-        this.call(
-          api.getSsoConnectionSamlMetadata,
-          { path: { id }, parseAs: 'text' } as Omit<Opts<typeof api.getSsoConnectionSamlMetadata>, 'client'>,
-          r,
-        ) as Promise<unknown> as Promise<string>,
-    },
-    scimTokens: {
-      list: (query?: Query<typeof api.listScimTokens>, r?: RequestOptions) => this.list(api.listScimTokens, { query }, r),
-      create: (body: Body<typeof api.createScimToken>, r?: RequestOptions) => this.call(api.createScimToken, { body }, r),
-      revoke: (id: string, r?: RequestOptions) => this.call(api.revokeScimToken, { path: { id } }, r),
-    },
-    /**
-     * The URL of `GET /v1/sso/authorize` to send the user's browser to (a redirect flow: not fetched).
-     * Exchange the `code` that comes back to your `redirect_uri` with `exchangeCode`.
-     */
-    authorizationUrl: (query: Query<typeof api.authorizeSso>): string => {
-      const url = new URL(`${this.client.getConfig().baseUrl}/v1/sso/authorize`);
-      for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
-      return url.href;
-    },
-    exchangeCode: (body: Body<typeof api.exchangeSsoCode>, r?: RequestOptions) => this.call(api.exchangeSsoCode, { body }, r),
-  };
+  protected override url(path: string, query: object = {}): string {
+    const url = new URL(`${this.client.getConfig().baseUrl}${path}`);
+    for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, String(v));
+    return url.href;
+  }
 }

@@ -1,5 +1,6 @@
 import type { Permission } from './permissions.js';
 import { forbidden } from '../http/errors.js';
+import type { Grant } from '../db/unit-of-work.js';
 
 /** Who is calling, for which tenant, with what rights. Built once per request by authentication. */
 export interface Principal {
@@ -26,10 +27,13 @@ export interface Ctx {
   userAgent?: string;
 }
 
+/** A principal whose permission was checked: what `inTenant` accepts. */
+export type Granted = Principal & Grant;
+
 /** The first statement of every service method. */
-export function authorize(ctx: Ctx, permission: Permission): Principal {
+export function authorize(ctx: Ctx, permission: Permission): Granted {
   if (!ctx.principal.permissions.has(permission)) {
     throw forbidden(`This credential lacks the '${permission}' permission.`, 'missing_permission');
   }
-  return ctx.principal;
+  return ctx.principal as Granted;
 }

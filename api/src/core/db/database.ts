@@ -5,8 +5,7 @@ import { ReflectMetadataProvider } from '@mikro-orm/decorators/legacy';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
-import { migrations } from '../../migrations/index.js';
-import { entities } from '../../modules/entities.js';
+import type { Registry } from '../module.js';
 import { startEmbeddedPostgres } from './embedded.js';
 import { CONNECT_TIMEOUT_MS } from './pool.js';
 
@@ -25,10 +24,10 @@ export interface Database {
   close(): Promise<void>;
 }
 
-function baseOptions(clientUrl: string) {
+function baseOptions(clientUrl: string, registry: Registry) {
   return {
     clientUrl,
-    entities,
+    entities: registry.entities,
     metadataProvider: ReflectMetadataProvider,
     discovery: { warnWhenNoEntities: false },
     debug: false,
@@ -77,12 +76,12 @@ async function ensureDatabase(ownerUrl: string, log: Logger): Promise<void> {
 }
 
 /** Runs pending migrations as the owner and (re)sets the app role's login. */
-export async function migrate(ownerUrl: string, secret: string, log: Logger): Promise<string> {
+export async function migrate(registry: Registry, ownerUrl: string, secret: string, log: Logger): Promise<string> {
   await ensureDatabase(ownerUrl, log);
   const owner = await MikroORM.init({
-    ...baseOptions(ownerUrl),
+    ...baseOptions(ownerUrl, registry),
     extensions: [Migrator],
-    migrations: { migrationsList: migrations, transactional: true, allOrNothing: true, snapshot: false, silent: true },
+    migrations: { migrationsList: registry.migrations, transactional: true, allOrNothing: true, snapshot: false, silent: true },
   });
   // Several processes (replicas, test workers) may start together: one migrates at a time. The lock is
   // taken in the `postgres` database because advisory locks are per database while the app role is
@@ -109,12 +108,12 @@ export async function migrate(ownerUrl: string, secret: string, log: Logger): Pr
  * Opens the database named by DATABASE_URL, or starts the embedded one. `onFatal` hears when the
  * embedded database died and could not be restarted: the process cannot serve anything then.
  */
-export async function openDatabase(config: Config, log: Logger, onFatal: (reason: string) => void = () => {}): Promise<Database> {
+export async function openDatabase(registry: Registry, config: Config, log: Logger, onFatal: (reason: string) => void = () => {}): Promise<Database> {
   const embedded = config.databaseUrl ? undefined : await startEmbeddedPostgres(config.dataDir, log, onFatal);
   const ownerUrl = config.databaseUrl ?? embedded!.url;
   try {
-    const url = process.env.DATABASE_APP_URL || (await migrate(ownerUrl, config.secret, log));
-    const orm = await MikroORM.init(baseOptions(url));
+    const url = process.env.DATABASE_APP_URL || (await migrate(registry, ownerUrl, config.secret, log));
+    const orm = await MikroORM.init(baseOptions(url, registry));
     return {
       orm,
       embedded: !!embedded,

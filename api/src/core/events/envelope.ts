@@ -27,3 +27,26 @@ export type EventCatalogue<E extends { type: string }> = { [K in E['type']]: Eve
 export interface PreviousAttributes {
   [field: string]: unknown;
 }
+
+/** An `events` row as the outbox stores it. */
+export interface EventRow {
+  id: string;
+  tenant_id: string;
+  type: string;
+  created_at: Date | string;
+  data: unknown;
+  request_id: string | null;
+}
+
+/** The event as the API returns it and as webhooks carry it. */
+export function toEventDto(row: EventRow): EventEnvelope & { type: string; data: unknown } {
+  return {
+    id: row.id,
+    object: 'event',
+    type: row.type,
+    created_at: new Date(row.created_at).toISOString(),
+    tenant_id: row.tenant_id,
+    request: { id: row.request_id },
+    data: row.data,
+  };
+}

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { RequestHandler } from 'express';
-import { inTenant } from '../db/unit-of-work.js';
+import { inTenant, systemGrant } from '../db/unit-of-work.js';
 import { IdempotencyKey } from '../db/idempotency.entity.js';
 import { ApiError, conflict, unprocessable } from './errors.js';
 
@@ -22,11 +22,13 @@ export function idempotency(orm: MikroORM): RequestHandler {
       return next(new ApiError(400, 'invalid_idempotency_key', 'Bad Request', 'Idempotency-Key must be 1 to 255 characters.'));
     }
     const tenantId = req.principal.tenantId;
+    // The key belongs to the authenticated caller's tenant; which operation it guards is authorized later.
+    const grant = systemGrant(tenantId, 'idempotency keys are kept per tenant for every authenticated caller');
     const fingerprint = createHash('sha256')
       .update(`${req.method} ${req.originalUrl}\n${req.principal.actor.id}\n${JSON.stringify(req.body ?? null)}`)
       .digest('hex');
     try {
-      const existing = await inTenant(orm, tenantId, async (em) => {
+      const existing = await inTenant(orm, grant, async (em) => {
         await em.nativeDelete(IdempotencyKey, { key, createdAt: { $lt: new Date(Date.now() - TTL_MS) } });
         const claimed = await em.execute<{ key: string }[]>(
           `insert into idempotency_keys (tenant_id, key, request_hash, status, created_at) values (?, ?, ?, 'running', now())
@@ -59,8 +61,8 @@ export function idempotency(orm: MikroORM): RequestHandler {
       const status = res.statusCode;
       const store =
         status >= 500
-          ? inTenant(orm, tenantId, (em) => em.nativeDelete(IdempotencyKey, { key }))
-          : inTenant(orm, tenantId, (em) =>
+          ? inTenant(orm, grant, (em) => em.nativeDelete(IdempotencyKey, { key }))
+          : inTenant(orm, grant, (em) =>
               em.nativeUpdate(
                 IdempotencyKey,
                 { key },

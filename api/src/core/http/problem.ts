@@ -102,22 +102,24 @@ export const notFoundHandler: RequestHandler = (req, _res, next) => {
   next(new ApiError(404, 'route_not_found', 'Not Found', `No route ${req.method} ${req.path}. See /docs for the API reference.`));
 };
 
-/** The only routes that take a form body: the SAML ACS, where identity providers post (HTTP-POST binding). */
-export const FORM_ROUTES = [/^\/v1\/sso\/saml\/[^/]+\/acs$/];
-
-/** JSON only: a body of any other media type is a 415, not a confusing validation error. */
-export const requireJson: RequestHandler = (req, _res, next) => {
-  const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
-  const formPost = req.method === 'POST' && FORM_ROUTES.some((r) => r.test(req.path)) && req.is('application/x-www-form-urlencoded');
-  if (hasBody && !formPost && !req.is('application/json') && !req.is('application/*+json')) {
-    return next(
-      new ApiError(
-        415,
-        'unsupported_media_type',
-        'Unsupported Media Type',
-        `Send the body as application/json (got ${req.headers['content-type'] ?? 'no Content-Type'}).`,
-      ),
-    );
-  }
-  next();
-};
+/**
+ * JSON only: a body of any other media type is a 415, not a confusing validation error. The only
+ * exceptions are the POST routes modules declare with the media types they take (the SAML ACS).
+ */
+export const requireJson =
+  (exceptions: { pattern: RegExp; types: string[] }[]): RequestHandler =>
+  (req, _res, next) => {
+    const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+    const excepted = req.method === 'POST' && exceptions.some((e) => e.pattern.test(req.path) && req.is(e.types));
+    if (hasBody && !excepted && !req.is('application/json') && !req.is('application/*+json')) {
+      return next(
+        new ApiError(
+          415,
+          'unsupported_media_type',
+          'Unsupported Media Type',
+          `Send the body as application/json (got ${req.headers['content-type'] ?? 'no Content-Type'}).`,
+        ),
+      );
+    }
+    next();
+  };

@@ -3,7 +3,7 @@ import { Body, Controller, Delete, Get, OperationId, Path, Post, Query, Request,
 import { ctxOf } from '../../core/http/context.js';
 import type { List } from '../../core/http/pagination.js';
 import type { Problem } from '../../core/http/problem.js';
-import type { Services } from '../services.js';
+import type { ApiKeysServices } from './module.js';
 import type { ApiKeyCreate, ApiKeyDto, ApiKeyRoll, ApiKeyWithSecret, DeletedApiKey } from './api-keys.dto.js';
 
 @Route('v1/api-keys')
@@ -14,7 +14,7 @@ import type { ApiKeyCreate, ApiKeyDto, ApiKeyRoll, ApiKeyWithSecret, DeletedApiK
 @Response<Problem>(422, 'Invalid fields')
 @Response<Problem>(429, 'Rate limited')
 export class ApiKeysController extends Controller {
-  constructor(private readonly services: Services) {
+  constructor(private readonly services: ApiKeysServices) {
     super();
   }
 

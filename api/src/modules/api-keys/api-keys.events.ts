@@ -24,3 +24,9 @@ export const apiKeyEvents = {
   'api_key.rolled': { schema: 'ApiKeyRolledEvent', description: 'An API key was given a new secret.' },
   'api_key.revoked': { schema: 'ApiKeyRevokedEvent', description: 'An API key was revoked.' },
 } satisfies EventCatalogue<ApiKeyEvent>;
+
+declare module '../../core/events/change.js' {
+  interface EventRegistry {
+    ApiKeyEvent: ApiKeyEvent;
+  }
+}

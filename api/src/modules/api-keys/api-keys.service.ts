@@ -1,5 +1,4 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { ALL_PERMISSIONS } from '../../core/auth/permissions.js';
 import { authorize, type Ctx } from '../../core/auth/principal.js';
 import { keyedHash, randomToken } from '../../core/auth/tokens.js';
 import type { Deps } from '../../core/deps.js';
@@ -8,9 +7,9 @@ import { notFound, unprocessable } from '../../core/http/errors.js';
 import { keysetWhere, pageParams, toList, type List } from '../../core/http/pagination.js';
 import { isId, newId } from '../../core/ids.js';
 import { originOf, record } from '../../core/events/record.js';
-import { change } from '../events/change.js';
+import { change } from '../../core/events/change.js';
 import { announceCredentialChange } from '../../core/auth/credential-cache.js';
-import type { RolesService } from '../roles/roles.service.js';
+import type { RolesService } from '../roles/index.js';
 import { toApiKeyDto, type ApiKeyCreate, type ApiKeyDto, type ApiKeyRoll, type ApiKeyWithSecret, type DeletedApiKey } from './api-keys.dto.js';
 import { ApiKey } from './api-keys.entity.js';
 
@@ -23,7 +22,13 @@ export function newSecret(mode: 'live' | 'test'): string {
  * `rootKey` (PLINTH_ROOT_KEY) that secret is the key and a changed value replaces the old one;
  * without it, a key is generated only when none exists, and returned so it can be printed once.
  */
-export async function ensureRootKey(em: EntityManager, platformTenantId: string, secret: string, rootKey: string | undefined): Promise<string | undefined> {
+export async function ensureRootKey(
+  em: EntityManager,
+  platformTenantId: string,
+  secret: string,
+  rootKey: string | undefined,
+  allPermissions: string[],
+): Promise<string | undefined> {
   const roots = await em.find(ApiKey, { isRoot: true, revokedAt: null });
   const wantedHash = rootKey ? keyedHash(secret, rootKey) : undefined;
   if (wantedHash ? roots.some((k) => k.secretHash === wantedHash) : roots.length > 0) return undefined;
@@ -38,7 +43,7 @@ export async function ensureRootKey(em: EntityManager, platformTenantId: string,
       mode: 'live',
       last4: value.slice(-4),
       secretHash: keyedHash(secret, value),
-      scopes: [...ALL_PERMISSIONS],
+      scopes: [...allPermissions],
       isRoot: true,
     }),
   );
@@ -59,7 +64,7 @@ export class ApiKeysService {
     if (input.expires_at && input.expires_at <= new Date()) {
       throw unprocessable('invalid_expiry', 'expires_at must be in the future.', [{ path: 'expires_at', message: 'must be in the future' }]);
     }
-    return inTenant(this.deps.orm, principal.tenantId, async (em) => {
+    return inTenant(this.deps.orm, principal, async (em) => {
       const secret = newSecret('live');
       const key = em.create(ApiKey, {
         id: newId('apiKey'),
@@ -81,24 +86,25 @@ export class ApiKeysService {
   }
 
   async list(ctx: Ctx, query: { limit?: number; startingAfter?: string }): Promise<List<ApiKeyDto>> {
-    const { tenantId } = authorize(ctx, 'api_keys:read');
+    const grant = authorize(ctx, 'api_keys:read');
     const page = pageParams(query.limit, query.startingAfter);
-    return inTenant(this.deps.orm, tenantId, async (em) => {
+    return inTenant(this.deps.orm, grant, async (em) => {
       const rows = await em.find(ApiKey, { revokedAt: null, ...keysetWhere(page) }, { orderBy: { id: 'desc' }, limit: page.limit + 1 });
       return toList(rows, page, toApiKeyDto);
     });
   }
 
   async get(ctx: Ctx, id: string): Promise<ApiKeyDto> {
-    const { tenantId } = authorize(ctx, 'api_keys:read');
-    return inTenant(this.deps.orm, tenantId, async (em) => toApiKeyDto(await this.find(em, id)));
+    const grant = authorize(ctx, 'api_keys:read');
+    return inTenant(this.deps.orm, grant, async (em) => toApiKeyDto(await this.find(em, id)));
   }
 
   /** A new secret; the previous one keeps working for the grace period (default: none). */
   async roll(ctx: Ctx, id: string, input: ApiKeyRoll): Promise<ApiKeyWithSecret> {
-    const { tenantId } = authorize(ctx, 'api_keys:write');
+    const grant = authorize(ctx, 'api_keys:write');
+    const { tenantId } = grant;
     const grace = input.grace_period_seconds ?? 0;
-    const result = await inTenant(this.deps.orm, tenantId, async (em) => {
+    const result = await inTenant(this.deps.orm, grant, async (em) => {
       const key = await this.find(em, id);
       const secret = newSecret(key.mode);
       key.previousSecretHash = grace > 0 ? key.secretHash : null;
@@ -118,8 +124,9 @@ export class ApiKeysService {
 
   /** Revoked at once: the next request with it gets a 401. */
   async revoke(ctx: Ctx, id: string): Promise<DeletedApiKey> {
-    const { tenantId } = authorize(ctx, 'api_keys:write');
-    const result = await inTenant<DeletedApiKey>(this.deps.orm, tenantId, async (em) => {
+    const grant = authorize(ctx, 'api_keys:write');
+    const { tenantId } = grant;
+    const result = await inTenant<DeletedApiKey>(this.deps.orm, grant, async (em) => {
       const key = await this.find(em, id);
       if (key.isRoot) throw unprocessable('root_key', 'The platform root key is managed with PLINTH_ROOT_KEY and cannot be revoked through the API.');
       key.revokedAt = new Date();

@@ -4,7 +4,7 @@ import { Body, Controller, Get, OperationId, Path, Post, Produces, Query, Reques
 import { ctxOf } from '../../core/http/context.js';
 import type { List } from '../../core/http/pagination.js';
 import type { Problem } from '../../core/http/problem.js';
-import type { Services } from '../services.js';
+import type { AuditServices } from './module.js';
 import type { AuditExportCreate, AuditExportDto, AuditLogDto, AuditLogVerification } from './audit.dto.js';
 
 @Route('v1/audit-logs')
@@ -15,7 +15,7 @@ import type { AuditExportCreate, AuditExportDto, AuditLogDto, AuditLogVerificati
 @Response<Problem>(422, 'Invalid fields')
 @Response<Problem>(429, 'Rate limited')
 export class AuditController extends Controller {
-  constructor(private readonly services: Services) {
+  constructor(private readonly services: AuditServices) {
     super();
   }
 

@@ -12,3 +12,9 @@ export type AuditEvent = AuditEntryCreatedEvent;
 export const auditEvents = {
   'audit.entry.created': { schema: 'AuditEntryCreatedEvent', description: 'An audit log entry was written (one per mutating operation).' },
 } satisfies EventCatalogue<AuditEvent>;
+
+declare module '../../core/events/change.js' {
+  interface EventRegistry {
+    AuditEvent: AuditEvent;
+  }
+}

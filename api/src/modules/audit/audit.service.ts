@@ -3,7 +3,7 @@ import { nameFilter } from '../../core/db/sql.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { authorize, type Ctx } from '../../core/auth/principal.js';
 import type { Deps } from '../../core/deps.js';
-import { inTenant } from '../../core/db/unit-of-work.js';
+import { inTenant, systemGrant } from '../../core/db/unit-of-work.js';
 import { auditHash, enqueue, GENESIS_HASH, originOf, record } from '../../core/events/record.js';
 import { badRequest, conflict, notFound } from '../../core/http/errors.js';
 import { pageParams, toList, type List } from '../../core/http/pagination.js';
@@ -100,7 +100,7 @@ export class AuditService {
   constructor(private readonly deps: Deps) {}
 
   async list(ctx: Ctx, query: AuditLogFilter & { limit?: number; startingAfter?: string }): Promise<List<AuditLogDto>> {
-    const { tenantId } = authorize(ctx, 'audit_logs:read');
+    const grant = authorize(ctx, 'audit_logs:read');
     const page = pageParams(query.limit, query.startingAfter);
     checkRange(query);
     const { where, params } = filterSql(query);
@@ -108,7 +108,7 @@ export class AuditService {
       where.push('id < ?');
       params.push(page.startingAfter);
     }
-    return inTenant(this.deps.orm, tenantId, async (em) => {
+    return inTenant(this.deps.orm, grant, async (em) => {
       const rows = await em.execute<AuditLogRow[]>(`select * from audit_logs ${where.length ? `where ${where.join(' and ')}` : ''} order by id desc limit ?`, [
         ...params,
         page.limit + 1,
@@ -119,15 +119,16 @@ export class AuditService {
 
   /** Recomputes the tenant's hash chain from its first retained entry to the chain head. */
   async verify(ctx: Ctx): Promise<AuditLogVerification> {
-    const { tenantId } = authorize(ctx, 'audit_logs:read');
-    return inTenant(this.deps.orm, tenantId, (em) => verifyChain(em));
+    const grant = authorize(ctx, 'audit_logs:read');
+    return inTenant(this.deps.orm, grant, (em) => verifyChain(em));
   }
 
   async createExport(ctx: Ctx, input: AuditExportCreate): Promise<AuditExportDto> {
-    const { tenantId } = authorize(ctx, 'audit_logs:read');
+    const grant = authorize(ctx, 'audit_logs:read');
+    const { tenantId } = grant;
     const filter = input.filter ?? {};
     checkRange(filter);
-    return inTenant(this.deps.orm, tenantId, async (em) => {
+    return inTenant(this.deps.orm, grant, async (em) => {
       const id = newId('auditExport');
       await em.execute(`insert into audit_exports (id, tenant_id, status, format, filter, created_at) values (?, ?, 'pending', ?, ?::jsonb, now())`, [
         id,
@@ -144,13 +145,13 @@ export class AuditService {
   }
 
   async getExport(ctx: Ctx, id: string): Promise<AuditExportDto> {
-    const { tenantId } = authorize(ctx, 'audit_logs:read');
-    return inTenant(this.deps.orm, tenantId, async (em) => this.toExportDto(await this.findExport(em, id)));
+    const grant = authorize(ctx, 'audit_logs:read');
+    return inTenant(this.deps.orm, grant, async (em) => this.toExportDto(await this.findExport(em, id)));
   }
 
   async download(ctx: Ctx, id: string): Promise<{ format: 'csv' | 'ndjson'; body: Readable }> {
-    const { tenantId } = authorize(ctx, 'audit_logs:read');
-    return inTenant(this.deps.orm, tenantId, async (em) => {
+    const grant = authorize(ctx, 'audit_logs:read');
+    return inTenant(this.deps.orm, grant, async (em) => {
       const row = await this.findExport(em, id);
       if (row.status !== 'succeeded') throw conflict('export_not_ready', `This export is ${row.status}; download it once its status is succeeded.`);
       const [file] = await em.execute<{ content: string | null }[]>(`select content from audit_exports where id = ?`, [id]);
@@ -162,17 +163,18 @@ export class AuditService {
 
   /** The export job: pages through the matching entries in chunks, recording progress as it goes. */
   async runExport(tenantId: string, id: string): Promise<void> {
-    const row = await inTenant(this.deps.orm, tenantId, (em) => this.findExport(em, id));
+    const grant = systemGrant(tenantId, 'the export job runs for the tenant that asked for it');
+    const row = await inTenant(this.deps.orm, grant, (em) => this.findExport(em, id));
     if (row.status === 'succeeded') return;
     const { where, params } = filterSql(row.filter);
     const clause = where.length ? `and ${where.join(' and ')}` : '';
-    await inTenant(this.deps.orm, tenantId, async (em) => {
+    await inTenant(this.deps.orm, grant, async (em) => {
       const [{ count }] = (await em.execute<{ count: string }[]>(`select count(*) from audit_logs where true ${clause}`, params)) as [{ count: string }];
       await em.execute(`update audit_exports set status = 'running', total_rows = ?, exported_rows = 0, content = '' where id = ?`, [Number(count), id]);
     });
     let afterSeq = 0;
     for (;;) {
-      const done = await inTenant(this.deps.orm, tenantId, async (em) => {
+      const done = await inTenant(this.deps.orm, grant, async (em) => {
         const rows = await em.execute<AuditLogRow[]>(`select * from audit_logs where seq > ? ${clause} order by seq limit ?`, [
           afterSeq,
           ...params,
@@ -189,7 +191,7 @@ export class AuditService {
       });
       if (done) break;
     }
-    await inTenant(this.deps.orm, tenantId, (em) =>
+    await inTenant(this.deps.orm, grant, (em) =>
       em.execute(`update audit_exports set status = 'succeeded', completed_at = now(), expires_at = now() + make_interval(days => ?) where id = ?`, [
         EXPORT_TTL_DAYS,
         id,
@@ -198,7 +200,8 @@ export class AuditService {
   }
 
   async failExport(tenantId: string, id: string, reason: string): Promise<void> {
-    await inTenant(this.deps.orm, tenantId, (em) =>
+    const grant = systemGrant(tenantId, 'the export job records its own failure');
+    await inTenant(this.deps.orm, grant, (em) =>
       em.execute(`update audit_exports set status = 'failed', error = ?, completed_at = now() where id = ?`, [reason, id]),
     );
   }

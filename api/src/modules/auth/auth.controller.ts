@@ -2,7 +2,7 @@ import type { Request as ExRequest } from 'express';
 import { Body, Controller, Delete, Get, NoSecurity, OperationId, Path, Post, Request, Response, Route, Security, SuccessResponse, Tags } from '@tsoa/runtime';
 import { clientOf, ctxOf } from '../../core/http/context.js';
 import type { Problem } from '../../core/http/problem.js';
-import type { Services } from '../services.js';
+import type { AuthServices } from './module.js';
 import type { MfaLogin } from './mfa.dto.js';
 import type {
   Accepted,
@@ -38,7 +38,7 @@ export interface DeletedSession {
 @Response<Problem>(422, 'Invalid fields')
 @Response<Problem>(429, 'Rate limited')
 export class AuthController extends Controller {
-  constructor(private readonly services: Services) {
+  constructor(private readonly services: AuthServices) {
     super();
   }
 

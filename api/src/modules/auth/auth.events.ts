@@ -24,3 +24,9 @@ export const userEvents = {
   'user.email_verified': { schema: 'UserEmailVerifiedEvent', description: 'A user confirmed their email address.' },
   'user.password_changed': { schema: 'UserPasswordChangedEvent', description: 'A user reset their password; their sessions were revoked.' },
 } satisfies EventCatalogue<UserEvent>;
+
+declare module '../../core/events/change.js' {
+  interface EventRegistry {
+    UserEvent: UserEvent;
+  }
+}

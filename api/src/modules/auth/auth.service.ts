@@ -2,18 +2,16 @@ import { UniqueConstraintViolationException, type EntityManager } from '@mikro-o
 import type { Ctx } from '../../core/auth/principal.js';
 import { keyedHash, randomToken, signAccessToken } from '../../core/auth/tokens.js';
 import type { Deps } from '../../core/deps.js';
-import { enterTenant, inIdentity, inTenant } from '../../core/db/unit-of-work.js';
+import { enterTenant, inIdentity, inTenant, systemGrant } from '../../core/db/unit-of-work.js';
 import { originOf, record, userOrigin, type Change } from '../../core/events/record.js';
-import { change } from '../events/change.js';
-import { toTenantDto } from '../tenants/tenants.dto.js';
-import { toMemberDto } from '../members/members.service.js';
+import { change } from '../../core/events/change.js';
+import { buildTenant, toTenantDto } from '../tenants/index.js';
 import { recordForUser, toUserDto, type Client } from './user-events.js';
 
 export { toUserDto, type Client };
 import { conflict, forbidden, notFound, unauthorized, unprocessable } from '../../core/http/errors.js';
 import { newId } from '../../core/ids.js';
-import type { MembersService } from '../members/members.service.js';
-import { buildTenant } from '../tenants/tenants.service.js';
+import type { MembershipWriter } from './module.js';
 import { EmailToken, RefreshToken, Session, User, type EmailTokenPurpose } from './auth.entity.js';
 import type { MfaService } from './mfa.service.js';
 import type { MfaLogin } from './mfa.dto.js';
@@ -62,7 +60,7 @@ const EMAIL_TOKEN_TTL: Record<EmailTokenPurpose, number> = { verify_email: 48 * 
 export class AuthService {
   constructor(
     private readonly deps: Deps,
-    private readonly members: MembersService,
+    private readonly memberships: MembershipWriter,
     private readonly mfa: MfaService,
   ) {}
 
@@ -72,17 +70,16 @@ export class AuthService {
     const tenantId = newId('tenant');
     const platformId = await this.platformId();
     try {
-      const tokens = await inTenant(this.deps.orm, tenantId, async (em) => {
+      const tokens = await inTenant(this.deps.orm, systemGrant(tenantId, 'signing up creates the tenant'), async (em) => {
         if (await userByEmail(em, input.email)) throw this.emailTaken();
         const tenant = buildTenant(em, { id: tenantId, name: input.tenant_name, kind: 'standard', parent: { id: platformId, path: [] } });
         const user = await this.createUser(em, { email: input.email, name: input.name, passwordHash, verified: false });
-        const member = this.members.add(em, tenantId, user.id, 'owner');
-        await em.flush();
+        const memberCreated = await this.memberships.add(em, tenantId, user, 'owner');
         const tokens = await this.startSession(em, user, tenantId, client);
         await record(em, tenantId, userOrigin(user.id, client), [
           change('tenant.created', toTenantDto(tenant)),
           change('user.created', toUserDto(user)),
-          change('member.created', toMemberDto(member, user)),
+          memberCreated,
           signedIn(tokens.session_id),
         ]);
         return tokens;
@@ -109,7 +106,7 @@ export class AuthService {
     if (user.totpEnabledAt) return inIdentity(this.deps.orm, (em) => this.mfa.challenge(em, user.id, tenantId));
     return inIdentity(this.deps.orm, async (em) => {
       const tokens = await this.startSession(em, user, tenantId, client);
-      await enterTenant(em, tenantId);
+      await enterTenant(em, systemGrant(tenantId, 'the password was verified: the sign-in is recorded in the tenant'));
       await record(em, tenantId, userOrigin(user.id, client), [signedIn(tokens.session_id)]);
       return tokens;
     });
@@ -204,7 +201,7 @@ export class AuthService {
     await inIdentity(this.deps.orm, async (em) => {
       const revoked = await em.nativeUpdate(Session, { id, userId: ctx.principal.userId!, revokedAt: null }, { revokedAt: new Date() });
       if (!revoked) throw notFound('session', id);
-      await enterTenant(em, ctx.principal.tenantId);
+      await enterTenant(em, systemGrant(ctx.principal.tenantId, 'a user may always revoke their own sessions'));
       await record(em, ctx.principal.tenantId, originOf(ctx), [{ action, target: { type: 'session', id } }]);
     });
     return { id, object: 'session', deleted: true };
@@ -272,7 +269,7 @@ export class AuthService {
   async startSessionFor(userId: string, tenantId: string, client: Client, origin: SessionOrigin = { method: 'password' }): Promise<AuthTokens> {
     return inIdentity(this.deps.orm, async (em) => {
       const tokens = await this.startSession(em, await em.findOneOrFail(User, { id: userId }), tenantId, client, origin);
-      await enterTenant(em, tenantId);
+      await enterTenant(em, systemGrant(tenantId, 'the caller (invitation or SSO) verified the user'));
       await record(em, tenantId, userOrigin(userId, client), [signedIn(tokens.session_id)]);
       return tokens;
     });

@@ -3,12 +3,11 @@ import type { CredentialResolver } from '../../core/auth/authentication.js';
 import type { Principal } from '../../core/auth/principal.js';
 import { keyedHash, looksLikeJwt, verifyAccessToken } from '../../core/auth/tokens.js';
 import type { Deps } from '../../core/deps.js';
-import { inTenant } from '../../core/db/unit-of-work.js';
+import { inTenant, systemGrant } from '../../core/db/unit-of-work.js';
 import { forbidden, notFound, unauthorized } from '../../core/http/errors.js';
 import { isId } from '../../core/ids.js';
-import type { MembersService } from '../members/members.service.js';
-import type { RolesService } from '../roles/roles.service.js';
-import { visibleTenants } from '../tenants/tenants.repository.js';
+import { visibleTenants } from '../tenants/index.js';
+import type { MembershipWriter } from './module.js';
 import { Session, User } from './auth.entity.js';
 
 interface KeyRow {
@@ -31,7 +30,7 @@ type Credential = Omit<Principal, 'tenantId'> & { mfaEnrolled?: boolean };
  * permissions). `Plinth-Tenant` then moves the principal into a descendant tenant. Each request costs
  * one transaction in the credential's tenant (plus, for keys, the hash look-up before it).
  */
-export function credentialResolver(deps: Deps, roles: RolesService, members: MembersService): CredentialResolver {
+export function credentialResolver(deps: Deps, memberships: MembershipWriter): CredentialResolver {
   const { orm, config } = deps;
 
   async function apiKey(hash: string): Promise<{ credential: Credential; expiresAt: Date | null }> {
@@ -63,8 +62,7 @@ export function credentialResolver(deps: Deps, roles: RolesService, members: Mem
     if (!s || s.revokedAt || s.expiresAt <= new Date() || s.userId !== claims.sub || s.tenantId !== claims.ten) {
       throw unauthorized('This session has ended; sign in again.', 'session_revoked');
     }
-    const membership = await members.findByUser(em, s.userId);
-    const granted = membership && (await roles.permissionsOf(em, membership.role));
+    const granted = await memberships.permissionsOfUser(em, s.userId);
     if (!granted) throw unauthorized('You are no longer a member of this tenant; sign in again.', 'membership_removed');
     const user = await em.findOneOrFail(User, { id: s.userId });
     return {
@@ -103,14 +101,16 @@ export function credentialResolver(deps: Deps, roles: RolesService, members: Mem
       const claims = verifyAccessToken(config.secret, token);
       if (!claims) throw unauthorized('The access token is invalid or expired; refresh it.', 'invalid_access_token');
       if (!isId('tenant', claims.ten)) throw unauthorized('The access token is invalid or expired; refresh it.', 'invalid_access_token');
-      return inTenant(orm, claims.ten, async (em) => place(em, await session(em, claims), acting));
+      return inTenant(orm, systemGrant(claims.ten, 'authentication: resolving who is calling'), async (em) => place(em, await session(em, claims), acting));
     }
     const hash = keyedHash(config.secret, token);
     const cacheKey = `${hash}|${acting ?? ''}`;
     const cached = deps.credentials.get(cacheKey);
     if (cached) return cached;
     const { credential, expiresAt } = await apiKey(hash);
-    const principal = await inTenant(orm, credential.credentialTenantId, (em) => place(em, credential, acting));
+    const principal = await inTenant(orm, systemGrant(credential.credentialTenantId, 'authentication: resolving who is calling'), (em) =>
+      place(em, credential, acting),
+    );
     deps.credentials.set(cacheKey, principal, expiresAt);
     return principal;
   };

@@ -2,7 +2,7 @@ import type { Request as ExRequest } from 'express';
 import { Body, Controller, Delete, Get, OperationId, Post, Request, Response, Route, Security, Tags } from '@tsoa/runtime';
 import { ctxOf } from '../../core/http/context.js';
 import type { Problem } from '../../core/http/problem.js';
-import type { Services } from '../services.js';
+import type { AuthServices } from './module.js';
 import type { MfaCode, MfaStatus, RecoveryCodes, TotpEnrollment } from './mfa.dto.js';
 
 /** The signed-in user's second factor. Session only: an API key has no user to protect. */
@@ -13,7 +13,7 @@ import type { MfaCode, MfaStatus, RecoveryCodes, TotpEnrollment } from './mfa.dt
 @Response<Problem>(422, 'Invalid fields')
 @Response<Problem>(429, 'Rate limited')
 export class MfaController extends Controller {
-  constructor(private readonly services: Services) {
+  constructor(private readonly services: AuthServices) {
     super();
   }
 

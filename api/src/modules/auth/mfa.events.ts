@@ -18,3 +18,9 @@ export const mfaEvents = {
   'mfa.enrolled': { schema: 'MfaEnrolledEvent', description: 'A user turned on two-factor authentication.' },
   'mfa.disabled': { schema: 'MfaDisabledEvent', description: 'A user turned off two-factor authentication.' },
 } satisfies EventCatalogue<MfaEvent>;
+
+declare module '../../core/events/change.js' {
+  interface EventRegistry {
+    MfaEvent: MfaEvent;
+  }
+}

@@ -11,7 +11,7 @@ import { SecretBox } from '../../core/secret-box.js';
 import { User } from './auth.entity.js';
 import type { MfaChallenge } from './auth.dto.js';
 import { recordForUser, toUserDto, type Client } from './user-events.js';
-import { change } from '../events/change.js';
+import { change } from '../../core/events/change.js';
 import type { MfaLogin, MfaStatus, RecoveryCodes, TotpEnrollment } from './mfa.dto.js';
 import { MfaChallengeRow, RecoveryCode } from './mfa.entity.js';
 

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { enterTenant } from '../../core/db/unit-of-work.js';
+import { enterTenant, systemGrant } from '../../core/db/unit-of-work.js';
 import { record, userOrigin, type Change } from '../../core/events/record.js';
 import type { UserDto } from './auth.dto.js';
 import type { User } from './auth.entity.js';
@@ -26,7 +26,7 @@ export function toUserDto(u: User): UserDto {
 export async function recordForUser(em: EntityManager, client: Client, userId: string, c: Change): Promise<void> {
   const memberships = await em.execute<{ tenant_id: string }[]>('select tenant_id from plinth_user_memberships(?)', [userId]);
   for (const { tenant_id } of memberships) {
-    await enterTenant(em, tenant_id);
+    await enterTenant(em, systemGrant(tenant_id, 'a user-level change is recorded in each tenant of the user'));
     await record(em, tenant_id, userOrigin(userId, client), [c]);
   }
 }

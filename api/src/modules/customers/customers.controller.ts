@@ -3,7 +3,7 @@ import { Body, Controller, Delete, Get, OperationId, Patch, Path, Post, Query, R
 import { ctxOf } from '../../core/http/context.js';
 import type { List } from '../../core/http/pagination.js';
 import type { Problem } from '../../core/http/problem.js';
-import type { Services } from '../services.js';
+import type { CustomersServices } from './module.js';
 import type { CustomerCreate, CustomerDto, CustomerUpdate } from './customers.dto.js';
 
 /** The result of a delete. */
@@ -21,7 +21,7 @@ export interface DeletedCustomer {
 @Response<Problem>(422, 'Invalid fields')
 @Response<Problem>(429, 'Rate limited')
 export class CustomersController extends Controller {
-  constructor(private readonly services: Services) {
+  constructor(private readonly services: CustomersServices) {
     super();
   }
 

@@ -24,3 +24,9 @@ export const customerEvents = {
   'customer.updated': { schema: 'CustomerUpdatedEvent', description: 'A customer was updated.' },
   'customer.deleted': { schema: 'CustomerDeletedEvent', description: 'A customer was deleted.' },
 } satisfies EventCatalogue<CustomerEvent>;
+
+declare module '../../core/events/change.js' {
+  interface EventRegistry {
+    CustomerEvent: CustomerEvent;
+  }
+}

@@ -8,7 +8,7 @@ import { pageParams, toList, type List } from '../../core/http/pagination.js';
 import { assertValid, checkMetadata, mergeMetadata } from '../../core/http/validation.js';
 import { isId, newId } from '../../core/ids.js';
 import { originOf, previousAttributes, record } from '../../core/events/record.js';
-import { change } from '../events/change.js';
+import { change } from '../../core/events/change.js';
 import { toCustomerDto, type CustomerCreate, type CustomerDto, type CustomerUpdate } from './customers.dto.js';
 import { Customer } from './customers.entity.js';
 
@@ -51,9 +51,10 @@ export class CustomersService {
   constructor(private readonly deps: Deps) {}
 
   async create(ctx: Ctx, input: CustomerCreate): Promise<CustomerDto> {
-    const { tenantId } = authorize(ctx, 'customers:write');
+    const grant = authorize(ctx, 'customers:write');
+    const { tenantId } = grant;
     assertValid(checkMetadata(input.metadata));
-    return inTenant(this.deps.orm, tenantId, async (em) => {
+    return inTenant(this.deps.orm, grant, async (em) => {
       const customer = em.create(Customer, {
         id: newId('customer'),
         tenantId,
@@ -71,7 +72,8 @@ export class CustomersService {
   }
 
   async list(ctx: Ctx, query: CustomerListQuery): Promise<List<CustomerDto>> {
-    const { tenantId } = authorize(ctx, 'customers:read');
+    const grant = authorize(ctx, 'customers:read');
+    const { tenantId } = grant;
     const page = pageParams(query.limit, query.startingAfter);
     if (query.createdGte && query.createdLt && query.createdGte >= query.createdLt) {
       throw badRequest('invalid_range', 'created_gte must be earlier than created_lt.');
@@ -94,7 +96,8 @@ export class CustomersService {
   }
 
   async get(ctx: Ctx, id: string): Promise<CustomerDto> {
-    const { tenantId } = authorize(ctx, 'customers:read');
+    const grant = authorize(ctx, 'customers:read');
+    const { tenantId } = grant;
     const [row] = isId('customer', id)
       ? await this.deps.reader.read(tenantId, (q) =>
           q<CustomerRow>('customers.get', `select ${COLUMNS} from customers where tenant_id = $1 and id = $2`, [tenantId, id]),
@@ -105,9 +108,10 @@ export class CustomersService {
   }
 
   async update(ctx: Ctx, id: string, input: CustomerUpdate): Promise<CustomerDto> {
-    const { tenantId } = authorize(ctx, 'customers:write');
+    const grant = authorize(ctx, 'customers:write');
+    const { tenantId } = grant;
     assertValid(checkMetadata(input.metadata));
-    return inTenant(this.deps.orm, tenantId, async (em) => {
+    return inTenant(this.deps.orm, grant, async (em) => {
       const customer = await this.find(em, id);
       const before = toCustomerDto(customer);
       for (const field of ['name', 'email', 'phone', 'company'] as const) {
@@ -123,8 +127,9 @@ export class CustomersService {
   }
 
   async delete(ctx: Ctx, id: string): Promise<{ id: string; object: 'customer'; deleted: true }> {
-    const { tenantId } = authorize(ctx, 'customers:write');
-    return inTenant(this.deps.orm, tenantId, async (em) => {
+    const grant = authorize(ctx, 'customers:write');
+    const { tenantId } = grant;
+    return inTenant(this.deps.orm, grant, async (em) => {
       const customer = await this.find(em, id);
       const dto = toCustomerDto(customer);
       await em.remove(customer).flush();

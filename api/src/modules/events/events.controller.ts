@@ -3,7 +3,7 @@ import { Controller, Get, OperationId, Path, Query, Request, Response, Route, Se
 import { ctxOf } from '../../core/http/context.js';
 import type { List } from '../../core/http/pagination.js';
 import type { Problem } from '../../core/http/problem.js';
-import type { Services } from '../services.js';
+import type { EventsServices } from './module.js';
 import type { PlinthEvent } from './catalogue.js';
 import type { EventTypeList } from './events.service.js';
 
@@ -15,7 +15,7 @@ import type { EventTypeList } from './events.service.js';
 @Response<Problem>(422, 'Invalid fields')
 @Response<Problem>(429, 'Rate limited')
 export class EventsController extends Controller {
-  constructor(private readonly services: Services) {
+  constructor(private readonly services: EventsServices) {
     super();
   }
 

@@ -6,28 +6,12 @@ import { badRequest, notFound } from '../../core/http/errors.js';
 import { pageParams, toList, type List } from '../../core/http/pagination.js';
 import { isId } from '../../core/ids.js';
 import { resolvedSchema } from '../../core/spec.js';
-import { EVENT_CATALOGUE, EVENT_TYPES, type PlinthEvent } from './catalogue.js';
-
-export interface EventRow {
-  id: string;
-  tenant_id: string;
-  type: string;
-  created_at: Date | string;
-  data: unknown;
-  request_id: string | null;
-}
+import { toEventDto, type EventRow } from '../../core/events/envelope.js';
+import type { PlinthEvent } from './catalogue.js';
 
 /** The event as the API returns it and as webhooks carry it. */
-export function toEventDto(row: EventRow): PlinthEvent {
-  return {
-    id: row.id,
-    object: 'event',
-    type: row.type,
-    created_at: new Date(row.created_at).toISOString(),
-    tenant_id: row.tenant_id,
-    request: { id: row.request_id },
-    data: row.data,
-  } as PlinthEvent;
+export function toPlinthEvent(row: EventRow): PlinthEvent {
+  return toEventDto(row) as PlinthEvent;
 }
 
 export interface EventTypeDto {
@@ -52,7 +36,7 @@ export class EventsService {
   constructor(private readonly deps: Deps) {}
 
   async list(ctx: Ctx, query: { limit?: number; startingAfter?: string; type?: string; createdGte?: Date; createdLt?: Date }): Promise<List<PlinthEvent>> {
-    const { tenantId } = authorize(ctx, 'events:read');
+    const grant = authorize(ctx, 'events:read');
     const page = pageParams(query.limit, query.startingAfter);
     if (query.createdGte && query.createdLt && query.createdGte >= query.createdLt) {
       throw badRequest('invalid_range', 'created_gte must be earlier than created_lt.');
@@ -70,31 +54,32 @@ export class EventsService {
     }
     if (query.createdGte) add('created_at >= ?', query.createdGte.toISOString());
     if (query.createdLt) add('created_at < ?', query.createdLt.toISOString());
-    return inTenant(this.deps.orm, tenantId, async (em) => {
+    return inTenant(this.deps.orm, grant, async (em) => {
       const rows = await em.execute<EventRow[]>(
         `select id, tenant_id, type, created_at, data, request_id from events ${where.length ? `where ${where.join(' and ')}` : ''} order by id desc limit ?`,
         [...params, page.limit + 1],
       );
-      return toList(rows, page, toEventDto);
+      return toList(rows, page, toPlinthEvent);
     });
   }
 
   async get(ctx: Ctx, id: string): Promise<PlinthEvent> {
-    const { tenantId } = authorize(ctx, 'events:read');
-    return inTenant(this.deps.orm, tenantId, async (em) => {
+    const grant = authorize(ctx, 'events:read');
+    return inTenant(this.deps.orm, grant, async (em) => {
       const [row] = isId('event', id)
         ? await em.execute<EventRow[]>(`select id, tenant_id, type, created_at, data, request_id from events where id = ?`, [id])
         : [];
       if (!row) throw notFound('event', id);
-      return toEventDto(row);
+      return toPlinthEvent(row);
     });
   }
 
   /** The catalogue, with each type's JSON Schema from the published contract. */
   eventTypes(ctx: Ctx): EventTypeList {
     authorize(ctx, 'events:read');
-    const data = EVENT_TYPES.map((type): EventTypeDto => {
-      const info = EVENT_CATALOGUE[type];
+    const { events, eventTypes } = this.deps.registry;
+    const data = eventTypes.map((type): EventTypeDto => {
+      const info = events[type]!;
       return { object: 'event_type', type, description: info.description, schema_name: info.schema, schema: resolvedSchema(info.schema) ?? null };
     });
     return { object: 'list', data, has_more: false, next_cursor: null };

@@ -19,9 +19,9 @@ import {
 import { ctxOf } from '../../core/http/context.js';
 import type { List } from '../../core/http/pagination.js';
 import type { Problem } from '../../core/http/problem.js';
-import type { Services } from '../services.js';
+import type { InvitationsServices } from './module.js';
 import { clientOf } from '../../core/http/context.js';
-import type { AuthTokens } from '../auth/auth.dto.js';
+import type { AuthTokens } from '../auth/index.js';
 import type { InvitationAccept, InvitationCreate, InvitationDto, InvitationWithToken } from './invitations.dto.js';
 
 @Route('v1/invitations')
@@ -32,7 +32,7 @@ import type { InvitationAccept, InvitationCreate, InvitationDto, InvitationWithT
 @Response<Problem>(422, 'Invalid fields')
 @Response<Problem>(429, 'Rate limited')
 export class InvitationsController extends Controller {
-  constructor(private readonly services: Services) {
+  constructor(private readonly services: InvitationsServices) {
     super();
   }
 

@@ -24,3 +24,9 @@ export const invitationEvents = {
   'invitation.accepted': { schema: 'InvitationAcceptedEvent', description: 'An invitation was accepted.' },
   'invitation.revoked': { schema: 'InvitationRevokedEvent', description: 'A pending invitation was revoked.' },
 } satisfies EventCatalogue<InvitationEvent>;
+
+declare module '../../core/events/change.js' {
+  interface EventRegistry {
+    InvitationEvent: InvitationEvent;
+  }
+}

@@ -2,18 +2,14 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { authorize, type Ctx } from '../../core/auth/principal.js';
 import { keyedHash, randomToken } from '../../core/auth/tokens.js';
 import type { Deps } from '../../core/deps.js';
-import { inTenant } from '../../core/db/unit-of-work.js';
+import { inTenant, systemGrant } from '../../core/db/unit-of-work.js';
 import { conflict, gone, notFound, unauthorized, unprocessable } from '../../core/http/errors.js';
 import { keysetWhere, pageParams, toList, type List } from '../../core/http/pagination.js';
 import { isId, newId } from '../../core/ids.js';
 import { originOf, record, userOrigin, type Change } from '../../core/events/record.js';
-import { change } from '../events/change.js';
-import { toMemberDto } from '../members/members.service.js';
-import type { AuthTokens } from '../auth/auth.dto.js';
-import { toUserDto, type AuthService, type Client } from '../auth/auth.service.js';
-import { hashPassword, verifyPassword } from '../auth/passwords.js';
-import { userByEmail } from '../auth/users.repository.js';
-import type { MembersService } from '../members/members.service.js';
+import { change } from '../../core/events/change.js';
+import { toMemberDto, type MembersService } from '../members/index.js';
+import { type AuthTokens, toUserDto, type AuthService, type Client, hashPassword, verifyPassword, userByEmail } from '../auth/index.js';
 import { toInvitationDto, type InvitationAccept, type InvitationCreate, type InvitationDto, type InvitationWithToken } from './invitations.dto.js';
 import { Invitation } from './invitations.entity.js';
 
@@ -38,7 +34,7 @@ export class InvitationsService {
   async create(ctx: Ctx, input: InvitationCreate): Promise<InvitationWithToken> {
     const principal = authorize(ctx, 'invitations:write');
     const token = `invt_${randomToken(40)}`;
-    const dto = await inTenant(this.deps.orm, principal.tenantId, async (em) => {
+    const dto = await inTenant(this.deps.orm, principal, async (em) => {
       await this.members.checkAssignable(em, principal, input.role);
       if (input.role === 'owner' && !principal.permissions.has('owners:write')) {
         throw unprocessable('owner_invite_not_allowed', 'Only owners can invite owners.', [{ path: 'role', message: 'needs the owners:write permission' }]);
@@ -76,17 +72,18 @@ export class InvitationsService {
   }
 
   async list(ctx: Ctx, query: { limit?: number; startingAfter?: string }): Promise<List<InvitationDto>> {
-    const { tenantId } = authorize(ctx, 'invitations:read');
+    const grant = authorize(ctx, 'invitations:read');
     const page = pageParams(query.limit, query.startingAfter);
-    return inTenant(this.deps.orm, tenantId, async (em) => {
+    return inTenant(this.deps.orm, grant, async (em) => {
       const rows = await em.find(Invitation, keysetWhere(page), { orderBy: { id: 'desc' }, limit: page.limit + 1 });
       return toList(rows, page, toInvitationDto);
     });
   }
 
   async revoke(ctx: Ctx, id: string): Promise<InvitationDto> {
-    const { tenantId } = authorize(ctx, 'invitations:write');
-    return inTenant(this.deps.orm, tenantId, async (em) => {
+    const grant = authorize(ctx, 'invitations:write');
+    const { tenantId } = grant;
+    return inTenant(this.deps.orm, grant, async (em) => {
       const invitation = await this.find(em, id);
       if (invitation.status !== 'pending') throw conflict('invitation_not_pending', `This invitation is already ${invitation.status}.`);
       invitation.status = 'revoked';
@@ -109,7 +106,7 @@ export class InvitationsService {
     if (new Date(row.expires_at) <= new Date()) throw gone('invitation_expired', 'This invitation has expired; ask for a new one.');
 
     const newHash = await hashPassword(input.password);
-    const userId = await inTenant(this.deps.orm, row.tenant_id, async (em) => {
+    const userId = await inTenant(this.deps.orm, systemGrant(row.tenant_id, 'accepting an invitation: its token is the credential'), async (em) => {
       const invitation = await em.findOneOrFail(Invitation, { id: row.id, status: 'pending' });
       let user = await userByEmail(em, row.email);
       const changes: Change[] = [];

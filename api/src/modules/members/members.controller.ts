@@ -3,7 +3,7 @@ import { Body, Controller, Delete, Get, OperationId, Patch, Path, Query, Request
 import { ctxOf } from '../../core/http/context.js';
 import type { List } from '../../core/http/pagination.js';
 import type { Problem } from '../../core/http/problem.js';
-import type { Services } from '../services.js';
+import type { MembersServices } from './module.js';
 import type { MemberDto, MemberUpdate } from './members.dto.js';
 
 export interface DeletedMember {
@@ -20,7 +20,7 @@ export interface DeletedMember {
 @Response<Problem>(422, 'Invalid fields')
 @Response<Problem>(429, 'Rate limited')
 export class MembersController extends Controller {
-  constructor(private readonly services: Services) {
+  constructor(private readonly services: MembersServices) {
     super();
   }
 

@@ -37,3 +37,9 @@ export const memberEvents = {
   'member.provisioned': { schema: 'MemberProvisionedEvent', description: 'An identity provider created a membership (SSO just in time, or SCIM).' },
   'member.deprovisioned': { schema: 'MemberDeprovisionedEvent', description: 'An identity provider deactivated or deleted a member; their sessions ended.' },
 } satisfies EventCatalogue<MemberEvent>;
+
+declare module '../../core/events/change.js' {
+  interface EventRegistry {
+    MemberEvent: MemberEvent;
+  }
+}

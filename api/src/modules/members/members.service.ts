@@ -5,11 +5,10 @@ import { inTenant } from '../../core/db/unit-of-work.js';
 import { forbidden, notFound, unprocessable } from '../../core/http/errors.js';
 import { keysetWhere, pageParams, toList, type List } from '../../core/http/pagination.js';
 import { isId, newId } from '../../core/ids.js';
-import { originOf, record } from '../../core/events/record.js';
-import { change } from '../events/change.js';
-import type { User } from '../auth/auth.entity.js';
-import { usersById } from '../auth/users.repository.js';
-import type { RolesService } from '../roles/roles.service.js';
+import { originOf, record, type Change } from '../../core/events/record.js';
+import { change } from '../../core/events/change.js';
+import { usersById, type User } from '../auth/index.js';
+import type { RolesService } from '../roles/index.js';
 import type { MemberDto, MemberUpdate } from './members.dto.js';
 import { Membership } from './members.entity.js';
 
@@ -32,9 +31,9 @@ export class MembersService {
   ) {}
 
   async list(ctx: Ctx, query: { limit?: number; startingAfter?: string }): Promise<List<MemberDto>> {
-    const { tenantId } = authorize(ctx, 'members:read');
+    const grant = authorize(ctx, 'members:read');
     const page = pageParams(query.limit, query.startingAfter);
-    return inTenant(this.deps.orm, tenantId, async (em) => {
+    return inTenant(this.deps.orm, grant, async (em) => {
       const rows = await em.find(Membership, keysetWhere(page), { orderBy: { id: 'desc' }, limit: page.limit + 1 });
       const users = await usersById(
         em,
@@ -45,8 +44,8 @@ export class MembersService {
   }
 
   async get(ctx: Ctx, id: string): Promise<MemberDto> {
-    const { tenantId } = authorize(ctx, 'members:read');
-    return inTenant(this.deps.orm, tenantId, async (em) => {
+    const grant = authorize(ctx, 'members:read');
+    return inTenant(this.deps.orm, grant, async (em) => {
       const m = await this.find(em, id);
       return toMemberDto(m, (await usersById(em, [m.userId])).get(m.userId)!);
     });
@@ -54,7 +53,7 @@ export class MembersService {
 
   async update(ctx: Ctx, id: string, input: MemberUpdate): Promise<MemberDto> {
     const principal = authorize(ctx, 'members:write');
-    return inTenant(this.deps.orm, principal.tenantId, async (em) => {
+    return inTenant(this.deps.orm, principal, async (em) => {
       const m = await this.find(em, id);
       await this.checkAssignable(em, principal, input.role);
       if (m.role === 'owner' || input.role === 'owner') this.requireOwnerRights(principal);
@@ -70,7 +69,7 @@ export class MembersService {
 
   async remove(ctx: Ctx, id: string): Promise<{ id: string; object: 'member'; deleted: true }> {
     const principal = authorize(ctx, 'members:write');
-    return inTenant(this.deps.orm, principal.tenantId, async (em) => {
+    return inTenant(this.deps.orm, principal, async (em) => {
       const m = await this.find(em, id);
       if (m.role === 'owner') {
         this.requireOwnerRights(principal);
@@ -104,6 +103,19 @@ export class MembersService {
 
   async findByUser(em: EntityManager, userId: string): Promise<Membership | null> {
     return em.findOne(Membership, { userId, status: 'active' });
+  }
+
+  /** The auth module's port (see MembershipWriter): what a session's user may do in its tenant. */
+  async permissionsOfUser(em: EntityManager, userId: string): Promise<string[] | null> {
+    const membership = await this.findByUser(em, userId);
+    return (membership && (await this.roles.permissionsOf(em, membership.role))) ?? null;
+  }
+
+  /** The auth module's port: signup's owner membership, flushed with the rest of the unit of work. */
+  async addRecorded(em: EntityManager, tenantId: string, user: User, role: string): Promise<Change> {
+    const member = this.add(em, tenantId, user.id, role);
+    await em.flush();
+    return change('member.created', toMemberDto(member, user));
   }
 
   /** The role must exist in the tenant and grant nothing the caller lacks. */

@@ -2,7 +2,7 @@ import type { Request as ExRequest } from 'express';
 import { Body, Controller, Delete, Get, OperationId, Patch, Path, Post, Request, Response, Route, Security, SuccessResponse, Tags } from '@tsoa/runtime';
 import { ctxOf } from '../../core/http/context.js';
 import type { Problem } from '../../core/http/problem.js';
-import type { Services } from '../services.js';
+import type { RolesServices } from './module.js';
 import type { PermissionList, RoleCreate, RoleDto, RoleList, RoleUpdate } from './roles.dto.js';
 
 export interface DeletedRole {
@@ -19,7 +19,7 @@ export interface DeletedRole {
 @Response<Problem>(422, 'Invalid fields')
 @Response<Problem>(429, 'Rate limited')
 export class RolesController extends Controller {
-  constructor(private readonly services: Services) {
+  constructor(private readonly services: RolesServices) {
     super();
   }
 

@@ -24,3 +24,9 @@ export const roleEvents = {
   'role.updated': { schema: 'RoleUpdatedEvent', description: "A custom role's name, description or permissions changed." },
   'role.deleted': { schema: 'RoleDeletedEvent', description: 'A custom role was deleted.' },
 } satisfies EventCatalogue<RoleEvent>;
+
+declare module '../../core/events/change.js' {
+  interface EventRegistry {
+    RoleEvent: RoleEvent;
+  }
+}

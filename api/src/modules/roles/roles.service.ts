@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { ALL_PERMISSIONS, isPermission, PERMISSIONS, SYSTEM_ROLE_KEYS, SYSTEM_ROLES } from '../../core/auth/permissions.js';
+import { SYSTEM_ROLE_KEYS, type Registry, type SystemRoleKey } from '../../core/module.js';
 import { authorize, type Ctx, type Principal } from '../../core/auth/principal.js';
 import type { Deps } from '../../core/deps.js';
 import { inTenant } from '../../core/db/unit-of-work.js';
@@ -7,13 +7,32 @@ import { conflict, forbidden, notFound, unprocessable, type FieldError } from '.
 import { assertValid } from '../../core/http/validation.js';
 import { isId, newId } from '../../core/ids.js';
 import { originOf, previousAttributes, record } from '../../core/events/record.js';
-import { change } from '../events/change.js';
-import { countMembersWithRole } from '../members/members.repository.js';
+import { change } from '../../core/events/change.js';
+import type { RoleHolders } from './module.js';
 import { toRoleDto, type PermissionList, type RoleCreate, type RoleDto, type RoleList, type RoleUpdate } from './roles.dto.js';
 import { Role } from './roles.entity.js';
 
-function systemRoleDto(key: string): RoleDto {
-  const r = SYSTEM_ROLES[key];
+/** The fixed roles every tenant has; what each may do is the sum of the modules' grants. */
+const SYSTEM_ROLE_INFO: Record<SystemRoleKey, { name: string; description: string }> = {
+  owner: { name: 'Owner', description: 'Full access, including ownership.' },
+  admin: { name: 'Admin', description: 'Full access except granting or revoking ownership.' },
+  developer: { name: 'Developer', description: 'API keys and product data; reads the rest.' },
+  member: { name: 'Member', description: 'Works with product data.' },
+  viewer: { name: 'Viewer', description: 'Read-only access.' },
+  billing: { name: 'Billing', description: 'Billing administration.' },
+};
+
+interface SystemRole {
+  name: string;
+  description: string;
+  permissions: string[];
+}
+
+function systemRoles(registry: Registry): Record<string, SystemRole> {
+  return Object.fromEntries(SYSTEM_ROLE_KEYS.map((key) => [key, { ...SYSTEM_ROLE_INFO[key], permissions: registry.grants[key] }]));
+}
+
+function systemRoleDto(key: string, r: SystemRole): RoleDto {
   return {
     id: `role_${key}`,
     object: 'role',
@@ -28,13 +47,20 @@ function systemRoleDto(key: string): RoleDto {
 }
 
 export class RolesService {
-  constructor(private readonly deps: Deps) {}
+  private readonly system: Record<string, SystemRole>;
+
+  constructor(
+    private readonly deps: Deps,
+    private readonly holders: () => RoleHolders,
+  ) {
+    this.system = systemRoles(deps.registry);
+  }
 
   permissions(ctx: Ctx): PermissionList {
     authorize(ctx, 'roles:read');
     return {
       object: 'list',
-      data: ALL_PERMISSIONS.map((id) => ({ object: 'permission' as const, id, description: PERMISSIONS[id] })),
+      data: Object.entries(this.deps.registry.permissions).map(([id, description]) => ({ object: 'permission' as const, id, description })),
       has_more: false,
       next_cursor: null,
     };
@@ -42,25 +68,30 @@ export class RolesService {
 
   /** System roles first, then the tenant's custom roles (a tenant has at most a few hundred). */
   async list(ctx: Ctx): Promise<RoleList> {
-    const { tenantId } = authorize(ctx, 'roles:read');
-    const custom = await inTenant(this.deps.orm, tenantId, (em) => em.find(Role, {}, { orderBy: { id: 'asc' }, limit: 500 }));
-    return { object: 'list', data: [...SYSTEM_ROLE_KEYS.map(systemRoleDto), ...custom.map(toRoleDto)], has_more: false, next_cursor: null };
+    const grant = authorize(ctx, 'roles:read');
+    const custom = await inTenant(this.deps.orm, grant, (em) => em.find(Role, {}, { orderBy: { id: 'asc' }, limit: 500 }));
+    return {
+      object: 'list',
+      data: [...SYSTEM_ROLE_KEYS.map((key) => systemRoleDto(key, this.system[key]!)), ...custom.map(toRoleDto)],
+      has_more: false,
+      next_cursor: null,
+    };
   }
 
   async get(ctx: Ctx, id: string): Promise<RoleDto> {
-    const { tenantId } = authorize(ctx, 'roles:read');
+    const grant = authorize(ctx, 'roles:read');
     const key = id.startsWith('role_') ? id.slice(5) : '';
-    if (SYSTEM_ROLES[key]) return systemRoleDto(key);
-    return inTenant(this.deps.orm, tenantId, async (em) => toRoleDto(await this.find(em, id)));
+    if (Object.hasOwn(this.system, key)) return systemRoleDto(key, this.system[key]!);
+    return inTenant(this.deps.orm, grant, async (em) => toRoleDto(await this.find(em, id)));
   }
 
   async create(ctx: Ctx, input: RoleCreate): Promise<RoleDto> {
     const principal = authorize(ctx, 'roles:write');
-    if (SYSTEM_ROLES[input.key]) {
+    if (Object.hasOwn(this.system, input.key)) {
       throw unprocessable('role_key_reserved', `'${input.key}' is a system role key.`, [{ path: 'key', message: 'is reserved for a system role' }]);
     }
     const permissions = this.checkGrant(principal, input.permissions);
-    return inTenant(this.deps.orm, principal.tenantId, async (em) => {
+    return inTenant(this.deps.orm, principal, async (em) => {
       if (await em.count(Role, { key: input.key })) throw conflict('role_exists', `A role with key '${input.key}' already exists.`);
       const role = em.create(Role, {
         id: newId('role'),
@@ -81,7 +112,7 @@ export class RolesService {
     const principal = authorize(ctx, 'roles:write');
     this.assertCustom(id);
     const permissions = input.permissions ? this.checkGrant(principal, input.permissions) : undefined;
-    return inTenant(this.deps.orm, principal.tenantId, async (em) => {
+    return inTenant(this.deps.orm, principal, async (em) => {
       const role = await this.find(em, id);
       this.checkGrant(principal, role.permissions);
       const before = toRoleDto(role);
@@ -99,9 +130,9 @@ export class RolesService {
   async delete(ctx: Ctx, id: string): Promise<{ id: string; object: 'role'; deleted: true }> {
     const principal = authorize(ctx, 'roles:write');
     this.assertCustom(id);
-    return inTenant(this.deps.orm, principal.tenantId, async (em) => {
+    return inTenant(this.deps.orm, principal, async (em) => {
       const role = await this.find(em, id);
-      const inUse = await countMembersWithRole(em, role.key);
+      const inUse = await this.holders().countWithRole(em, role.key);
       if (inUse) throw conflict('role_in_use', `${inUse} member(s) still have the role '${role.key}'; give them another role first.`);
       const dto = toRoleDto(role);
       await em.remove(role).flush();
@@ -113,7 +144,7 @@ export class RolesService {
   /** The key of the tenant's role whose key or name is `label` (case-insensitive), if any. */
   async keyForLabel(em: EntityManager, label: string): Promise<string | undefined> {
     const lower = label.toLowerCase();
-    const system = Object.entries(SYSTEM_ROLES).find(([key, r]) => key === lower || r.name.toLowerCase() === lower);
+    const system = Object.entries(this.system).find(([key, r]) => key === lower || r.name.toLowerCase() === lower);
     if (system) return system[0];
     const custom = await em.find(Role, {}, { fields: ['key', 'name'] });
     return custom.find((r) => r.key.toLowerCase() === lower || r.name.toLowerCase() === lower)?.key;
@@ -121,14 +152,14 @@ export class RolesService {
 
   /** The permissions of a role key in the transaction's tenant, or undefined if no such role. */
   async permissionsOf(em: EntityManager, key: string): Promise<string[] | undefined> {
-    if (SYSTEM_ROLES[key]) return SYSTEM_ROLES[key].permissions;
+    if (Object.hasOwn(this.system, key)) return this.system[key]!.permissions;
     return (await em.findOne(Role, { key }))?.permissions;
   }
 
   /** Nobody grants more than they hold: every permission must be known and held by the caller. */
   checkGrant(principal: Principal, permissions: string[], path = 'permissions'): string[] {
     const errors: FieldError[] = permissions
-      .filter((p) => !isPermission(p))
+      .filter((p) => !Object.hasOwn(this.deps.registry.permissions, p))
       .map((p) => ({ path, message: `'${p}' is not a permission; see GET /v1/permissions` }));
     assertValid(errors);
     const beyond = permissions.filter((p) => !principal.permissions.has(p));
@@ -137,7 +168,7 @@ export class RolesService {
   }
 
   private assertCustom(id: string): void {
-    if (SYSTEM_ROLES[id.slice(5)] && id.startsWith('role_')) {
+    if (id.startsWith('role_') && Object.hasOwn(this.system, id.slice(5))) {
       throw forbidden('System roles cannot be changed or deleted; create a custom role instead.', 'system_role_immutable');
     }
   }

@@ -1,5 +1,5 @@
 import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/postgresql';
-import { authorize, type Ctx, type Principal } from '../../core/auth/principal.js';
+import { authorize, type Ctx, type Granted, type Principal } from '../../core/auth/principal.js';
 import type { Deps } from '../../core/deps.js';
 import { inTenant } from '../../core/db/unit-of-work.js';
 import { originOf, previousAttributes, record } from '../../core/events/record.js';
@@ -9,10 +9,10 @@ import { keysetWhere, pageParams, toList, type List } from '../../core/http/pagi
 import { isId, newId } from '../../core/ids.js';
 import { SecretBox } from '../../core/secret-box.js';
 import { unsafeUrlReason } from '../../core/net/ssrf.js';
-import { change } from '../events/change.js';
-import type { MembersService } from '../members/members.service.js';
+import { change } from '../../core/events/change.js';
+import type { MembersService } from '../members/index.js';
 import { OidcEngine } from './oidc.js';
-import { visibleTenants } from '../tenants/tenants.repository.js';
+import { visibleTenants } from '../tenants/index.js';
 import { activeConnectionCount } from './sso.repository.js';
 import { certificateInfo, normalizeCertificate, parseIdpMetadata, samlEngine, spEndpoints, PgRequestStore } from './saml.js';
 import type {
@@ -82,23 +82,23 @@ export class SsoConnectionsService {
   }
 
   async list(ctx: Ctx, query: { limit?: number; startingAfter?: string }): Promise<List<SsoConnectionDto>> {
-    const { tenantId } = authorize(ctx, 'sso:read');
+    const grant = authorize(ctx, 'sso:read');
     const page = pageParams(query.limit, query.startingAfter);
-    return inTenant(this.deps.orm, tenantId, async (em) => {
+    return inTenant(this.deps.orm, grant, async (em) => {
       const rows = await em.find(SsoConnection, keysetWhere(page), { orderBy: { id: 'desc' }, limit: page.limit + 1 });
       return toList(rows, page, (c) => this.toDto(c));
     });
   }
 
   async get(ctx: Ctx, id: string): Promise<SsoConnectionDto> {
-    const { tenantId } = authorize(ctx, 'sso:read');
-    return inTenant(this.deps.orm, tenantId, async (em) => this.toDto(await this.find(em, id)));
+    const grant = authorize(ctx, 'sso:read');
+    return inTenant(this.deps.orm, grant, async (em) => this.toDto(await this.find(em, id)));
   }
 
   /** Our service-provider metadata for this connection, to upload at the IdP. */
   async samlMetadata(ctx: Ctx, id: string): Promise<string> {
-    const { tenantId } = authorize(ctx, 'sso:read');
-    return inTenant(this.deps.orm, tenantId, async (em) => {
+    const grant = authorize(ctx, 'sso:read');
+    return inTenant(this.deps.orm, grant, async (em) => {
       const conn = await this.find(em, id);
       if (conn.type !== 'saml') throw unprocessable('not_a_saml_connection', 'This is an OIDC connection: it has no SAML metadata.');
       return samlEngine(conn, spEndpoints(this.baseUrl, conn.id), new PgRequestStore(em, conn.id)).generateServiceProviderMetadata(null, null);
@@ -145,7 +145,7 @@ export class SsoConnectionsService {
 
   async update(ctx: Ctx, id: string, input: SsoConnectionUpdate): Promise<SsoConnectionDto> {
     const principal = authorize(ctx, 'sso:write');
-    const current = await inTenant(this.deps.orm, principal.tenantId, (em) => this.find(em, id));
+    const current = await inTenant(this.deps.orm, principal, (em) => this.find(em, id));
     const errors: FieldError[] = [];
     const domains = input.domains ? this.checkDomains(input.domains, errors) : undefined;
     if (input.saml && current.type !== 'saml') errors.push({ path: 'saml', message: 'this is an OIDC connection' });
@@ -181,7 +181,7 @@ export class SsoConnectionsService {
 
   async remove(ctx: Ctx, id: string): Promise<DeletedSsoConnection> {
     const principal = authorize(ctx, 'sso:write');
-    await inTenant(this.deps.orm, principal.tenantId, async (em) => {
+    await inTenant(this.deps.orm, principal, async (em) => {
       const conn = await this.find(em, id);
       const dto = this.toDto(conn);
       await em.remove(conn).flush();
@@ -201,9 +201,9 @@ export class SsoConnectionsService {
     return conn;
   }
 
-  private async save<T>(principal: Principal, work: (em: EntityManager) => Promise<T>): Promise<T> {
+  private async save<T>(principal: Granted, work: (em: EntityManager) => Promise<T>): Promise<T> {
     try {
-      return await inTenant(this.deps.orm, principal.tenantId, work);
+      return await inTenant(this.deps.orm, principal, work);
     } catch (err) {
       if (err instanceof UniqueConstraintViolationException) {
         throw conflict('domain_taken', 'One of these domains already routes to another SSO connection; each domain belongs to one connection.');

@@ -3,7 +3,7 @@ import { Body, Controller, Delete, Get, OperationId, Path, Post, Query, Request,
 import { ctxOf } from '../../core/http/context.js';
 import type { List } from '../../core/http/pagination.js';
 import type { Problem } from '../../core/http/problem.js';
-import type { Services } from '../services.js';
+import type { SsoServices } from './module.js';
 import type { DeletedScimToken, ScimTokenCreate, ScimTokenDto, ScimTokenWithSecret } from './sso.dto.js';
 
 @Route('v1/sso/scim-tokens')
@@ -14,7 +14,7 @@ import type { DeletedScimToken, ScimTokenCreate, ScimTokenDto, ScimTokenWithSecr
 @Response<Problem>(422, 'Invalid fields')
 @Response<Problem>(429, 'Rate limited')
 export class ScimTokensController extends Controller {
-  constructor(private readonly services: Services) {
+  constructor(private readonly services: SsoServices) {
     super();
   }
 

@@ -30,9 +30,10 @@ export class ScimTokensService {
   }
 
   async create(ctx: Ctx, input: ScimTokenCreate): Promise<ScimTokenWithSecret> {
-    const { tenantId } = authorize(ctx, 'sso:write');
+    const grant = authorize(ctx, 'sso:write');
+    const { tenantId } = grant;
     const secret = `scim_${randomToken(40)}`;
-    return inTenant(this.deps.orm, tenantId, async (em) => {
+    return inTenant(this.deps.orm, grant, async (em) => {
       const token = em.create(ScimToken, {
         id: newId('scimToken'),
         tenantId,
@@ -49,17 +50,18 @@ export class ScimTokensService {
   }
 
   async list(ctx: Ctx, query: { limit?: number; startingAfter?: string }): Promise<List<ScimTokenDto>> {
-    const { tenantId } = authorize(ctx, 'sso:read');
+    const grant = authorize(ctx, 'sso:read');
     const page = pageParams(query.limit, query.startingAfter);
-    return inTenant(this.deps.orm, tenantId, async (em) => {
+    return inTenant(this.deps.orm, grant, async (em) => {
       const rows = await em.find(ScimToken, { revokedAt: null, ...keysetWhere(page) }, { orderBy: { id: 'desc' }, limit: page.limit + 1 });
       return toList(rows, page, (r) => this.toDto(r));
     });
   }
 
   async revoke(ctx: Ctx, id: string): Promise<DeletedScimToken> {
-    const { tenantId } = authorize(ctx, 'sso:write');
-    return inTenant(this.deps.orm, tenantId, async (em) => {
+    const grant = authorize(ctx, 'sso:write');
+    const { tenantId } = grant;
+    return inTenant(this.deps.orm, grant, async (em) => {
       const token = isId('scimToken', id) ? await em.findOne(ScimToken, { id, revokedAt: null }) : null;
       if (!token) throw notFound('scim token', id);
       token.revokedAt = new Date();

@@ -2,19 +2,14 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { keyedHash } from '../../core/auth/tokens.js';
 import type { Deps } from '../../core/deps.js';
-import { inTenant } from '../../core/db/unit-of-work.js';
+import { inTenant, systemGrant } from '../../core/db/unit-of-work.js';
 import { jsonBody } from '../../core/http/input.js';
 import { toApiError } from '../../core/http/problem.js';
 import { record, type Change, type Origin } from '../../core/events/record.js';
 import { isId, newId } from '../../core/ids.js';
-import type { User } from '../auth/auth.entity.js';
-import type { AuthService } from '../auth/auth.service.js';
-import { toUserDto } from '../auth/user-events.js';
-import { revokeSessionsInTenant, userByEmail, usersById } from '../auth/users.repository.js';
-import { change } from '../events/change.js';
-import { Membership } from '../members/members.entity.js';
-import { countMembersWithRole } from '../members/members.repository.js';
-import { toMemberDto, type MembersService } from '../members/members.service.js';
+import { type User, type AuthService, toUserDto, revokeSessionsInTenant, userByEmail, usersById } from '../auth/index.js';
+import { change } from '../../core/events/change.js';
+import { Membership, countMembersWithRole, toMemberDto, type MembersService } from '../members/index.js';
 import { ScimGroup, SsoConnection } from './sso.entity.js';
 
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
@@ -70,7 +65,7 @@ export function scimRouter(deps: Deps, members: MembersService, auth: AuthServic
         if (blocked?.b) throw new ScimError(403, 'This tenant is suspended.');
         // The SCIM token is the actor: the audit log names which provisioning integration made each change.
         const origin: Origin = { actor: { type: 'system', id: row.id }, requestId: req.id, ip: req.ip, userAgent: req.get('user-agent') };
-        const out = await inTenant(deps.orm, row.tenant_id, async (em) => {
+        const out = await inTenant(deps.orm, systemGrant(row.tenant_id, 'SCIM: the SCIM token is the credential'), async (em) => {
           const scope: Scope = { em, tenantId: row.tenant_id, origin, changes: [] };
           const result = await work(scope, req);
           if (scope.changes.length) await record(em, row.tenant_id, origin, scope.changes);

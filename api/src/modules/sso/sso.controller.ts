@@ -22,8 +22,8 @@ import {
 import { clientOf, ctxOf } from '../../core/http/context.js';
 import type { List } from '../../core/http/pagination.js';
 import type { Problem } from '../../core/http/problem.js';
-import type { AuthTokens } from '../auth/auth.dto.js';
-import type { Services } from '../services.js';
+import type { AuthTokens } from '../auth/index.js';
+import type { SsoServices } from './module.js';
 import type { DeletedSsoConnection, SamlAcsForm, SsoConnectionCreate, SsoConnectionDto, SsoConnectionUpdate, SsoTokenRequest } from './sso.dto.js';
 
 @Route('v1/sso')
@@ -32,7 +32,7 @@ import type { DeletedSsoConnection, SamlAcsForm, SsoConnectionCreate, SsoConnect
 @Response<Problem>(422, 'Invalid fields')
 @Response<Problem>(429, 'Rate limited')
 export class SsoController extends Controller {
-  constructor(private readonly services: Services) {
+  constructor(private readonly services: SsoServices) {
     super();
   }
 

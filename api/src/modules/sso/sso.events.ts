@@ -58,3 +58,9 @@ export const ssoEvents = {
   'sso.login.succeeded': { schema: 'SsoLoginSucceededEvent', description: 'A user signed in through SSO.' },
   'sso.login.failed': { schema: 'SsoLoginFailedEvent', description: 'An SSO sign-in was refused, with the reason.' },
 } satisfies EventCatalogue<SsoEvent>;
+
+declare module '../../core/events/change.js' {
+  interface EventRegistry {
+    SsoEvent: SsoEvent;
+  }
+}

@@ -2,18 +2,14 @@ import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { keyedHash, randomToken } from '../../core/auth/tokens.js';
 import type { Deps } from '../../core/deps.js';
-import { inIdentity, inTenant } from '../../core/db/unit-of-work.js';
+import { inIdentity, inTenant, systemGrant } from '../../core/db/unit-of-work.js';
 import { record, userOrigin, type Change, type Origin } from '../../core/events/record.js';
 import { ApiError, forbidden, unauthorized, unprocessable } from '../../core/http/errors.js';
 import { isId, newId } from '../../core/ids.js';
-import type { AuthTokens } from '../auth/auth.dto.js';
-import type { AuthService, Client } from '../auth/auth.service.js';
-import { toUserDto } from '../auth/user-events.js';
-import { userByEmail, usersById } from '../auth/users.repository.js';
-import { change } from '../events/change.js';
-import { countMembersWithRole, membershipOfUser } from '../members/members.repository.js';
-import { toMemberDto, type MembersService } from '../members/members.service.js';
-import { visibleTenants } from '../tenants/tenants.repository.js';
+import { type AuthTokens, type AuthService, type Client, toUserDto, userByEmail, usersById } from '../auth/index.js';
+import { change } from '../../core/events/change.js';
+import { countMembersWithRole, membershipOfUser, toMemberDto, type MembersService } from '../members/index.js';
+import { visibleTenants } from '../tenants/index.js';
 import type { SsoConnectionsService } from './connections.service.js';
 import { PgRequestStore, REQUEST_TTL_MS, SsoFailure, samlEngine, spEndpoints, validateSamlResponse } from './saml.js';
 import type { SamlAcsForm, SsoTokenRequest } from './sso.dto.js';
@@ -83,7 +79,7 @@ export class SsoService {
       ]);
     }
     const { connectionId, tenantId } = await this.choose(q);
-    return inTenant(this.deps.orm, tenantId, async (em) => {
+    return inTenant(this.deps.orm, systemGrant(tenantId, 'SSO sign-in starts before there is a principal'), async (em) => {
       const conn = connectionId ? await this.connections.find(em, connectionId) : await this.onlyConnection(em, tenantId);
       if (conn.status !== 'active') throw forbidden('This SSO connection is inactive; ask your administrator to turn it on.', 'sso_connection_inactive');
       const [tenant] = await visibleTenants(em, [tenantId]);
@@ -182,7 +178,9 @@ export class SsoService {
       const computed = input.code_verifier && createHash('sha256').update(input.code_verifier).digest('base64url');
       if (computed !== row.code_challenge) throw unauthorized('code_verifier does not match the code_challenge of this sign-in.', 'invalid_code_verifier');
     }
-    await inTenant(this.deps.orm, row.tenant_id, (em) => this.assertNotBlocked(em, row.tenant_id));
+    await inTenant(this.deps.orm, systemGrant(row.tenant_id, 'SSO code exchange: the code is the credential'), (em) =>
+      this.assertNotBlocked(em, row.tenant_id),
+    );
     return this.auth.startSessionFor(row.user_id, row.tenant_id, client, { method: 'sso', connectionId: row.connection_id });
   }
 
@@ -246,7 +244,9 @@ export class SsoService {
 
   /** An IdP-initiated sign-in returns to RelayState when it is on the allow-list, else the first allowed URI. */
   private async idpInitiated(tenantId: string, relayState: string | undefined): Promise<PendingRequest> {
-    const [tenant] = await inTenant(this.deps.orm, tenantId, (em) => visibleTenants(em, [tenantId]));
+    const [tenant] = await inTenant(this.deps.orm, systemGrant(tenantId, 'IdP-initiated SSO: reading the redirect allow-list'), (em) =>
+      visibleTenants(em, [tenantId]),
+    );
     const allowed = tenant?.ssoRedirectUris ?? [];
     const target = relayState && allowed.includes(relayState) ? relayState : allowed[0];
     if (!target) throw fail(422, 'redirect_uri_not_allowed', 'An IdP-initiated sign-in needs a redirect URI: add one to the tenant’s sso_redirect_uris.');
@@ -254,7 +254,9 @@ export class SsoService {
   }
 
   private async activeConnection(tenantId: string, id: string, type: 'saml' | 'oidc'): Promise<SsoConnection> {
-    const conn = await inTenant(this.deps.orm, tenantId, (em) => this.connections.find(em, id));
+    const conn = await inTenant(this.deps.orm, systemGrant(tenantId, 'SSO assertion: the connection is looked up before there is a principal'), (em) =>
+      this.connections.find(em, id),
+    );
     if (conn.type !== type) throw fail(400, 'wrong_connection_type', `Connection '${id}' is an ${conn.type.toUpperCase()} connection.`);
     if (conn.status !== 'active') throw fail(403, 'sso_connection_inactive', 'This SSO connection is inactive; ask your administrator to turn it on.');
     return conn;
@@ -283,7 +285,7 @@ export class SsoService {
       first(asserted.attributes[map.name]) ??
       ([first(asserted.attributes.given_name), first(asserted.attributes.family_name)].filter(Boolean).join(' ') || email.split('@')[0]!);
     const groups = many(asserted.attributes[map.groups]);
-    return inTenant(this.deps.orm, conn.tenantId, async (em) => {
+    return inTenant(this.deps.orm, systemGrant(conn.tenantId, 'SSO: the identity provider vouched for the user'), async (em) => {
       const changes: Change[] = [];
       const [link] = await em.execute<{ user_id: string }[]>('select user_id from sso_identities where connection_id = ? and subject = ?', [
         conn.id,
@@ -389,7 +391,7 @@ export class SsoService {
       if (!(err instanceof ApiError) || err.status >= 500 || err.status === 429) throw err;
       const origin: Origin = { actor: { type: 'system', id: null }, requestId: client.requestId, ip: client.ip, userAgent: client.userAgent };
       const conn = { id: connectionId, type };
-      await inTenant(this.deps.orm, tenantId, (em) =>
+      await inTenant(this.deps.orm, systemGrant(tenantId, 'recording a failed SSO sign-in'), (em) =>
         record(em, tenantId, origin, [change('sso.login.failed', this.login(conn, 'failed', { email: seen.email, reason: err.code, detail: err.message }))]),
       ).catch((recordErr: unknown) => this.deps.log.error({ err: String(recordErr) }, 'recording sso.login.failed failed'));
       throw err;

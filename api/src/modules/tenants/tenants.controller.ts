@@ -3,7 +3,7 @@ import { Body, Controller, Get, OperationId, Patch, Path, Post, Query, Request, 
 import { ctxOf } from '../../core/http/context.js';
 import type { List } from '../../core/http/pagination.js';
 import type { Problem } from '../../core/http/problem.js';
-import type { Services } from '../services.js';
+import type { TenantsServices } from './module.js';
 import type { TenantCreate, TenantDto, TenantUpdate } from './tenants.dto.js';
 
 @Route('v1/tenants')
@@ -14,7 +14,7 @@ import type { TenantCreate, TenantDto, TenantUpdate } from './tenants.dto.js';
 @Response<Problem>(422, 'Invalid fields')
 @Response<Problem>(429, 'Rate limited')
 export class TenantsController extends Controller {
-  constructor(private readonly services: Services) {
+  constructor(private readonly services: TenantsServices) {
     super();
   }
 

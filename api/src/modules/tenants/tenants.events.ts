@@ -30,3 +30,9 @@ export const tenantEvents = {
   'tenant.suspended': { schema: 'TenantSuspendedEvent', description: 'A tenant was suspended: its credentials get 403 tenant_suspended.' },
   'tenant.resumed': { schema: 'TenantResumedEvent', description: 'A suspended tenant was resumed.' },
 } satisfies EventCatalogue<TenantEvent>;
+
+declare module '../../core/events/change.js' {
+  interface EventRegistry {
+    TenantEvent: TenantEvent;
+  }
+}

@@ -1,15 +1,14 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { authorize, type Ctx } from '../../core/auth/principal.js';
 import type { Deps } from '../../core/deps.js';
-import { enterTenant, inTenant } from '../../core/db/unit-of-work.js';
-import { conflict, forbidden, notFound, unprocessable, type FieldError } from '../../core/http/errors.js';
-import { breakGlassOwners } from '../members/members.repository.js';
-import { activeConnectionCount } from '../sso/sso.repository.js';
+import { inTenant } from '../../core/db/unit-of-work.js';
+import { forbidden, notFound, unprocessable, type FieldError } from '../../core/http/errors.js';
+import type { SsoRequirement } from './module.js';
 import { keysetWhere, pageParams, toList, type List } from '../../core/http/pagination.js';
 import { assertValid, checkMetadata, mergeMetadata } from '../../core/http/validation.js';
 import { isId, newId } from '../../core/ids.js';
 import { originOf, previousAttributes, record } from '../../core/events/record.js';
-import { change } from '../events/change.js';
+import { change } from '../../core/events/change.js';
 import { announceCredentialChange } from '../../core/auth/credential-cache.js';
 import { toTenantDto, type TenantCreate, type TenantDto, type TenantUpdate } from './tenants.dto.js';
 import { Tenant, type TenantKind } from './tenants.entity.js';
@@ -60,13 +59,17 @@ export interface TenantListQuery {
 }
 
 export class TenantsService {
-  constructor(private readonly deps: Deps) {}
+  constructor(
+    private readonly deps: Deps,
+    private readonly sso: SsoRequirement,
+  ) {}
 
   /** Creates a tenant directly below the acting tenant (platform: resellers and standard; reseller: standard). */
   async create(ctx: Ctx, input: TenantCreate): Promise<TenantDto> {
-    const { tenantId } = authorize(ctx, 'tenants:write');
+    const grant = authorize(ctx, 'tenants:write');
+    const { tenantId } = grant;
     assertValid(checkMetadata(input.metadata));
-    return inTenant(this.deps.orm, tenantId, async (em) => {
+    return inTenant(this.deps.orm, grant, async (em) => {
       const parent = await em.findOneOrFail(Tenant, { id: tenantId });
       const kind = input.kind ?? 'standard';
       if (parent.kind === 'standard') {
@@ -85,9 +88,10 @@ export class TenantsService {
 
   /** The tenants below the acting tenant (its whole subtree), newest first. */
   async list(ctx: Ctx, query: TenantListQuery): Promise<List<TenantDto>> {
-    const { tenantId } = authorize(ctx, 'tenants:read');
+    const grant = authorize(ctx, 'tenants:read');
+    const { tenantId } = grant;
     const page = pageParams(query.limit, query.startingAfter);
-    return inTenant(this.deps.orm, tenantId, async (em) => {
+    return inTenant(this.deps.orm, grant, async (em) => {
       const rows = await em.find(
         Tenant,
         { id: { $ne: tenantId, ...keysetWhere(page).id }, ...(query.parentId ? { parentId: query.parentId } : {}) },
@@ -98,17 +102,18 @@ export class TenantsService {
   }
 
   async get(ctx: Ctx, id: string): Promise<TenantDto> {
-    const { tenantId } = authorize(ctx, 'tenants:read');
-    return inTenant(this.deps.orm, tenantId, async (em) => toTenantDto(await this.find(em, id)));
+    const grant = authorize(ctx, 'tenants:read');
+    return inTenant(this.deps.orm, grant, async (em) => toTenantDto(await this.find(em, id)));
   }
 
   async update(ctx: Ctx, id: string, input: TenantUpdate): Promise<TenantDto> {
-    const { tenantId } = authorize(ctx, 'tenants:write');
+    const grant = authorize(ctx, 'tenants:write');
+    const { tenantId } = grant;
     assertValid([...checkMetadata(input.metadata), ...checkRedirectUris(input.sso_redirect_uris)]);
-    return inTenant(this.deps.orm, tenantId, async (em) => {
+    return inTenant(this.deps.orm, grant, async (em) => {
       const tenant = await this.find(em, id);
       const before = toTenantDto(tenant);
-      if (input.sso_required && !tenant.ssoRequired) await this.assertSsoReady(em, tenant.id, tenantId);
+      if (input.sso_required && !tenant.ssoRequired) await this.sso.assertCanRequire(em, tenant.id, tenantId);
       if (input.sso_required !== undefined) tenant.ssoRequired = input.sso_required;
       if (input.sso_redirect_uris !== undefined) tenant.ssoRedirectUris = [...new Set(input.sso_redirect_uris)];
       if (input.name !== undefined) tenant.name = input.name;
@@ -124,8 +129,9 @@ export class TenantsService {
   }
 
   async setStatus(ctx: Ctx, id: string, status: 'active' | 'suspended'): Promise<TenantDto> {
-    const { tenantId } = authorize(ctx, 'tenants:write');
-    const result = await inTenant(this.deps.orm, tenantId, async (em) => {
+    const grant = authorize(ctx, 'tenants:write');
+    const { tenantId } = grant;
+    const result = await inTenant(this.deps.orm, grant, async (em) => {
       const tenant = await this.find(em, id);
       if (tenant.id === tenantId || tenant.id === ctx.principal.credentialTenantId) {
         throw unprocessable('cannot_change_own_status', 'A tenant cannot suspend or resume itself; its parent does.');
@@ -141,21 +147,6 @@ export class TenantsService {
     });
     this.deps.credentials.clear();
     return result;
-  }
-
-  /** Requiring SSO must not lock the tenant out: an active connection, and a break-glass owner. */
-  private async assertSsoReady(em: EntityManager, id: string, actingTenantId: string): Promise<void> {
-    await enterTenant(em, id);
-    const connections = await activeConnectionCount(em);
-    const owners = await breakGlassOwners(em);
-    await enterTenant(em, actingTenantId);
-    if (!connections) throw conflict('sso_connection_required', 'Create an active SSO connection (POST /v1/sso/connections) before requiring SSO.');
-    if (!owners) {
-      throw conflict(
-        'break_glass_owner_required',
-        'At least one owner must have two-factor authentication before SSO is required: they keep password access if the identity provider fails.',
-      );
-    }
   }
 
   /** Row-level security limits this to the acting tenant's subtree: anything else is a 404. */

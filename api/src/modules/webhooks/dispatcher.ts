@@ -4,13 +4,13 @@ import type { PgBoss } from 'pg-boss';
 import type { Db as IDatabase, JobInsert } from 'pg-boss';
 import type { Logger } from 'pino';
 import type { Config } from '../../core/config.js';
-import { inTenant } from '../../core/db/unit-of-work.js';
+import { inTenant, systemGrant } from '../../core/db/unit-of-work.js';
 import { record, systemOrigin } from '../../core/events/record.js';
 import { newId } from '../../core/ids.js';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { change } from '../events/change.js';
-import { matchesFilter } from '../events/catalogue.js';
-import { toEventDto, type EventRow } from '../events/events.service.js';
+import { change } from '../../core/events/change.js';
+import { matchesFilter } from '../../core/events/filters.js';
+import { toEventDto, type EventRow } from '../../core/events/envelope.js';
 import { toEndpointDto } from './webhooks.dto.js';
 import { WebhookEndpoint } from './webhooks.entity.js';
 import { secretBox, DELIVER_QUEUE } from './webhooks.service.js';
@@ -302,7 +302,7 @@ export class Dispatcher {
 
   /** Disables an endpoint that has failed without a success for too long, and says so with an event. */
   private async disable(tenantId: string, endpointId: string): Promise<void> {
-    await inTenant(this.orm, tenantId, async (em) => {
+    await inTenant(this.orm, systemGrant(tenantId, 'the dispatcher disables a failing endpoint'), async (em) => {
       const endpoint = await em.findOne(WebhookEndpoint, { id: endpointId });
       if (!endpoint?.enabled) return;
       const hours = Math.round(this.config.webhooks.disableAfterSeconds / 360) / 10;

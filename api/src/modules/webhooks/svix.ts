@@ -1,6 +1,6 @@
 import { Svix } from 'svix';
 import type { EventTypeInfo } from '../../core/events/envelope.js';
-import { expandFilters } from '../events/catalogue.js';
+import { expandFilters } from '../../core/events/filters.js';
 
 export interface SvixEndpointInput {
   id: string;
@@ -20,7 +20,11 @@ export class SvixBackend {
   private readonly svix: Svix;
   private readonly apps = new Set<string>();
 
-  constructor(apiKey: string, serverUrl?: string) {
+  constructor(
+    apiKey: string,
+    serverUrl: string | undefined,
+    private readonly eventTypes: readonly string[],
+  ) {
     this.svix = new Svix(apiKey, serverUrl ? { serverUrl } : undefined);
   }
 
@@ -39,7 +43,7 @@ export class SvixBackend {
         url: e.url,
         description: e.description ?? '',
         disabled: !e.enabled,
-        eventTypes: expandFilters(e.eventTypes) ?? null,
+        eventTypes: expandFilters(e.eventTypes, this.eventTypes) ?? null,
         metadata: e.metadata,
         secret,
       },
@@ -52,7 +56,7 @@ export class SvixBackend {
       url: e.url,
       description: e.description ?? '',
       disabled: !e.enabled,
-      eventTypes: expandFilters(e.eventTypes) ?? null,
+      eventTypes: expandFilters(e.eventTypes, this.eventTypes) ?? null,
       metadata: e.metadata,
     });
   }

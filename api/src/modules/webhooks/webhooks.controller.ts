@@ -3,7 +3,7 @@ import { Body, Controller, Delete, Get, OperationId, Patch, Path, Post, Query, R
 import { ctxOf } from '../../core/http/context.js';
 import type { List } from '../../core/http/pagination.js';
 import type { Problem } from '../../core/http/problem.js';
-import type { Services } from '../services.js';
+import type { WebhooksServices } from './module.js';
 import type {
   DeletedWebhookEndpoint,
   WebhookDeliveryDto,
@@ -24,7 +24,7 @@ import type {
 @Response<Problem>(422, 'Invalid fields')
 @Response<Problem>(429, 'Rate limited')
 export class WebhooksController extends Controller {
-  constructor(private readonly services: Services) {
+  constructor(private readonly services: WebhooksServices) {
     super();
   }
 

@@ -48,3 +48,9 @@ export const webhookEndpointEvents = {
   'webhook_endpoint.disabled': { schema: 'WebhookEndpointDisabledEvent', description: 'Plinth disabled an endpoint that kept failing.' },
   'webhook_endpoint.test': { schema: 'WebhookEndpointTestEvent', description: 'A test event sent to one endpoint on request.' },
 } satisfies EventCatalogue<WebhookEndpointEvent>;
+
+declare module '../../core/events/change.js' {
+  interface EventRegistry {
+    WebhookEndpointEvent: WebhookEndpointEvent;
+  }
+}

@@ -10,8 +10,8 @@ import { assertValid, checkMetadata, mergeMetadata } from '../../core/http/valid
 import { isId, newId } from '../../core/ids.js';
 import { unsafeUrlReason } from '../../core/net/ssrf.js';
 import { SecretBox } from '../../core/secret-box.js';
-import { change } from '../events/change.js';
-import { invalidFilterReason, matchesFilter } from '../events/catalogue.js';
+import { change } from '../../core/events/change.js';
+import { invalidFilterReason, matchesFilter } from '../../core/events/filters.js';
 import {
   toDeliveryDto,
   toEndpointDto,
@@ -55,10 +55,11 @@ export class WebhooksService {
   }
 
   async create(ctx: Ctx, input: WebhookEndpointCreate): Promise<WebhookEndpointWithSecret> {
-    const { tenantId } = authorize(ctx, 'webhooks:write');
+    const grant = authorize(ctx, 'webhooks:write');
+    const { tenantId } = grant;
     await this.validate(input);
     const secret = newWebhookSecret();
-    return inTenant(this.deps.orm, tenantId, async (em) => {
+    return inTenant(this.deps.orm, grant, async (em) => {
       const endpoint = em.create(WebhookEndpoint, {
         id: newId('webhookEndpoint'),
         tenantId,
@@ -78,23 +79,24 @@ export class WebhooksService {
   }
 
   async list(ctx: Ctx, query: { limit?: number; startingAfter?: string }): Promise<List<WebhookEndpointDto>> {
-    const { tenantId } = authorize(ctx, 'webhooks:read');
+    const grant = authorize(ctx, 'webhooks:read');
     const page = pageParams(query.limit, query.startingAfter);
-    return inTenant(this.deps.orm, tenantId, async (em) => {
+    return inTenant(this.deps.orm, grant, async (em) => {
       const rows = await em.find(WebhookEndpoint, keysetWhere(page), { orderBy: { id: 'desc' }, limit: page.limit + 1 });
       return toList(rows, page, toEndpointDto);
     });
   }
 
   async get(ctx: Ctx, id: string): Promise<WebhookEndpointDto> {
-    const { tenantId } = authorize(ctx, 'webhooks:read');
-    return inTenant(this.deps.orm, tenantId, async (em) => toEndpointDto(await this.find(em, id)));
+    const grant = authorize(ctx, 'webhooks:read');
+    return inTenant(this.deps.orm, grant, async (em) => toEndpointDto(await this.find(em, id)));
   }
 
   async update(ctx: Ctx, id: string, input: WebhookEndpointUpdate): Promise<WebhookEndpointDto> {
-    const { tenantId } = authorize(ctx, 'webhooks:write');
+    const grant = authorize(ctx, 'webhooks:write');
+    const { tenantId } = grant;
     await this.validate(input);
-    return inTenant(this.deps.orm, tenantId, async (em) => {
+    return inTenant(this.deps.orm, grant, async (em) => {
       const endpoint = await this.find(em, id);
       const before = toEndpointDto(endpoint);
       if (input.url !== undefined) endpoint.url = input.url;
@@ -120,8 +122,9 @@ export class WebhooksService {
   }
 
   async delete(ctx: Ctx, id: string): Promise<DeletedWebhookEndpoint> {
-    const { tenantId } = authorize(ctx, 'webhooks:write');
-    return inTenant(this.deps.orm, tenantId, async (em) => {
+    const grant = authorize(ctx, 'webhooks:write');
+    const { tenantId } = grant;
+    return inTenant(this.deps.orm, grant, async (em) => {
       const endpoint = await this.find(em, id);
       const dto = toEndpointDto(endpoint);
       await em.remove(endpoint).flush();
@@ -133,9 +136,10 @@ export class WebhooksService {
 
   /** A new secret; the previous one keeps signing alongside it for 24 hours, so receivers can switch at leisure. */
   async rotateSecret(ctx: Ctx, id: string): Promise<WebhookEndpointWithSecret> {
-    const { tenantId } = authorize(ctx, 'webhooks:write');
+    const grant = authorize(ctx, 'webhooks:write');
+    const { tenantId } = grant;
     const secret = newWebhookSecret();
-    return inTenant(this.deps.orm, tenantId, async (em) => {
+    return inTenant(this.deps.orm, grant, async (em) => {
       const endpoint = await this.find(em, id);
       endpoint.previousSecretEnc = endpoint.secretEnc;
       endpoint.previousSecretExpiresAt = new Date(Date.now() + this.deps.config.webhooks.previousSecretTtlSeconds * 1000);
@@ -150,9 +154,10 @@ export class WebhooksService {
 
   /** Sends a `webhook_endpoint.test` event to this endpoint only (whatever its filter). */
   async test(ctx: Ctx, id: string): Promise<WebhookDeliveryDto> {
-    const { tenantId } = authorize(ctx, 'webhooks:write');
+    const grant = authorize(ctx, 'webhooks:write');
+    const { tenantId } = grant;
     this.requireBuiltIn('test deliveries');
-    return inTenant(this.deps.orm, tenantId, async (em) => {
+    return inTenant(this.deps.orm, grant, async (em) => {
       const endpoint = await this.find(em, id);
       if (!endpoint.enabled) throw conflict('endpoint_disabled', 'This endpoint is disabled; enable it before sending a test event.');
       const eventId = newId('event');
@@ -175,9 +180,9 @@ export class WebhooksService {
   }
 
   async deliveries(ctx: Ctx, id: string, query: { limit?: number; startingAfter?: string; status?: string }): Promise<List<WebhookDeliveryDto>> {
-    const { tenantId } = authorize(ctx, 'webhooks:read');
+    const grant = authorize(ctx, 'webhooks:read');
     const page = pageParams(query.limit, query.startingAfter);
-    return inTenant(this.deps.orm, tenantId, async (em) => {
+    return inTenant(this.deps.orm, grant, async (em) => {
       await this.find(em, id);
       const where = { endpointId: id, ...keysetWhere(page), ...(query.status ? { status: query.status as WebhookDelivery['status'] } : {}) };
       const rows = await em.find(WebhookDelivery, where, { orderBy: { id: 'desc' }, limit: page.limit + 1 });
@@ -191,9 +196,10 @@ export class WebhooksService {
 
   /** Sends the delivery again now, whatever its status; its schedule restarts from this attempt. */
   async retry(ctx: Ctx, deliveryId: string): Promise<WebhookDeliveryDto> {
-    const { tenantId } = authorize(ctx, 'webhooks:write');
+    const grant = authorize(ctx, 'webhooks:write');
+    const { tenantId } = grant;
     this.requireBuiltIn('delivery retries');
-    return inTenant(this.deps.orm, tenantId, async (em) => {
+    return inTenant(this.deps.orm, grant, async (em) => {
       const delivery = isId('webhookDelivery', deliveryId) ? await em.findOne(WebhookDelivery, { id: deliveryId }) : null;
       if (!delivery) throw notFound('webhook_delivery', deliveryId);
       const endpoint = await this.find(em, delivery.endpointId);
@@ -207,10 +213,11 @@ export class WebhooksService {
 
   /** Re-sends every retained event in the range that the endpoint subscribes to (up to 10,000). */
   async replay(ctx: Ctx, id: string, input: WebhookReplay): Promise<WebhookReplayResult> {
-    const { tenantId } = authorize(ctx, 'webhooks:write');
+    const grant = authorize(ctx, 'webhooks:write');
+    const { tenantId } = grant;
     const until = input.until ?? new Date();
     if (input.since >= until) throw badRequest('invalid_range', 'since must be earlier than until.');
-    return inTenant(this.deps.orm, tenantId, async (em) => {
+    return inTenant(this.deps.orm, grant, async (em) => {
       const endpoint = await this.find(em, id);
       if (!endpoint.enabled) throw conflict('endpoint_disabled', 'This endpoint is disabled; enable it before replaying events.');
       if (this.svix) {
@@ -237,7 +244,8 @@ export class WebhooksService {
   }
 
   async portalSession(ctx: Ctx): Promise<WebhookPortalSession> {
-    const { tenantId } = authorize(ctx, 'webhooks:write');
+    const grant = authorize(ctx, 'webhooks:write');
+    const { tenantId } = grant;
     if (!this.svix) {
       throw conflict(
         'portal_unavailable',
@@ -283,7 +291,7 @@ export class WebhooksService {
     assertValid(checkMetadata(input.metadata));
     const errors: FieldError[] = [];
     input.event_types?.forEach((filter, i) => {
-      const reason = invalidFilterReason(filter);
+      const reason = invalidFilterReason(filter, this.deps.registry.eventTypes);
       if (reason) errors.push({ path: `event_types.${i}`, message: `'${filter}' ${reason}` });
     });
     if (input.url !== undefined) {

@@ -1,0 +1,58 @@
+import type { PermissionsOf } from '../../core/auth/permissions.js';
+import type { IdKindsOf } from '../../core/ids.js';
+import { defineModule } from '../../core/module.js';
+import { auditEvents } from './audit.events.js';
+import { AuditService, EXPORT_QUEUE } from './audit.service.js';
+
+const ids = { auditExport: 'aex' };
+const permissions = {
+  'audit_logs:read': { description: 'Read, verify and export the audit log.', grants: ['owner', 'admin'] },
+} as const;
+
+declare module '../../core/ids.js' {
+  interface IdKinds extends IdKindsOf<typeof ids> {}
+}
+declare module '../../core/auth/permissions.js' {
+  interface Permissions extends PermissionsOf<typeof permissions> {}
+}
+
+export const auditModule = defineModule({
+  name: 'audit',
+  ids,
+  permissions,
+  tags: [{ name: 'Audit logs', description: 'The tamper-evident record of every change: listing, verification and exports.' }],
+  events: auditEvents,
+  services: (deps) => ({ audit: new AuditService(deps) }),
+  queues: () => ({
+    [EXPORT_QUEUE]: {
+      retryLimit: 3,
+      retryDelay: 5,
+      retryBackoff: true,
+      retryDelayMax: 3600,
+      deleteAfterSeconds: 24 * 3600,
+      notify: true,
+      expireInSeconds: 3600,
+    },
+  }),
+  async worker({ deps, boss }) {
+    const audit = new AuditService(deps);
+    await boss.work<{ exportId: string; tenantId: string }>(EXPORT_QUEUE, { pollingIntervalSeconds: 1 }, async ([job]) => {
+      try {
+        await audit.runExport(job!.data.tenantId, job!.data.exportId);
+      } catch (err) {
+        deps.log.error({ err: String(err), export_id: job!.data.exportId }, 'audit export failed');
+        await audit.failExport(job!.data.tenantId, job!.data.exportId, 'The export failed; create a new one.');
+      }
+    });
+    return {};
+  },
+  async retention(pool) {
+    const auditLogs = await pool.query(
+      `delete from audit_logs a using tenants t where a.tenant_id = t.id and a.occurred_at < now() - make_interval(days => t.audit_retention_days)`,
+    );
+    const exports = await pool.query(`update audit_exports set content = null where expires_at < now() and content is not null`);
+    return { auditLogs: auditLogs.rowCount ?? 0, exports: exports.rowCount ?? 0 };
+  },
+});
+
+export type AuditServices = { audit: AuditService };
