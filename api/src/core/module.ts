@@ -76,8 +76,8 @@ export interface ModuleDefinition<Name extends string, Services extends object, 
   migrations?: MigrationObject[];
   /** Tables holding tenant data (a `tenant_id` column under row-level security). */
   tenantTables?: string[];
-  /** Tables that are not tenant-owned although they carry a `tenant_id`, each with the reason. */
-  sharedTables?: Record<string, string>;
+  /** Tables with a `tenant_id` that row-level security cannot cover yet, each with the reason (the RLS test reads these). */
+  rlsExempt?: Record<string, string>;
   events?: Record<string, EventTypeInfo>;
   /** The service names of other modules whose ports this module's factory takes. */
   needs?: readonly string[];
@@ -136,13 +136,13 @@ export interface Registry {
   eventTypes: string[];
   ids: Record<string, string>;
   tenantTables: string[];
-  sharedTables: Record<string, string>;
+  rlsExempt: Record<string, string>;
   tags: { name: string; description: string }[];
   /** Builds every module's services, each after the modules whose ports it needs. */
   createServices(deps: Deps): Record<string, unknown>;
 }
 
-function unique<T>(what: string, entries: [string, T, string][]): Record<string, T> {
+function unique<T>(what: string, entries: [key: string, value: T, owner: string][]): Record<string, T> {
   const out: Record<string, T> = {};
   const owner: Record<string, string> = {};
   for (const [key, value, module] of entries) {
@@ -156,76 +156,98 @@ function unique<T>(what: string, entries: [string, T, string][]): Record<string,
 /** Ids the kernel itself issues (the outbox and the audit chain, the tenant it authenticates into). */
 export const KERNEL_IDS: Record<string, string> = { tenant: 'ten', event: 'evt', auditLog: 'aud' };
 
-/** Assembles the registry from the module list, refusing duplicates and missing ports. */
-export function createRegistry(modules: readonly AnyModule[]): Registry {
-  const names = new Set<string>();
-  for (const m of modules) {
-    if (names.has(m.name)) throw new Error(`module '${m.name}' is listed twice`);
-    names.add(m.name);
-  }
-  const each = <T>(pick: (m: AnyModule) => Record<string, T> | undefined): [string, T, string][] =>
-    modules.flatMap((m) => Object.entries(pick(m) ?? {}).map(([k, v]): [string, T, string] => [k, v, m.name]));
-  const permissionInfo = unique(
+/** Tables the kernel owns: idempotency keys per tenant, and the jobs the outbox hands to the runner. */
+export const KERNEL_TABLES = ['idempotency_keys', 'job_outbox'];
+
+type Entry<T> = [key: string, value: T, owner: string];
+
+function entriesOf<T>(modules: readonly AnyModule[], pick: (m: AnyModule) => Record<string, T> | undefined): Entry<T>[] {
+  return modules.flatMap((m) => Object.entries(pick(m) ?? {}).map(([k, v]): Entry<T> => [k, v, m.name]));
+}
+
+function permissionCatalogue(modules: readonly AnyModule[]) {
+  const info = unique(
     'permission',
-    each((m) => m.permissions),
+    entriesOf(modules, (m) => m.permissions),
   );
-  const permissions = Object.fromEntries(Object.entries(permissionInfo).map(([k, v]) => [k, v.description]));
-  const grants = Object.fromEntries(
-    SYSTEM_ROLE_KEYS.map((role) => [role, Object.keys(permissionInfo).filter((p) => permissionInfo[p]!.grants.includes(role))]),
-  ) as Record<SystemRoleKey, string[]>;
-  const events = unique(
-    'event type',
-    each((m) => m.events),
-  );
-  const ids = unique('id kind', [...Object.entries(KERNEL_IDS).map(([k, v]): [string, string, string] => [k, v, 'core']), ...each((m) => m.ids)]);
+  const permissions = Object.fromEntries(Object.entries(info).map(([k, v]) => [k, v.description]));
+  const grants = Object.fromEntries(SYSTEM_ROLE_KEYS.map((role) => [role, Object.keys(info).filter((p) => info[p]!.grants.includes(role))])) as Record<
+    SystemRoleKey,
+    string[]
+  >;
+  return { permissions, grants };
+}
+
+function idCatalogue(modules: readonly AnyModule[]): Record<string, string> {
+  const kernel = Object.entries(KERNEL_IDS).map(([k, v]): Entry<string> => [k, v, 'core']);
+  const ids = unique('id kind', [...kernel, ...entriesOf(modules, (m) => m.ids)]);
   unique(
     'id prefix',
-    Object.entries(ids).map(([k, v]): [string, string, string] => [v, k, k]),
+    Object.entries(ids).map(([kind, prefix]): Entry<string> => [prefix, kind, kind]),
   );
-  installIdPrefixes(ids);
+  return ids;
+}
+
+function tableCatalogue(modules: readonly AnyModule[]) {
   const tenantTables = modules.flatMap((m) => m.tenantTables ?? []);
+  const rlsExempt = unique(
+    'RLS-exempt table',
+    entriesOf(modules, (m) => m.rlsExempt),
+  );
   unique(
     'table',
-    [...tenantTables, ...modules.flatMap((m) => Object.keys(m.sharedTables ?? {}))].map((t): [string, true, string] => [t, true, t]),
+    [...KERNEL_TABLES, ...tenantTables, ...Object.keys(rlsExempt)].map((t): Entry<true> => [t, true, t]),
   );
+  return { tenantTables, rlsExempt };
+}
+
+/** Builds each module's services once the ports it needs exist; late ports are checked at the end. */
+function buildServices(modules: readonly AnyModule[], deps: Deps): Record<string, unknown> {
+  const services: Record<string, unknown> = {};
+  const missing = (names: readonly string[] = []) => names.filter((n) => !Object.hasOwn(services, n));
+  const pending = [...modules];
+  while (pending.length) {
+    const ready = pending.findIndex((m) => missing(m.needs).length === 0);
+    if (ready < 0) throw new Error(`module ports cannot be satisfied: ${pending.map((m) => `${m.name} needs ${missing(m.needs).join(', ')}`).join('; ')}`);
+    const [m] = pending.splice(ready, 1);
+    for (const [key, value] of Object.entries(m!.services?.(deps, services) ?? {})) {
+      if (Object.hasOwn(services, key)) throw new Error(`service '${key}' of module ${m!.name} is already provided`);
+      services[key] = value;
+    }
+  }
+  const unbound = modules.flatMap((m) => missing(m.late).map((n) => `${m.name} needs ${n}`));
+  if (unbound.length) throw new Error(`late module ports are not provided: ${unbound.join('; ')}`);
+  return services;
+}
+
+/** Assembles the registry from the module list, refusing duplicates and missing ports. */
+export function createRegistry(modules: readonly AnyModule[]): Registry {
+  unique(
+    'module',
+    modules.map((m): Entry<true> => [m.name, true, m.name]),
+  );
+  const events = unique(
+    'event type',
+    entriesOf(modules, (m) => m.events),
+  );
+  const ids = idCatalogue(modules);
+  installIdPrefixes(ids);
   const migrations = modules.flatMap((m) => m.migrations ?? []).sort((a, b) => a.name.localeCompare(b.name));
   unique(
     'migration',
-    migrations.map((mig): [string, true, string] => [mig.name, true, mig.name]),
+    migrations.map((mig): Entry<true> => [mig.name, true, mig.name]),
   );
-
   return {
     modules,
     // The kernel's own table (idempotency keys) and every module's.
     entities: [IdempotencyKey, ...modules.flatMap((m) => m.entities ?? [])],
     migrations,
-    permissions,
-    grants,
+    ...permissionCatalogue(modules),
     events,
     eventTypes: Object.keys(events).sort(),
     ids,
-    tenantTables,
-    sharedTables: Object.assign({}, ...modules.map((m) => m.sharedTables ?? {})),
+    ...tableCatalogue(modules),
     tags: modules.flatMap((m) => m.tags ?? []),
-    createServices(deps) {
-      const services: Record<string, unknown> = {};
-      const pending = [...modules];
-      while (pending.length) {
-        const ready = pending.findIndex((m) => (m.needs ?? []).every((n) => Object.hasOwn(services, n)));
-        if (ready < 0) {
-          const waiting = pending.map((m) => `${m.name} needs ${(m.needs ?? []).filter((n) => !Object.hasOwn(services, n)).join(', ')}`);
-          throw new Error(`module ports cannot be satisfied: ${waiting.join('; ')}`);
-        }
-        const [m] = pending.splice(ready, 1);
-        const built = m!.services?.(deps, services) ?? {};
-        for (const [key, value] of Object.entries(built)) {
-          if (Object.hasOwn(services, key)) throw new Error(`service '${key}' of module ${m!.name} is already provided`);
-          services[key] = value;
-        }
-      }
-      const unbound = modules.flatMap((m) => (m.late ?? []).filter((n) => !Object.hasOwn(services, n)).map((n) => `${m.name} needs ${n}`));
-      if (unbound.length) throw new Error(`late module ports are not provided: ${unbound.join('; ')}`);
-      return services;
-    },
+    createServices: (deps) => buildServices(modules, deps),
   };
 }

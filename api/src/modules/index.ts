@@ -7,6 +7,7 @@ import { eventsModule } from './events/index.js';
 import { invitationsModule } from './invitations/index.js';
 import { membersModule } from './members/index.js';
 import { rolesModule } from './roles/index.js';
+import { scimModule } from './scim/index.js';
 import { ssoModule } from './sso/index.js';
 import { tenantsModule } from './tenants/index.js';
 import { webhooksModule } from './webhooks/index.js';
@@ -27,6 +28,7 @@ export const MODULES = [
   webhooksModule,
   auditModule,
   ssoModule,
+  scimModule,
 ] as const;
 
 export const registry = createRegistry(MODULES);

@@ -7,26 +7,16 @@
 import pg from 'pg';
 import { APP_ROLE } from '../../src/core/db/database';
 import { RLS_APP_ROLE, TENANT_SUBTREE_PREDICATE, tenantRls, type TenantRlsOptions } from '../../src/core/db/rls';
+import { KERNEL_TABLES } from '../../src/core/module';
+import { registry } from '../../src/modules/index';
 import { createTestApp, testDatabaseUrl, type TestApp } from '../harness';
 
 /**
- * Tables with a `tenant_id` and no row-level security, each with its reason. An entry whose table is
- * secured after all (or gone) fails the test: remove it then.
+ * Tables with a `tenant_id` and no row-level security, each with its reason: declared by the module
+ * that owns them (`rlsExempt` in its manifest). An entry whose table is secured after all (or gone)
+ * fails the test: remove it then.
  */
-const ALLOW_LIST: Record<string, string> = {
-  sessions:
-    'Owned by a user, not a tenant (ADR 0001): tenant_id is the tenant the session currently acts in. Read by refresh-token hash and ' +
-    'listed per user across tenants in inIdentity, before any tenant is set.',
-  mfa_challenges:
-    'Pre-authentication state of a password login: completeMfaLogin finds the row by its token hash (inIdentity) to learn the user and ' +
-    'tenant. Opaque, hashed, expiring after minutes, reached only by the hash.',
-  sso_requests:
-    'SSO sign-in state, read before a tenant is set: the SAML ACS (PgRequestStore, InResponseTo look-up) and the OIDC callback claim the ' +
-    'row in inIdentity. RLS would refuse every SP-initiated sign-in until those steps run in inTenant(tenantOfConnection(...)).',
-  sso_codes:
-    'Single-use SSO codes: POST /v1/sso/token finds the row by the code hash on a bare fork, before any tenant is known. RLS would ' +
-    'refuse every code exchange until it goes through a SECURITY DEFINER function (like plinth_authenticate_api_key).',
-};
+const ALLOW_LIST: Record<string, string> = registry.rlsExempt;
 
 /** Tables secured with another predicate than `tenant_id`, and the options tenantRls() was given for them. */
 const SPECIAL: Record<string, TenantRlsOptions> = {
@@ -141,6 +131,22 @@ it('secures every table with a tenant_id: RLS enabled and forced, the policies o
   );
   console.log(`RLS catalogue: ${rows[0]!.n} tables under the standard policies, ${Object.keys(ALLOW_LIST).length} allow-listed`);
   expect(rows[0]!.n).toBeGreaterThanOrEqual(20);
+});
+
+it('knows the owner of every table with a tenant_id: the kernel or exactly one module manifest', async () => {
+  const { rows } = await db.query<{ name: string }>(
+    `select c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
+      where n.nspname = 'public' and c.relkind = 'r'
+        and exists (select 1 from pg_attribute a where a.attrelid = c.oid and a.attname = 'tenant_id' and not a.attisdropped)
+      order by 1`,
+  );
+  const inDatabase = rows.map((r) => r.name);
+  const declared = [...KERNEL_TABLES, ...registry.tenantTables, ...Object.keys(registry.rlsExempt)].sort();
+  // A new table needs its module's tenantTables (so GDPR, sandboxes and silos find it); a declared table must exist.
+  expect({ undeclared: inDatabase.filter((t) => !declared.includes(t)), missing: declared.filter((t) => !inDatabase.includes(t)) }).toEqual({
+    undeclared: [],
+    missing: [],
+  });
 });
 
 it('finds a table whose row-level security is missing, unforced, without policy, of another idiom or loosened', async () => {

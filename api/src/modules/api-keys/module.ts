@@ -25,6 +25,7 @@ export const apiKeysModule = defineModule({
   permissions,
   tags: [{ name: 'API keys', description: 'Secret keys for servers: scoped, rollable, revocable.' }],
   entities: [ApiKey],
+  tenantTables: ['api_keys'],
   events: apiKeyEvents,
   needs: ['roles'],
   services: (deps, ports: { roles: RolesService }) => ({ apiKeys: new ApiKeysService(deps, ports.roles) }),

@@ -21,6 +21,7 @@ export const auditModule = defineModule({
   ids,
   permissions,
   tags: [{ name: 'Audit logs', description: 'The tamper-evident record of every change: listing, verification and exports.' }],
+  tenantTables: ['audit_logs', 'audit_chain_heads', 'audit_exports'],
   events: auditEvents,
   services: (deps) => ({ audit: new AuditService(deps) }),
   queues: () => ({

@@ -53,7 +53,7 @@ export class AuthController extends Controller {
   @Response<Problem>(409, 'An account with this email exists')
   async signup(@Request() req: ExRequest, @Body() body: Signup): Promise<AuthTokens> {
     this.setStatus(201);
-    return this.services.auth.signup(clientOf(req), body);
+    return this.services.signup.signup(clientOf(req), body);
   }
 
   /**
@@ -68,7 +68,7 @@ export class AuthController extends Controller {
   @Response<Problem>(401, 'Wrong email or password')
   @Response<Problem>(403, 'Not a member of the tenant, or tenant suspended')
   async login(@Request() req: ExRequest, @Body() body: Login): Promise<AuthTokens | MfaChallenge> {
-    return this.services.auth.login(clientOf(req), body);
+    return this.services.sessions.login(clientOf(req), body);
   }
 
   /**
@@ -82,7 +82,7 @@ export class AuthController extends Controller {
   @Response<Problem>(401, 'The challenge is invalid, expired or used up')
   @Response<Problem>(422, 'The code is wrong or was already used')
   async completeMfaLogin(@Request() req: ExRequest, @Body() body: MfaLogin): Promise<AuthTokens> {
-    return this.services.auth.completeMfa(clientOf(req), body);
+    return this.services.sessions.completeMfa(clientOf(req), body);
   }
 
   /**
@@ -95,7 +95,7 @@ export class AuthController extends Controller {
   @Response<Problem>(401, 'Invalid, expired or reused refresh token')
   @Response<Problem>(403, 'Not a member of the tenant, or tenant suspended')
   async refreshSession(@Request() req: ExRequest, @Body() body: Refresh): Promise<AuthTokens> {
-    return this.services.auth.refresh(clientOf(req), body);
+    return this.services.sessions.refresh(clientOf(req), body);
   }
 
   /**
@@ -109,7 +109,7 @@ export class AuthController extends Controller {
   @Security('session')
   async logout(@Request() req: ExRequest): Promise<void> {
     this.setStatus(204);
-    await this.services.auth.logout(ctxOf(req));
+    await this.services.sessions.logout(ctxOf(req));
   }
 
   /**
@@ -124,7 +124,7 @@ export class AuthController extends Controller {
   @Security('session')
   async requestEmailVerification(@Request() req: ExRequest): Promise<Accepted> {
     this.setStatus(202);
-    return this.services.auth.requestEmailVerification(ctxOf(req));
+    return this.services.emailTokens.requestEmailVerification(ctxOf(req));
   }
 
   /**
@@ -135,7 +135,7 @@ export class AuthController extends Controller {
   @OperationId('confirmEmailVerification')
   @NoSecurity()
   async confirmEmailVerification(@Request() req: ExRequest, @Body() body: TokenConfirm): Promise<UserDto> {
-    return this.services.auth.confirmEmailVerification(clientOf(req), body.token);
+    return this.services.emailTokens.confirmEmailVerification(clientOf(req), body.token);
   }
 
   /**
@@ -148,7 +148,7 @@ export class AuthController extends Controller {
   @SuccessResponse(202, 'Accepted')
   async requestPasswordReset(@Request() req: ExRequest, @Body() body: PasswordResetRequest): Promise<Accepted> {
     this.setStatus(202);
-    return this.services.auth.requestPasswordReset(clientOf(req), body.email);
+    return this.services.emailTokens.requestPasswordReset(clientOf(req), body.email);
   }
 
   /**
@@ -161,7 +161,7 @@ export class AuthController extends Controller {
   @SuccessResponse(204, 'Password changed')
   async confirmPasswordReset(@Request() req: ExRequest, @Body() body: PasswordResetConfirm): Promise<void> {
     this.setStatus(204);
-    await this.services.auth.confirmPasswordReset(clientOf(req), body);
+    await this.services.emailTokens.confirmPasswordReset(clientOf(req), body);
   }
 
   /**
@@ -174,7 +174,7 @@ export class AuthController extends Controller {
   @Response<Problem>(401, 'Missing or invalid session')
   @Security('session')
   async getMe(@Request() req: ExRequest): Promise<Me> {
-    return this.services.auth.me(ctxOf(req));
+    return this.services.sessions.me(ctxOf(req));
   }
 
   /**
@@ -187,7 +187,7 @@ export class AuthController extends Controller {
   @Response<Problem>(401, 'Missing or invalid session')
   @Security('session')
   async listSessions(@Request() req: ExRequest): Promise<SessionList> {
-    return this.services.auth.listSessions(ctxOf(req));
+    return this.services.sessions.listSessions(ctxOf(req));
   }
 
   /**
@@ -202,6 +202,6 @@ export class AuthController extends Controller {
   @Response<Problem>(404, 'No such session')
   @Security('session')
   async deleteSession(@Request() req: ExRequest, @Path() id: string): Promise<DeletedSession> {
-    return this.services.auth.revokeSession(ctxOf(req), id);
+    return this.services.sessions.revokeSession(ctxOf(req), id);
   }
 }

@@ -1,6 +1,6 @@
 // The auth module's public surface: other modules import only this file.
-export { authModule, type AuthServices, type MembershipWriter } from './module.js';
-export type { AuthService, SessionOrigin } from './auth.service.js';
+export { authModule, type AuthService, type AuthServices, type MembershipWriter } from './module.js';
+export type { SessionOrigin } from './sessions.service.js';
 export type { AuthTokens, UserDto } from './auth.dto.js';
 export type { User } from './auth.entity.js';
 export type { UserEvent } from './auth.events.js';

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { enterTenant, systemGrant } from '../../core/db/unit-of-work.js';
 import { record, userOrigin, type Change } from '../../core/events/record.js';
 import type { UserDto } from './auth.dto.js';
+import { findMembershipsOfUser } from './auth.repository.js';
 import type { User } from './auth.entity.js';
 
 export interface Client {
@@ -24,7 +25,7 @@ export function toUserDto(u: User): UserDto {
 
 /** A user belongs to no single tenant: user-level changes are recorded in every tenant they are a member of. */
 export async function recordForUser(em: EntityManager, client: Client, userId: string, c: Change): Promise<void> {
-  const memberships = await em.execute<{ tenant_id: string }[]>('select tenant_id from plinth_user_memberships(?)', [userId]);
+  const memberships = await findMembershipsOfUser(em, userId);
   for (const { tenant_id } of memberships) {
     await enterTenant(em, systemGrant(tenant_id, 'a user-level change is recorded in each tenant of the user'));
     await record(em, tenant_id, userOrigin(userId, client), [c]);

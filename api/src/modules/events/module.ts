@@ -18,6 +18,7 @@ export const eventsModule = defineModule({
   tags: [{ name: 'Events', description: 'Every change as a typed event, and the event catalogue.' }],
   // The outbox migration also created the webhook and audit tables, before modules had manifests.
   migrations: [{ name: 'Migration20261122000002_events', class: Migration20261122000002_events }],
+  tenantTables: ['events'],
   services: (deps) => ({ events: new EventsService(deps) }),
   async retention(pool, config) {
     const events = await pool.query(`delete from events where created_at < now() - make_interval(days => $1)`, [config.eventRetentionDays]);

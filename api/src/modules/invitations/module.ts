@@ -26,6 +26,7 @@ export const invitationsModule = defineModule({
   permissions,
   tags: [{ name: 'Invitations', description: 'Invite people by email with a role.' }],
   entities: [Invitation],
+  tenantTables: ['invitations'],
   events: invitationEvents,
   needs: ['members', 'auth'],
   services: (deps, ports: { members: MembersService; auth: AuthService }) => ({ invitations: new InvitationsService(deps, ports.members, ports.auth) }),

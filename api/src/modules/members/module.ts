@@ -28,6 +28,7 @@ export const membersModule = defineModule({
   permissions,
   tags: [{ name: 'Members', description: 'People in a tenant and their roles.' }],
   entities: [Membership],
+  tenantTables: ['memberships'],
   events: memberEvents,
   needs: ['roles'],
   services: (deps, ports: { roles: RolesService }) => {

@@ -30,6 +30,7 @@ export const rolesModule = defineModule({
   permissions,
   tags: [{ name: 'Roles', description: 'System and custom roles, and the permission catalogue.' }],
   entities: [Role],
+  tenantTables: ['roles'],
   events: roleEvents,
   // Built before members (which needs roles), so the holders port is bound once every module is built.
   late: ['roleHolders'],

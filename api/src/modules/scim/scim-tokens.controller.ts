@@ -3,8 +3,8 @@ import { Body, Controller, Delete, Get, OperationId, Path, Post, Query, Request,
 import { ctxOf } from '../../core/http/context.js';
 import type { List } from '../../core/http/pagination.js';
 import type { Problem } from '../../core/http/problem.js';
-import type { SsoServices } from './module.js';
-import type { DeletedScimToken, ScimTokenCreate, ScimTokenDto, ScimTokenWithSecret } from './sso.dto.js';
+import type { ScimServices } from './module.js';
+import type { DeletedScimToken, ScimTokenCreate, ScimTokenDto, ScimTokenWithSecret } from './scim.dto.js';
 
 @Route('v1/sso/scim-tokens')
 @Tags('SSO')
@@ -14,7 +14,7 @@ import type { DeletedScimToken, ScimTokenCreate, ScimTokenDto, ScimTokenWithSecr
 @Response<Problem>(422, 'Invalid fields')
 @Response<Problem>(429, 'Rate limited')
 export class ScimTokensController extends Controller {
-  constructor(private readonly services: SsoServices) {
+  constructor(private readonly services: ScimServices) {
     super();
   }
 

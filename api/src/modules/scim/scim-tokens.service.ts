@@ -6,16 +6,13 @@ import { originOf, record } from '../../core/events/record.js';
 import { notFound } from '../../core/http/errors.js';
 import { keysetWhere, pageParams, toList, type List } from '../../core/http/pagination.js';
 import { isId, newId } from '../../core/ids.js';
-import type { DeletedScimToken, ScimTokenCreate, ScimTokenDto, ScimTokenWithSecret } from './sso.dto.js';
-import { ScimToken } from './sso.entity.js';
+import type { DeletedScimToken, ScimTokenCreate, ScimTokenDto, ScimTokenWithSecret } from './scim.dto.js';
+import { ScimToken } from './scim.entity.js';
+import { scimBaseUrl } from './scim.protocol.js';
 
 /** Per-tenant bearer tokens for the SCIM endpoint; the secret is shown once and stored as a keyed hash. */
 export class ScimTokensService {
   constructor(private readonly deps: Deps) {}
-
-  private get scimBaseUrl(): string {
-    return `${(this.deps.config.publicUrl ?? `http://localhost:${this.deps.config.port}`).replace(/\/$/, '')}/scim/v2`;
-  }
 
   private toDto(t: ScimToken): ScimTokenDto {
     return {
@@ -23,7 +20,7 @@ export class ScimTokensService {
       object: 'scim_token',
       name: t.name,
       prefix: t.prefix,
-      scim_base_url: this.scimBaseUrl,
+      scim_base_url: scimBaseUrl(this.deps.config),
       created_at: t.createdAt.toISOString(),
       last_used_at: t.lastUsedAt?.toISOString() ?? null,
     };

@@ -7,13 +7,11 @@ import type { AuthService } from '../auth/index.js';
 import type { MembersService } from '../members/index.js';
 import { ssoRequirement } from './requirement.js';
 import { SsoConnectionsService } from './connections.service.js';
-import { scimRouter } from './scim.js';
-import { ScimTokensService } from './scim-tokens.service.js';
-import { ScimGroup, ScimToken, SsoConnection } from './sso.entity.js';
+import { SsoConnection } from './sso.entity.js';
 import { ssoEvents } from './sso.events.js';
 import { SsoService } from './sso.service.js';
 
-const ids = { ssoConnection: 'conn', scimToken: 'stk', scimGroup: 'grp', ssoLogin: 'ssl' };
+const ids = { ssoConnection: 'conn', ssoLogin: 'ssl' };
 const permissions = {
   'sso:read': { description: 'View SSO connections and SCIM tokens (never their secrets).', grants: ['owner', 'admin', 'developer', 'viewer'] },
   'sso:write': { description: 'Create, change and delete SSO connections and SCIM tokens; set the SSO policy.', grants: ['owner', 'admin'] },
@@ -30,8 +28,18 @@ export const ssoModule = defineModule({
   name: 'sso',
   ids,
   permissions,
-  entities: [SsoConnection, ScimToken, ScimGroup],
+  entities: [SsoConnection],
+  // Also created SCIM's tables, before SCIM was a module of its own (migrations that ran do not move).
   migrations: [{ name: 'Migration20261122000006_sso', class: Migration20261122000006_sso }],
+  tenantTables: ['sso_connections', 'sso_domains', 'sso_identities'],
+  rlsExempt: {
+    sso_requests:
+      'SSO sign-in state, read before a tenant is set: the SAML ACS (PgRequestStore, InResponseTo look-up) and the OIDC callback claim the ' +
+      'row in inIdentity. RLS would refuse every SP-initiated sign-in until those steps run in inTenant(tenantOfConnection(...)).',
+    sso_codes:
+      'Single-use SSO codes: POST /v1/sso/token finds the row by the code hash on a bare fork, before any tenant is known. RLS would ' +
+      'refuse every code exchange until it goes through a SECURITY DEFINER function (like plinth_authenticate_api_key).',
+  },
   events: ssoEvents,
   needs: ['members', 'auth'],
   services: (deps, ports: { members: MembersService; auth: AuthService }) => {
@@ -39,13 +47,10 @@ export const ssoModule = defineModule({
     return {
       ssoConnections,
       sso: new SsoService(deps, ssoConnections, ports.members, ports.auth),
-      scimTokens: new ScimTokensService(deps),
       ssoRequirement,
     };
   },
   routers: [
-    // SCIM 2.0 speaks its own media type, authentication (SCIM tokens) and error format.
-    { mount: 'use', path: '/scim/v2', handlers: (deps, s) => [scimRouter(deps, s.members, s.auth)] },
     // The one form post: identity providers deliver SAML responses with the HTTP-POST binding.
     {
       mount: 'post',
@@ -66,4 +71,4 @@ export const ssoModule = defineModule({
   },
 });
 
-export type SsoServices = { ssoConnections: SsoConnectionsService; sso: SsoService; scimTokens: ScimTokensService };
+export type SsoServices = { ssoConnections: SsoConnectionsService; sso: SsoService };

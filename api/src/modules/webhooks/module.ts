@@ -32,6 +32,7 @@ export const webhooksModule = defineModule({
   permissions,
   tags: [{ name: 'Webhooks', description: 'Endpoints that receive events, signed with Standard Webhooks; deliveries, retries and replays.' }],
   entities: [WebhookEndpoint, WebhookDelivery],
+  tenantTables: ['webhook_endpoints', 'webhook_deliveries'],
   events: webhookEndpointEvents,
   services: (deps) => {
     const svix = deps.config.svix ? new SvixBackend(deps.config.svix.apiKey, deps.config.svix.serverUrl, deps.registry.eventTypes) : undefined;
