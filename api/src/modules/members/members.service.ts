@@ -11,6 +11,13 @@ import { usersById, type User } from '../auth/index.js';
 import type { RolesService } from '../roles/index.js';
 import type { MemberDto, MemberUpdate } from './members.dto.js';
 import { Membership } from './members.entity.js';
+import { countMembersWithRole, membershipOfUser } from './members.repository.js';
+
+/** What just-in-time provisioning did to the user's membership. */
+export interface JitOutcome {
+  outcome: 'provisioned' | 'updated' | 'unchanged' | 'deactivated';
+  changes: Change[];
+}
 
 export function toMemberDto(m: Membership, user: User): MemberDto {
   return {
@@ -109,6 +116,28 @@ export class MembersService {
   async permissionsOfUser(em: EntityManager, userId: string): Promise<string[] | null> {
     const membership = await this.findByUser(em, userId);
     return (membership && (await this.roles.permissionsOf(em, membership.role))) ?? null;
+  }
+
+  /**
+   * Just-in-time provisioning (SSO): gives the user the membership the identity provider's groups map
+   * to, inside the caller's unit of work, and returns the changes to record. The last owner keeps the
+   * owner role whatever the IdP says; a deactivated member (SCIM) stays out.
+   */
+  async provisionJustInTime(em: EntityManager, tenantId: string, user: User, role: string): Promise<JitOutcome> {
+    const membership = await membershipOfUser(em, user.id);
+    if (!membership) {
+      const created = this.add(em, tenantId, user.id, role);
+      await em.flush();
+      return { outcome: 'provisioned', changes: [change('member.provisioned', toMemberDto(created, user))] };
+    }
+    if (membership.status === 'deactivated') return { outcome: 'deactivated', changes: [] };
+    if (membership.role === role || (membership.role === 'owner' && (await countMembersWithRole(em, 'owner')) <= 1)) {
+      return { outcome: 'unchanged', changes: [] };
+    }
+    const previous = membership.role;
+    membership.role = role;
+    await em.flush();
+    return { outcome: 'updated', changes: [change('member.updated', toMemberDto(membership, user), { role: previous })] };
   }
 
   /** The auth module's port: signup's owner membership, flushed with the rest of the unit of work. */

@@ -32,3 +32,34 @@ export async function defaultConnectionRole(em: EntityManager): Promise<string |
   const [conn] = await em.find(SsoConnection, { status: 'active' }, { orderBy: { id: 'asc' }, limit: 1 });
   return conn?.defaultRole;
 }
+
+/** The user an IdP subject was linked to on this connection, if any. */
+export async function linkedUserId(em: EntityManager, connectionId: string, subject: string): Promise<string | undefined> {
+  const [link] = await em.execute<{ user_id: string }[]>('select user_id from sso_identities where connection_id = ? and subject = ?', [connectionId, subject]);
+  return link?.user_id;
+}
+
+export async function linkIdentity(em: EntityManager, link: { connectionId: string; subject: string; tenantId: string; userId: string }): Promise<void> {
+  await em.execute('insert into sso_identities (connection_id, subject, tenant_id, user_id) values (?, ?, ?, ?)', [
+    link.connectionId,
+    link.subject,
+    link.tenantId,
+    link.userId,
+  ]);
+}
+
+export async function touchIdentity(em: EntityManager, connectionId: string, subject: string): Promise<void> {
+  await em.execute('update sso_identities set last_login_at = now() where connection_id = ? and subject = ?', [connectionId, subject]);
+}
+
+/** A single-use code for the app's back end to exchange (POST /v1/sso/token). */
+export async function insertCode(
+  em: EntityManager,
+  code: { hash: string; userId: string; tenantId: string; connectionId: string; redirectUri: string; challenge: string | null; ttlSeconds: number },
+): Promise<void> {
+  await em.execute(
+    `insert into sso_codes (code_hash, user_id, tenant_id, connection_id, redirect_uri, code_challenge, expires_at)
+     values (?, ?, ?, ?, ?, ?, now() + make_interval(secs => ?))`,
+    [code.hash, code.userId, code.tenantId, code.connectionId, code.redirectUri, code.challenge, code.ttlSeconds],
+  );
+}

@@ -3,18 +3,19 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { keyedHash, randomToken } from '../../core/auth/tokens.js';
 import type { Deps } from '../../core/deps.js';
 import { inIdentity, inTenant, systemGrant } from '../../core/db/unit-of-work.js';
-import { record, userOrigin, type Change, type Origin } from '../../core/events/record.js';
+import { record, type Origin } from '../../core/events/record.js';
 import { ApiError, forbidden, unauthorized, unprocessable } from '../../core/http/errors.js';
-import { isId, newId } from '../../core/ids.js';
-import { type AuthTokens, type AuthService, type Client, toUserDto, userByEmail, usersById } from '../auth/index.js';
+import { isId } from '../../core/ids.js';
+import { type AuthTokens, type AuthService, type Client } from '../auth/index.js';
 import { change } from '../../core/events/change.js';
-import { countMembersWithRole, membershipOfUser, toMemberDto, type MembersService } from '../members/index.js';
+import { type MembersService } from '../members/index.js';
 import { visibleTenants } from '../tenants/index.js';
 import type { SsoConnectionsService } from './connections.service.js';
+import { signInRecord, SignInCompletion, type PendingRequest } from './sign-in.js';
 import { PgRequestStore, REQUEST_TTL_MS, SsoFailure, samlEngine, spEndpoints, validateSamlResponse } from './saml.js';
 import type { SamlAcsForm, SsoTokenRequest } from './sso.dto.js';
 import { SsoConnection } from './sso.entity.js';
-import type { SsoLoginDto } from './sso.events.js';
+
 import { connectionForDomain, tenantOfConnection } from './sso.repository.js';
 
 export interface AuthorizeQuery {
@@ -28,18 +29,6 @@ export interface AuthorizeQuery {
 }
 
 /** What the IdP told us about the user, before it is mapped to a Plinth user. */
-interface Asserted {
-  subject: string;
-  attributes: Record<string, unknown>;
-}
-
-interface PendingRequest {
-  redirect_uri: string;
-  state: string | null;
-  code_challenge: string | null;
-}
-
-const CODE_TTL_SECONDS = 60;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const PKCE = /^[A-Za-z0-9_-]{43,128}$/;
 
@@ -52,12 +41,16 @@ const fail = (status: number, code: string, detail: string) => new SsoFailure(st
  * Every refusal after the connection is known is recorded as `sso.login.failed` with its reason.
  */
 export class SsoService {
+  private readonly signIn: SignInCompletion;
+
   constructor(
     private readonly deps: Deps,
     private readonly connections: SsoConnectionsService,
-    private readonly members: MembersService,
+    members: MembersService,
     private readonly auth: AuthService,
-  ) {}
+  ) {
+    this.signIn = new SignInCompletion(deps, members, auth);
+  }
 
   /** Returns the identity provider URL to redirect the browser to. */
   async authorize(client: Client, q: AuthorizeQuery): Promise<string> {
@@ -130,7 +123,7 @@ export class SsoService {
         const request = identity.inResponseTo ? await this.request(em, identity.inResponseTo) : undefined;
         return { asserted: { subject: identity.subject, attributes: { ...identity.attributes, nameID: identity.nameId } }, request };
       });
-      return this.finish(client, conn, asserted, request ?? (await this.idpInitiated(tenantId, form.RelayState)), seen);
+      return this.signIn.complete(client, conn, asserted, request ?? (await this.idpInitiated(tenantId, form.RelayState)), seen);
     });
   }
 
@@ -161,7 +154,7 @@ export class SsoService {
         nonce: row.nonce,
         codeVerifier: this.connections.box.open(row.code_verifier_enc),
       });
-      return this.finish(client, conn, { subject: String(claims.sub), attributes: claims }, row, seen);
+      return this.signIn.complete(client, conn, { subject: String(claims.sub), attributes: claims }, row, seen);
     });
   }
 
@@ -267,115 +260,6 @@ export class SsoService {
     if (row?.blocked) throw forbidden('This tenant is suspended; contact its administrator.', 'tenant_suspended');
   }
 
-  /**
-   * Provisions or updates the user from the IdP's attributes (just in time), records the sign-in and
-   * issues the single-use code, all in one transaction of the connection's tenant.
-   */
-  private async finish(client: Client, conn: SsoConnection, asserted: Asserted, request: PendingRequest, seen: { email?: string }): Promise<string> {
-    const map = conn.attributeMapping;
-    const nameId = asserted.attributes.nameID;
-    const email = first(asserted.attributes[map.email]) ?? (typeof nameId === 'string' && EMAIL.test(nameId) ? nameId : undefined);
-    if (!email || !EMAIL.test(email)) throw fail(401, 'sso_missing_email', `The IdP sent no email address in '${map.email}'; fix the attribute mapping.`);
-    seen.email = email.toLowerCase();
-    const domain = email.split('@')[1]!.toLowerCase();
-    if (conn.domains.length && !conn.domains.includes(domain)) {
-      throw fail(403, 'sso_email_domain_mismatch', `${domain} is not one of this connection's domains (${conn.domains.join(', ')}).`);
-    }
-    const name =
-      first(asserted.attributes[map.name]) ??
-      ([first(asserted.attributes.given_name), first(asserted.attributes.family_name)].filter(Boolean).join(' ') || email.split('@')[0]!);
-    const groups = many(asserted.attributes[map.groups]);
-    return inTenant(this.deps.orm, systemGrant(conn.tenantId, 'SSO: the identity provider vouched for the user'), async (em) => {
-      const changes: Change[] = [];
-      const [link] = await em.execute<{ user_id: string }[]>('select user_id from sso_identities where connection_id = ? and subject = ?', [
-        conn.id,
-        asserted.subject,
-      ]);
-      let user = link ? (await usersById(em, [link.user_id])).get(link.user_id) : undefined;
-      if (!user) {
-        user = (await userByEmail(em, email)) ?? undefined;
-        if (user && !(await membershipOfUser(em, user.id)) && !conn.domains.includes(domain)) {
-          throw fail(
-            403,
-            'sso_account_exists',
-            `An account for ${email} exists outside this tenant; claim ${domain} on the connection (domains) or invite the user first.`,
-          );
-        }
-        if (!user) {
-          user = await this.auth.createUser(em, { email, name, passwordHash: null, verified: true });
-          changes.push(change('user.created', toUserDto(user)));
-        }
-        await em.execute('insert into sso_identities (connection_id, subject, tenant_id, user_id) values (?, ?, ?, ?)', [
-          conn.id,
-          asserted.subject,
-          conn.tenantId,
-          user.id,
-        ]);
-      } else {
-        await em.execute('update sso_identities set last_login_at = now() where connection_id = ? and subject = ?', [conn.id, asserted.subject]);
-      }
-      if (user.name !== name) user.name = name;
-      const role = await this.roleFor(em, conn, groups);
-      let membership = await membershipOfUser(em, user.id);
-      let provisioned = false;
-      if (!membership) {
-        membership = this.members.add(em, conn.tenantId, user.id, role);
-        provisioned = true;
-        await em.flush();
-        changes.push(change('member.provisioned', toMemberDto(membership, user)));
-      } else if (membership.status === 'deactivated') {
-        throw fail(403, 'member_deactivated', 'Your access to this tenant was turned off by its identity provider.');
-      } else if (membership.role !== role && !(membership.role === 'owner' && (await countMembersWithRole(em, 'owner')) <= 1)) {
-        const previous = membership.role;
-        membership.role = role;
-        await em.flush();
-        changes.push(change('member.updated', toMemberDto(membership, user), { role: previous }));
-      }
-      await em.flush();
-      changes.push(change('sso.login.succeeded', this.login(conn, 'succeeded', { userId: user.id, email: user.email, provisioned })));
-      await record(em, conn.tenantId, userOrigin(user.id, client), changes);
-      const code = `ssoc_${randomToken(40)}`;
-      await em.execute(
-        `insert into sso_codes (code_hash, user_id, tenant_id, connection_id, redirect_uri, code_challenge, expires_at)
-         values (?, ?, ?, ?, ?, ?, now() + make_interval(secs => ?))`,
-        [keyedHash(this.deps.config.secret, code), user.id, conn.tenantId, conn.id, request.redirect_uri, request.code_challenge, CODE_TTL_SECONDS],
-      );
-      const target = new URL(request.redirect_uri);
-      target.searchParams.set('code', code);
-      if (request.state) target.searchParams.set('state', request.state);
-      return target.href;
-    });
-  }
-
-  /** The first group mapping the user's groups match, else the connection's default role. */
-  private async roleFor(em: EntityManager, conn: SsoConnection, groups: string[]): Promise<string> {
-    const lower = new Set(groups.map((g) => g.toLowerCase()));
-    for (const { group, role } of conn.groupRoles) {
-      if (lower.has(group.toLowerCase()) && (await this.members.roleExists(em, role))) return role;
-    }
-    return conn.defaultRole;
-  }
-
-  private login(
-    conn: Pick<SsoConnection, 'id' | 'type'>,
-    outcome: 'succeeded' | 'failed',
-    o: { userId?: string; email?: string; reason?: string; detail?: string; provisioned?: boolean },
-  ): SsoLoginDto {
-    return {
-      id: newId('ssoLogin'),
-      object: 'sso_login',
-      connection_id: conn.id,
-      connection_type: conn.type,
-      outcome,
-      user_id: o.userId ?? null,
-      email: o.email ?? null,
-      reason: o.reason ?? null,
-      detail: o.detail ?? null,
-      provisioned: o.provisioned ?? false,
-      created_at: new Date().toISOString(),
-    };
-  }
-
   /** Runs a sign-in step; a refusal is recorded in the connection's tenant (its own transaction) and rethrown. */
   private async attempt(
     client: Client,
@@ -392,19 +276,9 @@ export class SsoService {
       const origin: Origin = { actor: { type: 'system', id: null }, requestId: client.requestId, ip: client.ip, userAgent: client.userAgent };
       const conn = { id: connectionId, type };
       await inTenant(this.deps.orm, systemGrant(tenantId, 'recording a failed SSO sign-in'), (em) =>
-        record(em, tenantId, origin, [change('sso.login.failed', this.login(conn, 'failed', { email: seen.email, reason: err.code, detail: err.message }))]),
+        record(em, tenantId, origin, [change('sso.login.failed', signInRecord(conn, 'failed', { email: seen.email, reason: err.code, detail: err.message }))]),
       ).catch((recordErr: unknown) => this.deps.log.error({ err: String(recordErr) }, 'recording sso.login.failed failed'));
       throw err;
     }
   }
-}
-
-function first(value: unknown): string | undefined {
-  const v = Array.isArray(value) ? value[0] : value;
-  return typeof v === 'string' && v.trim() ? v.trim() : undefined;
-}
-
-function many(value: unknown): string[] {
-  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string');
-  return typeof value === 'string' ? [value] : [];
 }
