@@ -56,27 +56,7 @@ export function createApp(deps: Deps): { app: Express; services: Services } {
         );
     }
   });
-  app.get('/openapi.json', (_req, res) => {
-    res.json(spec);
-  });
-  app.use('/docs', (_req, res, next) => {
-    // Swagger UI needs its inline script and styles; the API itself keeps the strict defaults.
-    res.removeHeader('Cache-Control');
-    next();
-  });
-  app.use('/docs', swaggerUi.serve, swaggerUi.setup(spec, { customSiteTitle: 'Plinth API reference' }));
-  const portal = findInRepo(join('developer-portal', 'dist'));
-  if (portal) {
-    app.use('/portal', (req, res, next) => {
-      // Relative links in the portal need the trailing slash.
-      if (req.originalUrl === '/portal') return res.redirect(301, '/portal/');
-      res.setHeader('Cache-Control', 'public, max-age=300');
-      next();
-    });
-    app.use('/portal', express.static(portal, { index: 'index.html', fallthrough: true }));
-  } else {
-    app.use('/portal', (req, _res, next) => next(notFound('developer portal (build it with npm run build:portal)')));
-  }
+  mountReference(app, spec);
 
   app.use('/v1', cors(deps.config.corsAllowedOrigins));
   app.use('/v1', apiVersion);
@@ -108,4 +88,29 @@ function mountModuleRouters(app: Express, deps: Deps, services: Services): void 
 
 function formRoutes(registry: Registry) {
   return registry.modules.flatMap((m) => (m.routers ?? []).flatMap((r) => (r.accepts ? [r.accepts] : [])));
+}
+
+/** The contract, Swagger UI at /docs and the developer portal at /portal (when built). */
+function mountReference(app: Express, spec: ReturnType<typeof loadSpec>): void {
+  app.get('/openapi.json', (_req, res) => {
+    res.json(spec);
+  });
+  app.use('/docs', (_req, res, next) => {
+    // Swagger UI needs its inline script and styles; the API itself keeps the strict defaults.
+    res.removeHeader('Cache-Control');
+    next();
+  });
+  app.use('/docs', swaggerUi.serve, swaggerUi.setup(spec, { customSiteTitle: 'Plinth API reference' }));
+  const portal = findInRepo(join('developer-portal', 'dist'));
+  if (portal) {
+    app.use('/portal', (req, res, next) => {
+      // Relative links in the portal need the trailing slash.
+      if (req.originalUrl === '/portal') return res.redirect(301, '/portal/');
+      res.setHeader('Cache-Control', 'public, max-age=300');
+      next();
+    });
+    app.use('/portal', express.static(portal, { index: 'index.html', fallthrough: true }));
+  } else {
+    app.use('/portal', (req, _res, next) => next(notFound('developer portal (build it with npm run build:portal)')));
+  }
 }
