@@ -14,6 +14,8 @@ const BODY = {
   415: 'The body is not application/json',
   422: 'Invalid fields',
 };
+/** Query parameters are validated like bodies: a wrong type or bound is a 422 naming the parameter. */
+const QUERY = { 422: 'Invalid fields' };
 const AUTHENTICATED = {
   401: 'Missing or invalid credentials',
   403: 'Missing permission, or the tenant is suspended',
@@ -192,6 +194,7 @@ export function refineSpec(file, versionsFile, tags) {
         for (const [status, description] of Object.entries(table)) responses[status] ??= problem(description);
       };
       if (op.requestBody) add(BODY);
+      if (op.parameters?.some((p) => p.in === 'query')) add(QUERY);
       if (op.security?.length) add(AUTHENTICATED);
       add(ALWAYS);
       for (const [status, response] of Object.entries(responses)) {

@@ -8,11 +8,7 @@ import type { ApiKeyCreate, ApiKeyDto, ApiKeyRoll, ApiKeyWithSecret, DeletedApiK
 
 @Route('v1/api-keys')
 @Tags('API keys')
-@Response<Problem>(400, 'Malformed request')
-@Response<Problem>(401, 'Missing or invalid credentials')
-@Response<Problem>(403, 'Missing permission or tenant suspended')
 @Response<Problem>(422, 'Invalid fields')
-@Response<Problem>(429, 'Rate limited')
 export class ApiKeysController extends Controller {
   constructor(private readonly services: ApiKeysServices) {
     super();

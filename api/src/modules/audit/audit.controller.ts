@@ -9,11 +9,7 @@ import type { AuditExportCreate, AuditExportDto, AuditLogDto, AuditLogVerificati
 
 @Route('v1/audit-logs')
 @Tags('Audit logs')
-@Response<Problem>(400, 'Malformed request')
-@Response<Problem>(401, 'Missing or invalid credentials')
-@Response<Problem>(403, 'Missing permission or tenant suspended')
 @Response<Problem>(422, 'Invalid fields')
-@Response<Problem>(429, 'Rate limited')
 export class AuditController extends Controller {
   constructor(private readonly services: AuditServices) {
     super();

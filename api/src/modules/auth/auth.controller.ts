@@ -34,9 +34,7 @@ export interface DeletedSession {
 
 @Route('v1')
 @Tags('Auth')
-@Response<Problem>(400, 'Malformed request')
 @Response<Problem>(422, 'Invalid fields')
-@Response<Problem>(429, 'Rate limited')
 export class AuthController extends Controller {
   constructor(private readonly services: AuthServices) {
     super();

@@ -8,10 +8,7 @@ import type { MfaCode, MfaStatus, RecoveryCodes, TotpEnrollment } from './mfa.dt
 /** The signed-in user's second factor. Session only: an API key has no user to protect. */
 @Route('v1/me/mfa')
 @Tags('Sessions')
-@Response<Problem>(400, 'Malformed request')
-@Response<Problem>(401, 'Missing or invalid session')
 @Response<Problem>(422, 'Invalid fields')
-@Response<Problem>(429, 'Rate limited')
 export class MfaController extends Controller {
   constructor(private readonly services: AuthServices) {
     super();

@@ -15,11 +15,7 @@ export interface DeletedCustomer {
 
 @Route('v1/customers')
 @Tags('Customers')
-@Response<Problem>(400, 'Malformed request')
-@Response<Problem>(401, 'Missing or invalid credentials')
-@Response<Problem>(403, 'Missing permission or tenant suspended')
 @Response<Problem>(422, 'Invalid fields')
-@Response<Problem>(429, 'Rate limited')
 export class CustomersController extends Controller {
   constructor(private readonly services: CustomersServices) {
     super();

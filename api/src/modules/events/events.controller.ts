@@ -9,11 +9,7 @@ import type { EventTypeList } from './events.service.js';
 
 @Route('v1')
 @Tags('Events')
-@Response<Problem>(400, 'Malformed request')
-@Response<Problem>(401, 'Missing or invalid credentials')
-@Response<Problem>(403, 'Missing permission or tenant suspended')
 @Response<Problem>(422, 'Invalid fields')
-@Response<Problem>(429, 'Rate limited')
 export class EventsController extends Controller {
   constructor(private readonly services: EventsServices) {
     super();

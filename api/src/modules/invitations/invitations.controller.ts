@@ -26,11 +26,9 @@ import type { InvitationAccept, InvitationCreate, InvitationDto, InvitationWithT
 
 @Route('v1/invitations')
 @Tags('Invitations')
-@Response<Problem>(400, 'Malformed request')
 @Response<Problem>(401, 'Missing or invalid credentials')
 @Response<Problem>(403, 'Missing permission or tenant suspended')
 @Response<Problem>(422, 'Invalid fields')
-@Response<Problem>(429, 'Rate limited')
 export class InvitationsController extends Controller {
   constructor(private readonly services: InvitationsServices) {
     super();

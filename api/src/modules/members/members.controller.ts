@@ -14,11 +14,7 @@ export interface DeletedMember {
 
 @Route('v1/members')
 @Tags('Members')
-@Response<Problem>(400, 'Malformed request')
-@Response<Problem>(401, 'Missing or invalid credentials')
-@Response<Problem>(403, 'Missing permission or tenant suspended')
 @Response<Problem>(422, 'Invalid fields')
-@Response<Problem>(429, 'Rate limited')
 export class MembersController extends Controller {
   constructor(private readonly services: MembersServices) {
     super();

@@ -13,11 +13,7 @@ export interface DeletedRole {
 
 @Route('v1')
 @Tags('Roles')
-@Response<Problem>(400, 'Malformed request')
-@Response<Problem>(401, 'Missing or invalid credentials')
-@Response<Problem>(403, 'Missing permission or tenant suspended')
 @Response<Problem>(422, 'Invalid fields')
-@Response<Problem>(429, 'Rate limited')
 export class RolesController extends Controller {
   constructor(private readonly services: RolesServices) {
     super();

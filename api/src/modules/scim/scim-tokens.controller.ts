@@ -8,11 +8,7 @@ import type { DeletedScimToken, ScimTokenCreate, ScimTokenDto, ScimTokenWithSecr
 
 @Route('v1/sso/scim-tokens')
 @Tags('SSO')
-@Response<Problem>(400, 'Malformed request')
-@Response<Problem>(401, 'Missing or invalid credentials')
-@Response<Problem>(403, 'Missing permission or tenant suspended')
 @Response<Problem>(422, 'Invalid fields')
-@Response<Problem>(429, 'Rate limited')
 export class ScimTokensController extends Controller {
   constructor(private readonly services: ScimServices) {
     super();

@@ -28,9 +28,7 @@ import type { DeletedSsoConnection, SamlAcsForm, SsoConnectionCreate, SsoConnect
 
 @Route('v1/sso')
 @Tags('SSO')
-@Response<Problem>(400, 'Malformed request')
 @Response<Problem>(422, 'Invalid fields')
-@Response<Problem>(429, 'Rate limited')
 export class SsoController extends Controller {
   constructor(private readonly services: SsoServices) {
     super();

@@ -8,11 +8,7 @@ import type { TenantCreate, TenantDto, TenantUpdate } from './tenants.dto.js';
 
 @Route('v1/tenants')
 @Tags('Tenants')
-@Response<Problem>(400, 'Malformed request')
-@Response<Problem>(401, 'Missing or invalid credentials')
-@Response<Problem>(403, 'Missing permission or tenant suspended')
 @Response<Problem>(422, 'Invalid fields')
-@Response<Problem>(429, 'Rate limited')
 export class TenantsController extends Controller {
   constructor(private readonly services: TenantsServices) {
     super();

@@ -18,11 +18,7 @@ import type {
 
 @Route('v1')
 @Tags('Webhooks')
-@Response<Problem>(400, 'Malformed request')
-@Response<Problem>(401, 'Missing or invalid credentials')
-@Response<Problem>(403, 'Missing permission or tenant suspended')
 @Response<Problem>(422, 'Invalid fields')
-@Response<Problem>(429, 'Rate limited')
 export class WebhooksController extends Controller {
   constructor(private readonly services: WebhooksServices) {
     super();

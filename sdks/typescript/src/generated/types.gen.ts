@@ -2204,7 +2204,7 @@ export type ListWebhookEndpointsData = {
 
 export type ListWebhookEndpointsErrors = {
     /**
-     * Malformed request
+     * Malformed request: invalid percent-encoding, a NUL byte or an unpaired surrogate in the path, query or body (invalid_encoding)
      */
     400: Problem;
     /**
@@ -2212,7 +2212,7 @@ export type ListWebhookEndpointsErrors = {
      */
     401: Problem;
     /**
-     * Missing permission or tenant suspended
+     * Missing permission, or the tenant is suspended
      */
     403: Problem;
     /**
@@ -2224,7 +2224,7 @@ export type ListWebhookEndpointsErrors = {
      */
     422: Problem;
     /**
-     * Rate limited
+     * Rate limited (see Retry-After)
      */
     429: Problem;
     /**
@@ -2267,7 +2267,7 @@ export type CreateWebhookEndpointData = {
 
 export type CreateWebhookEndpointErrors = {
     /**
-     * Malformed request
+     * Malformed JSON, or JSON nested deeper than 64 levels or with more than 1,000 keys in an object
      */
     400: Problem;
     /**
@@ -2275,7 +2275,7 @@ export type CreateWebhookEndpointErrors = {
      */
     401: Problem;
     /**
-     * Missing permission or tenant suspended
+     * Missing permission, or the tenant is suspended
      */
     403: Problem;
     /**
@@ -2299,7 +2299,7 @@ export type CreateWebhookEndpointErrors = {
      */
     422: Problem;
     /**
-     * Rate limited
+     * Rate limited (see Retry-After)
      */
     429: Problem;
     /**
@@ -2346,7 +2346,7 @@ export type CreateWebhookPortalSessionData = {
 
 export type CreateWebhookPortalSessionErrors = {
     /**
-     * Malformed request
+     * Malformed request: invalid percent-encoding, a NUL byte or an unpaired surrogate in the path, query or body (invalid_encoding)
      */
     400: Problem;
     /**
@@ -2354,7 +2354,7 @@ export type CreateWebhookPortalSessionErrors = {
      */
     401: Problem;
     /**
-     * Missing permission or tenant suspended
+     * Missing permission, or the tenant is suspended
      */
     403: Problem;
     /**
@@ -2370,7 +2370,7 @@ export type CreateWebhookPortalSessionErrors = {
      */
     422: Problem;
     /**
-     * Rate limited
+     * Rate limited (see Retry-After)
      */
     429: Problem;
     /**
@@ -2419,7 +2419,7 @@ export type DeleteWebhookEndpointData = {
 
 export type DeleteWebhookEndpointErrors = {
     /**
-     * Malformed request
+     * Malformed request: invalid percent-encoding, a NUL byte or an unpaired surrogate in the path, query or body (invalid_encoding)
      */
     400: Problem;
     /**
@@ -2427,7 +2427,7 @@ export type DeleteWebhookEndpointErrors = {
      */
     401: Problem;
     /**
-     * Missing permission or tenant suspended
+     * Missing permission, or the tenant is suspended
      */
     403: Problem;
     /**
@@ -2439,7 +2439,7 @@ export type DeleteWebhookEndpointErrors = {
      */
     422: Problem;
     /**
-     * Rate limited
+     * Rate limited (see Retry-After)
      */
     429: Problem;
     /**
@@ -2488,7 +2488,7 @@ export type GetWebhookEndpointData = {
 
 export type GetWebhookEndpointErrors = {
     /**
-     * Malformed request
+     * Malformed request: invalid percent-encoding, a NUL byte or an unpaired surrogate in the path, query or body (invalid_encoding)
      */
     400: Problem;
     /**
@@ -2496,7 +2496,7 @@ export type GetWebhookEndpointErrors = {
      */
     401: Problem;
     /**
-     * Missing permission or tenant suspended
+     * Missing permission, or the tenant is suspended
      */
     403: Problem;
     /**
@@ -2508,7 +2508,7 @@ export type GetWebhookEndpointErrors = {
      */
     422: Problem;
     /**
-     * Rate limited
+     * Rate limited (see Retry-After)
      */
     429: Problem;
     /**
@@ -2553,7 +2553,7 @@ export type UpdateWebhookEndpointData = {
 
 export type UpdateWebhookEndpointErrors = {
     /**
-     * Malformed request
+     * Malformed JSON, or JSON nested deeper than 64 levels or with more than 1,000 keys in an object
      */
     400: Problem;
     /**
@@ -2561,7 +2561,7 @@ export type UpdateWebhookEndpointErrors = {
      */
     401: Problem;
     /**
-     * Missing permission or tenant suspended
+     * Missing permission, or the tenant is suspended
      */
     403: Problem;
     /**
@@ -2581,7 +2581,7 @@ export type UpdateWebhookEndpointErrors = {
      */
     422: Problem;
     /**
-     * Rate limited
+     * Rate limited (see Retry-After)
      */
     429: Problem;
     /**
@@ -2630,7 +2630,7 @@ export type RotateWebhookEndpointSecretData = {
 
 export type RotateWebhookEndpointSecretErrors = {
     /**
-     * Malformed request
+     * Malformed request: invalid percent-encoding, a NUL byte or an unpaired surrogate in the path, query or body (invalid_encoding)
      */
     400: Problem;
     /**
@@ -2638,7 +2638,7 @@ export type RotateWebhookEndpointSecretErrors = {
      */
     401: Problem;
     /**
-     * Missing permission or tenant suspended
+     * Missing permission, or the tenant is suspended
      */
     403: Problem;
     /**
@@ -2650,7 +2650,7 @@ export type RotateWebhookEndpointSecretErrors = {
      */
     422: Problem;
     /**
-     * Rate limited
+     * Rate limited (see Retry-After)
      */
     429: Problem;
     /**
@@ -2699,7 +2699,7 @@ export type TestWebhookEndpointData = {
 
 export type TestWebhookEndpointErrors = {
     /**
-     * Malformed request
+     * Malformed request: invalid percent-encoding, a NUL byte or an unpaired surrogate in the path, query or body (invalid_encoding)
      */
     400: Problem;
     /**
@@ -2707,7 +2707,7 @@ export type TestWebhookEndpointErrors = {
      */
     401: Problem;
     /**
-     * Missing permission or tenant suspended
+     * Missing permission, or the tenant is suspended
      */
     403: Problem;
     /**
@@ -2723,7 +2723,7 @@ export type TestWebhookEndpointErrors = {
      */
     422: Problem;
     /**
-     * Rate limited
+     * Rate limited (see Retry-After)
      */
     429: Problem;
     /**
@@ -2781,7 +2781,7 @@ export type ListWebhookDeliveriesData = {
 
 export type ListWebhookDeliveriesErrors = {
     /**
-     * Malformed request
+     * Malformed request: invalid percent-encoding, a NUL byte or an unpaired surrogate in the path, query or body (invalid_encoding)
      */
     400: Problem;
     /**
@@ -2789,7 +2789,7 @@ export type ListWebhookDeliveriesErrors = {
      */
     401: Problem;
     /**
-     * Missing permission or tenant suspended
+     * Missing permission, or the tenant is suspended
      */
     403: Problem;
     /**
@@ -2801,7 +2801,7 @@ export type ListWebhookDeliveriesErrors = {
      */
     422: Problem;
     /**
-     * Rate limited
+     * Rate limited (see Retry-After)
      */
     429: Problem;
     /**
@@ -2846,7 +2846,7 @@ export type ReplayWebhookEndpointData = {
 
 export type ReplayWebhookEndpointErrors = {
     /**
-     * Malformed request
+     * Malformed JSON, or JSON nested deeper than 64 levels or with more than 1,000 keys in an object
      */
     400: Problem;
     /**
@@ -2854,7 +2854,7 @@ export type ReplayWebhookEndpointErrors = {
      */
     401: Problem;
     /**
-     * Missing permission or tenant suspended
+     * Missing permission, or the tenant is suspended
      */
     403: Problem;
     /**
@@ -2878,7 +2878,7 @@ export type ReplayWebhookEndpointErrors = {
      */
     422: Problem;
     /**
-     * Rate limited
+     * Rate limited (see Retry-After)
      */
     429: Problem;
     /**
@@ -2923,7 +2923,7 @@ export type RetryWebhookDeliveryData = {
 
 export type RetryWebhookDeliveryErrors = {
     /**
-     * Malformed request
+     * Malformed request: invalid percent-encoding, a NUL byte or an unpaired surrogate in the path, query or body (invalid_encoding)
      */
     400: Problem;
     /**
@@ -2931,7 +2931,7 @@ export type RetryWebhookDeliveryErrors = {
      */
     401: Problem;
     /**
-     * Missing permission or tenant suspended
+     * Missing permission, or the tenant is suspended
      */
     403: Problem;
     /**
@@ -2947,7 +2947,7 @@ export type RetryWebhookDeliveryErrors = {
      */
     422: Problem;
     /**
-     * Rate limited
+     * Rate limited (see Retry-After)
      */
     429: Problem;
     /**
@@ -3003,7 +3003,7 @@ export type ListTenantsData = {
 
 export type ListTenantsErrors = {
     /**
-     * Malformed request
+     * Malformed request: invalid percent-encoding, a NUL byte or an unpaired surrogate in the path, query or body (invalid_encoding)
      */
     400: Problem;
     /**
@@ -3011,7 +3011,7 @@ export type ListTenantsErrors = {
      */
     401: Problem;
     /**
-     * Missing permission or tenant suspended
+     * Missing permission, or the tenant is suspended
      */
     403: Problem;
     /**
@@ -3023,7 +3023,7 @@ export type ListTenantsErrors = {
      */
     422: Problem;
     /**
-     * Rate limited
+     * Rate limited (see Retry-After)
      */
     429: Problem;
     /**
@@ -3066,7 +3066,7 @@ export type CreateTenantData = {
 
 export type CreateTenantErrors = {
     /**
-     * Malformed request
+     * Malformed JSON, or JSON nested deeper than 64 levels or with more than 1,000 keys in an object
      */
     400: Problem;
     /**
@@ -3074,7 +3074,7 @@ export type CreateTenantErrors = {
      */
     401: Problem;
     /**
-     * Missing permission or tenant suspended
+     * Missing permission, or the tenant is suspended
      */
     403: Problem;
     /**
@@ -3094,7 +3094,7 @@ export type CreateTenantErrors = {
      */
     422: Problem;
     /**
-     * Rate limited
+     * Rate limited (see Retry-After)
      */
     429: Problem;
     /**
@@ -3139,7 +3139,7 @@ export type GetTenantData = {
 
 export type GetTenantErrors = {
     /**
-     * Malformed request
+     * Malformed request: invalid percent-encoding, a NUL byte or an unpaired surrogate in the path, query or body (invalid_encoding)
      */
     400: Problem;
     /**
@@ -3147,7 +3147,7 @@ export type GetTenantErrors = {
      */
     401: Problem;
     /**
-     * Missing permission or tenant suspended
+     * Missing permission, or the tenant is suspended
      */
     403: Problem;
     /**
@@ -3159,7 +3159,7 @@ export type GetTenantErrors = {
      */
     422: Problem;
     /**
-     * Rate limited
+     * Rate limited (see Retry-After)
      */
     429: Problem;
     /**
@@ -3204,7 +3204,7 @@ export type UpdateTenantData = {
 
 export type UpdateTenantErrors = {
     /**
-     * Malformed request
+     * Malformed JSON, or JSON nested deeper than 64 levels or with more than 1,000 keys in an object
      */
     400: Problem;
     /**
@@ -3212,7 +3212,7 @@ export type UpdateTenantErrors = {
      */
     401: Problem;
     /**
-     * Missing permission or tenant suspended
+     * Missing permission, or the tenant is suspended
      */
     403: Problem;
     /**
@@ -3236,7 +3236,7 @@ export type UpdateTenantErrors = {
      */
     422: Problem;
     /**
-     * Rate limited
+     * Rate limited (see Retry-After)
      */
     429: Problem;
     /**
@@ -3281,7 +3281,7 @@ export type SuspendTenantData = {
 
 export type SuspendTenantErrors = {
     /**
-     * Malformed request
+     * Malformed request: invalid percent-encoding, a NUL byte or an unpaired surrogate in the path, query or body (invalid_encoding)
      */
     400: Problem;
     /**
@@ -3289,7 +3289,7 @@ export type SuspendTenantErrors = {
      */
     401: Problem;
     /**
-     * Missing permission or tenant suspended
+     * Missing permission, or the tenant is suspended
      */
     403: Problem;
     /**
@@ -3301,7 +3301,7 @@ export type SuspendTenantErrors = {
      */
     422: Problem;
     /**
-     * Rate limited
+     * Rate limited (see Retry-After)
      */
     429: Problem;
     /**
@@ -3346,7 +3346,7 @@ export type ResumeTenantData = {
 
 export type ResumeTenantErrors = {
     /**
-     * Malformed request
+     * Malformed request: invalid percent-encoding, a NUL byte or an unpaired surrogate in the path, query or body (invalid_encoding)
      */
     400: Problem;
     /**
@@ -3354,7 +3354,7 @@ export type ResumeTenantErrors = {
      */
     401: Problem;
     /**
-     * Missing permission or tenant suspended
+     * Missing permission, or the tenant is suspended
      */
     403: Problem;
     /**
@@ -3366,7 +3366,7 @@ export type ResumeTenantErrors = {
      */
     422: Problem;
     /**
-     * Rate limited
+     * Rate limited (see Retry-After)
      */
     429: Problem;
     /**
@@ -3418,7 +3418,7 @@ export type ListSsoConnectionsData = {
 
 export type ListSsoConnectionsErrors = {
     /**
-     * Malformed request
+     * Malformed request: invalid percent-encoding, a NUL byte or an unpaired surrogate in the path, query or body (invalid_encoding)
      */
     400: Problem;
     /**
@@ -3438,7 +3438,7 @@ export type ListSsoConnectionsErrors = {
      */
     422: Problem;
     /**
-     * Rate limited
+     * Rate limited (see Retry-After)
      */
     429: Problem;
     /**
@@ -3481,7 +3481,7 @@ export type CreateSsoConnectionData = {
 
 export type CreateSsoConnectionErrors = {
     /**
-     * Malformed request
+     * Malformed JSON, or JSON nested deeper than 64 levels or with more than 1,000 keys in an object
      */
     400: Problem;
     /**
@@ -3513,7 +3513,7 @@ export type CreateSsoConnectionErrors = {
      */
     422: Problem;
     /**
-     * Rate limited
+     * Rate limited (see Retry-After)
      */
     429: Problem;
     /**
@@ -3558,7 +3558,7 @@ export type DeleteSsoConnectionData = {
 
 export type DeleteSsoConnectionErrors = {
     /**
-     * Malformed request
+     * Malformed request: invalid percent-encoding, a NUL byte or an unpaired surrogate in the path, query or body (invalid_encoding)
      */
     400: Problem;
     /**
@@ -3582,7 +3582,7 @@ export type DeleteSsoConnectionErrors = {
      */
     422: Problem;
     /**
-     * Rate limited
+     * Rate limited (see Retry-After)
      */
     429: Problem;
     /**
@@ -3627,7 +3627,7 @@ export type GetSsoConnectionData = {
 
 export type GetSsoConnectionErrors = {
     /**
-     * Malformed request
+     * Malformed request: invalid percent-encoding, a NUL byte or an unpaired surrogate in the path, query or body (invalid_encoding)
      */
     400: Problem;
     /**
@@ -3647,7 +3647,7 @@ export type GetSsoConnectionErrors = {
      */
     422: Problem;
     /**
-     * Rate limited
+     * Rate limited (see Retry-After)
      */
     429: Problem;
     /**
@@ -3692,7 +3692,7 @@ export type UpdateSsoConnectionData = {
 
 export type UpdateSsoConnectionErrors = {
     /**
-     * Malformed request
+     * Malformed JSON, or JSON nested deeper than 64 levels or with more than 1,000 keys in an object
      */
     400: Problem;
     /**
@@ -3724,7 +3724,7 @@ export type UpdateSsoConnectionErrors = {
      */
     422: Problem;
     /**
-     * Rate limited
+     * Rate limited (see Retry-After)
      */
     429: Problem;
     /**
@@ -3769,7 +3769,7 @@ export type GetSsoConnectionSamlMetadataData = {
 
 export type GetSsoConnectionSamlMetadataErrors = {
     /**
-     * Malformed request
+     * Malformed request: invalid percent-encoding, a NUL byte or an unpaired surrogate in the path, query or body (invalid_encoding)
      */
     400: Problem;
     /**
@@ -3789,7 +3789,7 @@ export type GetSsoConnectionSamlMetadataErrors = {
      */
     422: Problem;
     /**
-     * Rate limited
+     * Rate limited (see Retry-After)
      */
     429: Problem;
     /**
@@ -3861,7 +3861,7 @@ export type AuthorizeSsoData = {
 
 export type AuthorizeSsoErrors = {
     /**
-     * Malformed request
+     * Malformed request: invalid percent-encoding, a NUL byte or an unpaired surrogate in the path, query or body (invalid_encoding)
      */
     400: Problem;
     /**
@@ -3877,7 +3877,7 @@ export type AuthorizeSsoErrors = {
      */
     422: Problem;
     /**
-     * Rate limited
+     * Rate limited (see Retry-After)
      */
     429: Problem;
     /**
@@ -3913,7 +3913,7 @@ export type ConsumeSamlResponseData = {
 
 export type ConsumeSamlResponseErrors = {
     /**
-     * Malformed request
+     * Malformed JSON, or JSON nested deeper than 64 levels or with more than 1,000 keys in an object
      */
     400: Problem;
     /**
@@ -3941,7 +3941,7 @@ export type ConsumeSamlResponseErrors = {
      */
     422: Problem;
     /**
-     * Rate limited
+     * Rate limited (see Retry-After)
      */
     429: Problem;
     /**
@@ -3996,7 +3996,7 @@ export type CompleteOidcSignInData = {
 
 export type CompleteOidcSignInErrors = {
     /**
-     * Malformed request
+     * Malformed request: invalid percent-encoding, a NUL byte or an unpaired surrogate in the path, query or body (invalid_encoding)
      */
     400: Problem;
     /**
@@ -4012,7 +4012,7 @@ export type CompleteOidcSignInErrors = {
      */
     422: Problem;
     /**
-     * Rate limited
+     * Rate limited (see Retry-After)
      */
     429: Problem;
     /**
@@ -4046,7 +4046,7 @@ export type ExchangeSsoCodeData = {
 
 export type ExchangeSsoCodeErrors = {
     /**
-     * Malformed request
+     * Malformed JSON, or JSON nested deeper than 64 levels or with more than 1,000 keys in an object
      */
     400: Problem;
     /**
@@ -4070,7 +4070,7 @@ export type ExchangeSsoCodeErrors = {
      */
     422: Problem;
     /**
-     * Rate limited
+     * Rate limited (see Retry-After)
      */
     429: Problem;
     /**
@@ -4122,7 +4122,7 @@ export type ListScimTokensData = {
 
 export type ListScimTokensErrors = {
     /**
-     * Malformed request
+     * Malformed request: invalid percent-encoding, a NUL byte or an unpaired surrogate in the path, query or body (invalid_encoding)
      */
     400: Problem;
     /**
@@ -4130,7 +4130,7 @@ export type ListScimTokensErrors = {
      */
     401: Problem;
     /**
-     * Missing permission or tenant suspended
+     * Missing permission, or the tenant is suspended
      */
     403: Problem;
     /**
@@ -4142,7 +4142,7 @@ export type ListScimTokensErrors = {
      */
     422: Problem;
     /**
-     * Rate limited
+     * Rate limited (see Retry-After)
      */
     429: Problem;
     /**
@@ -4185,7 +4185,7 @@ export type CreateScimTokenData = {
 
 export type CreateScimTokenErrors = {
     /**
-     * Malformed request
+     * Malformed JSON, or JSON nested deeper than 64 levels or with more than 1,000 keys in an object
      */
     400: Problem;
     /**
@@ -4193,7 +4193,7 @@ export type CreateScimTokenErrors = {
      */
     401: Problem;
     /**
-     * Missing permission or tenant suspended
+     * Missing permission, or the tenant is suspended
      */
     403: Problem;
     /**
@@ -4213,7 +4213,7 @@ export type CreateScimTokenErrors = {
      */
     422: Problem;
     /**
-     * Rate limited
+     * Rate limited (see Retry-After)
      */
     429: Problem;
     /**
@@ -4258,7 +4258,7 @@ export type RevokeScimTokenData = {
 
 export type RevokeScimTokenErrors = {
     /**
-     * Malformed request
+     * Malformed request: invalid percent-encoding, a NUL byte or an unpaired surrogate in the path, query or body (invalid_encoding)
      */
     400: Problem;
     /**
@@ -4266,7 +4266,7 @@ export type RevokeScimTokenErrors = {
      */
     401: Problem;
     /**
-     * Missing permission or tenant suspended
+     * Missing permission, or the tenant is suspended
      */
     403: Problem;
     /**
@@ -4278,7 +4278,7 @@ export type RevokeScimTokenErrors = {
      */
     422: Problem;
     /**
-     * Rate limited
+     * Rate limited (see Retry-After)
      */
     429: Problem;
     /**
@@ -4321,7 +4321,7 @@ export type ListPermissionsData = {
 
 export type ListPermissionsErrors = {
     /**
-     * Malformed request
+     * Malformed request: invalid percent-encoding, a NUL byte or an unpaired surrogate in the path, query or body (invalid_encoding)
      */
     400: Problem;
     /**
@@ -4329,7 +4329,7 @@ export type ListPermissionsErrors = {
      */
     401: Problem;
     /**
-     * Missing permission or tenant suspended
+     * Missing permission, or the tenant is suspended
      */
     403: Problem;
     /**
@@ -4341,7 +4341,7 @@ export type ListPermissionsErrors = {
      */
     422: Problem;
     /**
-     * Rate limited
+     * Rate limited (see Retry-After)
      */
     429: Problem;
     /**
@@ -4384,7 +4384,7 @@ export type ListRolesData = {
 
 export type ListRolesErrors = {
     /**
-     * Malformed request
+     * Malformed request: invalid percent-encoding, a NUL byte or an unpaired surrogate in the path, query or body (invalid_encoding)
      */
     400: Problem;
     /**
@@ -4392,7 +4392,7 @@ export type ListRolesErrors = {
      */
     401: Problem;
     /**
-     * Missing permission or tenant suspended
+     * Missing permission, or the tenant is suspended
      */
     403: Problem;
     /**
@@ -4404,7 +4404,7 @@ export type ListRolesErrors = {
      */
     422: Problem;
     /**
-     * Rate limited
+     * Rate limited (see Retry-After)
      */
     429: Problem;
     /**
@@ -4447,7 +4447,7 @@ export type CreateRoleData = {
 
 export type CreateRoleErrors = {
     /**
-     * Malformed request
+     * Malformed JSON, or JSON nested deeper than 64 levels or with more than 1,000 keys in an object
      */
     400: Problem;
     /**
@@ -4455,7 +4455,7 @@ export type CreateRoleErrors = {
      */
     401: Problem;
     /**
-     * Missing permission or tenant suspended
+     * Missing permission, or the tenant is suspended
      */
     403: Problem;
     /**
@@ -4479,7 +4479,7 @@ export type CreateRoleErrors = {
      */
     422: Problem;
     /**
-     * Rate limited
+     * Rate limited (see Retry-After)
      */
     429: Problem;
     /**
@@ -4524,7 +4524,7 @@ export type DeleteRoleData = {
 
 export type DeleteRoleErrors = {
     /**
-     * Malformed request
+     * Malformed request: invalid percent-encoding, a NUL byte or an unpaired surrogate in the path, query or body (invalid_encoding)
      */
     400: Problem;
     /**
@@ -4532,7 +4532,7 @@ export type DeleteRoleErrors = {
      */
     401: Problem;
     /**
-     * Missing permission or tenant suspended
+     * Missing permission, or the tenant is suspended
      */
     403: Problem;
     /**
@@ -4548,7 +4548,7 @@ export type DeleteRoleErrors = {
      */
     422: Problem;
     /**
-     * Rate limited
+     * Rate limited (see Retry-After)
      */
     429: Problem;
     /**
@@ -4593,7 +4593,7 @@ export type GetRoleData = {
 
 export type GetRoleErrors = {
     /**
-     * Malformed request
+     * Malformed request: invalid percent-encoding, a NUL byte or an unpaired surrogate in the path, query or body (invalid_encoding)
      */
     400: Problem;
     /**
@@ -4601,7 +4601,7 @@ export type GetRoleErrors = {
      */
     401: Problem;
     /**
-     * Missing permission or tenant suspended
+     * Missing permission, or the tenant is suspended
      */
     403: Problem;
     /**
@@ -4613,7 +4613,7 @@ export type GetRoleErrors = {
      */
     422: Problem;
     /**
-     * Rate limited
+     * Rate limited (see Retry-After)
      */
     429: Problem;
     /**
@@ -4658,7 +4658,7 @@ export type UpdateRoleData = {
 
 export type UpdateRoleErrors = {
     /**
-     * Malformed request
+     * Malformed JSON, or JSON nested deeper than 64 levels or with more than 1,000 keys in an object
      */
     400: Problem;
     /**
@@ -4666,7 +4666,7 @@ export type UpdateRoleErrors = {
      */
     401: Problem;
     /**
-     * Missing permission or tenant suspended
+     * Missing permission, or the tenant is suspended
      */
     403: Problem;
     /**
@@ -4686,7 +4686,7 @@ export type UpdateRoleErrors = {
      */
     422: Problem;
     /**
-     * Rate limited
+     * Rate limited (see Retry-After)
      */
     429: Problem;
     /**
@@ -4738,7 +4738,7 @@ export type ListMembersData = {
 
 export type ListMembersErrors = {
     /**
-     * Malformed request
+     * Malformed request: invalid percent-encoding, a NUL byte or an unpaired surrogate in the path, query or body (invalid_encoding)
      */
     400: Problem;
     /**
@@ -4746,7 +4746,7 @@ export type ListMembersErrors = {
      */
     401: Problem;
     /**
-     * Missing permission or tenant suspended
+     * Missing permission, or the tenant is suspended
      */
     403: Problem;
     /**
@@ -4758,7 +4758,7 @@ export type ListMembersErrors = {
      */
     422: Problem;
     /**
-     * Rate limited
+     * Rate limited (see Retry-After)
      */
     429: Problem;
     /**
@@ -4803,7 +4803,7 @@ export type DeleteMemberData = {
 
 export type DeleteMemberErrors = {
     /**
-     * Malformed request
+     * Malformed request: invalid percent-encoding, a NUL byte or an unpaired surrogate in the path, query or body (invalid_encoding)
      */
     400: Problem;
     /**
@@ -4811,7 +4811,7 @@ export type DeleteMemberErrors = {
      */
     401: Problem;
     /**
-     * Missing permission or tenant suspended
+     * Missing permission, or the tenant is suspended
      */
     403: Problem;
     /**
@@ -4823,7 +4823,7 @@ export type DeleteMemberErrors = {
      */
     422: Problem;
     /**
-     * Rate limited
+     * Rate limited (see Retry-After)
      */
     429: Problem;
     /**
@@ -4868,7 +4868,7 @@ export type GetMemberData = {
 
 export type GetMemberErrors = {
     /**
-     * Malformed request
+     * Malformed request: invalid percent-encoding, a NUL byte or an unpaired surrogate in the path, query or body (invalid_encoding)
      */
     400: Problem;
     /**
@@ -4876,7 +4876,7 @@ export type GetMemberErrors = {
      */
     401: Problem;
     /**
-     * Missing permission or tenant suspended
+     * Missing permission, or the tenant is suspended
      */
     403: Problem;
     /**
@@ -4888,7 +4888,7 @@ export type GetMemberErrors = {
      */
     422: Problem;
     /**
-     * Rate limited
+     * Rate limited (see Retry-After)
      */
     429: Problem;
     /**
@@ -4933,7 +4933,7 @@ export type UpdateMemberData = {
 
 export type UpdateMemberErrors = {
     /**
-     * Malformed request
+     * Malformed JSON, or JSON nested deeper than 64 levels or with more than 1,000 keys in an object
      */
     400: Problem;
     /**
@@ -4941,7 +4941,7 @@ export type UpdateMemberErrors = {
      */
     401: Problem;
     /**
-     * Missing permission or tenant suspended
+     * Missing permission, or the tenant is suspended
      */
     403: Problem;
     /**
@@ -4961,7 +4961,7 @@ export type UpdateMemberErrors = {
      */
     422: Problem;
     /**
-     * Rate limited
+     * Rate limited (see Retry-After)
      */
     429: Problem;
     /**
@@ -5013,7 +5013,7 @@ export type ListInvitationsData = {
 
 export type ListInvitationsErrors = {
     /**
-     * Malformed request
+     * Malformed request: invalid percent-encoding, a NUL byte or an unpaired surrogate in the path, query or body (invalid_encoding)
      */
     400: Problem;
     /**
@@ -5033,7 +5033,7 @@ export type ListInvitationsErrors = {
      */
     422: Problem;
     /**
-     * Rate limited
+     * Rate limited (see Retry-After)
      */
     429: Problem;
     /**
@@ -5076,7 +5076,7 @@ export type CreateInvitationData = {
 
 export type CreateInvitationErrors = {
     /**
-     * Malformed request
+     * Malformed JSON, or JSON nested deeper than 64 levels or with more than 1,000 keys in an object
      */
     400: Problem;
     /**
@@ -5108,7 +5108,7 @@ export type CreateInvitationErrors = {
      */
     422: Problem;
     /**
-     * Rate limited
+     * Rate limited (see Retry-After)
      */
     429: Problem;
     /**
@@ -5153,7 +5153,7 @@ export type DeleteInvitationData = {
 
 export type DeleteInvitationErrors = {
     /**
-     * Malformed request
+     * Malformed request: invalid percent-encoding, a NUL byte or an unpaired surrogate in the path, query or body (invalid_encoding)
      */
     400: Problem;
     /**
@@ -5177,7 +5177,7 @@ export type DeleteInvitationErrors = {
      */
     422: Problem;
     /**
-     * Rate limited
+     * Rate limited (see Retry-After)
      */
     429: Problem;
     /**
@@ -5220,7 +5220,7 @@ export type AcceptInvitationData = {
 
 export type AcceptInvitationErrors = {
     /**
-     * Malformed request
+     * Malformed JSON, or JSON nested deeper than 64 levels or with more than 1,000 keys in an object
      */
     400: Problem;
     /**
@@ -5256,7 +5256,7 @@ export type AcceptInvitationErrors = {
      */
     422: Problem;
     /**
-     * Rate limited
+     * Rate limited (see Retry-After)
      */
     429: Problem;
     /**
@@ -5320,7 +5320,7 @@ export type ListEventsData = {
 
 export type ListEventsErrors = {
     /**
-     * Malformed request
+     * Malformed request: invalid percent-encoding, a NUL byte or an unpaired surrogate in the path, query or body (invalid_encoding)
      */
     400: Problem;
     /**
@@ -5328,7 +5328,7 @@ export type ListEventsErrors = {
      */
     401: Problem;
     /**
-     * Missing permission or tenant suspended
+     * Missing permission, or the tenant is suspended
      */
     403: Problem;
     /**
@@ -5340,7 +5340,7 @@ export type ListEventsErrors = {
      */
     422: Problem;
     /**
-     * Rate limited
+     * Rate limited (see Retry-After)
      */
     429: Problem;
     /**
@@ -5385,7 +5385,7 @@ export type GetEventData = {
 
 export type GetEventErrors = {
     /**
-     * Malformed request
+     * Malformed request: invalid percent-encoding, a NUL byte or an unpaired surrogate in the path, query or body (invalid_encoding)
      */
     400: Problem;
     /**
@@ -5393,7 +5393,7 @@ export type GetEventErrors = {
      */
     401: Problem;
     /**
-     * Missing permission or tenant suspended
+     * Missing permission, or the tenant is suspended
      */
     403: Problem;
     /**
@@ -5405,7 +5405,7 @@ export type GetEventErrors = {
      */
     422: Problem;
     /**
-     * Rate limited
+     * Rate limited (see Retry-After)
      */
     429: Problem;
     /**
@@ -5448,7 +5448,7 @@ export type ListEventTypesData = {
 
 export type ListEventTypesErrors = {
     /**
-     * Malformed request
+     * Malformed request: invalid percent-encoding, a NUL byte or an unpaired surrogate in the path, query or body (invalid_encoding)
      */
     400: Problem;
     /**
@@ -5456,7 +5456,7 @@ export type ListEventTypesErrors = {
      */
     401: Problem;
     /**
-     * Missing permission or tenant suspended
+     * Missing permission, or the tenant is suspended
      */
     403: Problem;
     /**
@@ -5468,7 +5468,7 @@ export type ListEventTypesErrors = {
      */
     422: Problem;
     /**
-     * Rate limited
+     * Rate limited (see Retry-After)
      */
     429: Problem;
     /**
@@ -5532,7 +5532,7 @@ export type ListCustomersData = {
 
 export type ListCustomersErrors = {
     /**
-     * Malformed request
+     * Malformed request: invalid percent-encoding, a NUL byte or an unpaired surrogate in the path, query or body (invalid_encoding)
      */
     400: Problem;
     /**
@@ -5540,7 +5540,7 @@ export type ListCustomersErrors = {
      */
     401: Problem;
     /**
-     * Missing permission or tenant suspended
+     * Missing permission, or the tenant is suspended
      */
     403: Problem;
     /**
@@ -5552,7 +5552,7 @@ export type ListCustomersErrors = {
      */
     422: Problem;
     /**
-     * Rate limited
+     * Rate limited (see Retry-After)
      */
     429: Problem;
     /**
@@ -5595,7 +5595,7 @@ export type CreateCustomerData = {
 
 export type CreateCustomerErrors = {
     /**
-     * Malformed request
+     * Malformed JSON, or JSON nested deeper than 64 levels or with more than 1,000 keys in an object
      */
     400: Problem;
     /**
@@ -5603,7 +5603,7 @@ export type CreateCustomerErrors = {
      */
     401: Problem;
     /**
-     * Missing permission or tenant suspended
+     * Missing permission, or the tenant is suspended
      */
     403: Problem;
     /**
@@ -5627,7 +5627,7 @@ export type CreateCustomerErrors = {
      */
     422: Problem;
     /**
-     * Rate limited
+     * Rate limited (see Retry-After)
      */
     429: Problem;
     /**
@@ -5672,7 +5672,7 @@ export type DeleteCustomerData = {
 
 export type DeleteCustomerErrors = {
     /**
-     * Malformed request
+     * Malformed request: invalid percent-encoding, a NUL byte or an unpaired surrogate in the path, query or body (invalid_encoding)
      */
     400: Problem;
     /**
@@ -5680,7 +5680,7 @@ export type DeleteCustomerErrors = {
      */
     401: Problem;
     /**
-     * Missing permission or tenant suspended
+     * Missing permission, or the tenant is suspended
      */
     403: Problem;
     /**
@@ -5692,7 +5692,7 @@ export type DeleteCustomerErrors = {
      */
     422: Problem;
     /**
-     * Rate limited
+     * Rate limited (see Retry-After)
      */
     429: Problem;
     /**
@@ -5737,7 +5737,7 @@ export type GetCustomerData = {
 
 export type GetCustomerErrors = {
     /**
-     * Malformed request
+     * Malformed request: invalid percent-encoding, a NUL byte or an unpaired surrogate in the path, query or body (invalid_encoding)
      */
     400: Problem;
     /**
@@ -5745,7 +5745,7 @@ export type GetCustomerErrors = {
      */
     401: Problem;
     /**
-     * Missing permission or tenant suspended
+     * Missing permission, or the tenant is suspended
      */
     403: Problem;
     /**
@@ -5757,7 +5757,7 @@ export type GetCustomerErrors = {
      */
     422: Problem;
     /**
-     * Rate limited
+     * Rate limited (see Retry-After)
      */
     429: Problem;
     /**
@@ -5802,7 +5802,7 @@ export type UpdateCustomerData = {
 
 export type UpdateCustomerErrors = {
     /**
-     * Malformed request
+     * Malformed JSON, or JSON nested deeper than 64 levels or with more than 1,000 keys in an object
      */
     400: Problem;
     /**
@@ -5810,7 +5810,7 @@ export type UpdateCustomerErrors = {
      */
     401: Problem;
     /**
-     * Missing permission or tenant suspended
+     * Missing permission, or the tenant is suspended
      */
     403: Problem;
     /**
@@ -5830,7 +5830,7 @@ export type UpdateCustomerErrors = {
      */
     422: Problem;
     /**
-     * Rate limited
+     * Rate limited (see Retry-After)
      */
     429: Problem;
     /**
@@ -5873,11 +5873,11 @@ export type GetMfaStatusData = {
 
 export type GetMfaStatusErrors = {
     /**
-     * Malformed request
+     * Malformed request: invalid percent-encoding, a NUL byte or an unpaired surrogate in the path, query or body (invalid_encoding)
      */
     400: Problem;
     /**
-     * Missing or invalid session
+     * Missing or invalid credentials
      */
     401: Problem;
     /**
@@ -5893,7 +5893,7 @@ export type GetMfaStatusErrors = {
      */
     422: Problem;
     /**
-     * Rate limited
+     * Rate limited (see Retry-After)
      */
     429: Problem;
     /**
@@ -5936,11 +5936,11 @@ export type DisableTotpData = {
 
 export type DisableTotpErrors = {
     /**
-     * Malformed request
+     * Malformed JSON, or JSON nested deeper than 64 levels or with more than 1,000 keys in an object
      */
     400: Problem;
     /**
-     * Missing or invalid session
+     * Missing or invalid credentials
      */
     401: Problem;
     /**
@@ -5968,7 +5968,7 @@ export type DisableTotpErrors = {
      */
     422: Problem;
     /**
-     * Rate limited
+     * Rate limited (see Retry-After)
      */
     429: Problem;
     /**
@@ -6011,11 +6011,11 @@ export type StartTotpEnrollmentData = {
 
 export type StartTotpEnrollmentErrors = {
     /**
-     * Malformed request
+     * Malformed request: invalid percent-encoding, a NUL byte or an unpaired surrogate in the path, query or body (invalid_encoding)
      */
     400: Problem;
     /**
-     * Missing or invalid session
+     * Missing or invalid credentials
      */
     401: Problem;
     /**
@@ -6035,7 +6035,7 @@ export type StartTotpEnrollmentErrors = {
      */
     422: Problem;
     /**
-     * Rate limited
+     * Rate limited (see Retry-After)
      */
     429: Problem;
     /**
@@ -6078,11 +6078,11 @@ export type ConfirmTotpEnrollmentData = {
 
 export type ConfirmTotpEnrollmentErrors = {
     /**
-     * Malformed request
+     * Malformed JSON, or JSON nested deeper than 64 levels or with more than 1,000 keys in an object
      */
     400: Problem;
     /**
-     * Missing or invalid session
+     * Missing or invalid credentials
      */
     401: Problem;
     /**
@@ -6110,7 +6110,7 @@ export type ConfirmTotpEnrollmentErrors = {
      */
     422: Problem;
     /**
-     * Rate limited
+     * Rate limited (see Retry-After)
      */
     429: Problem;
     /**
@@ -6153,7 +6153,7 @@ export type SignupData = {
 
 export type SignupErrors = {
     /**
-     * Malformed request
+     * Malformed JSON, or JSON nested deeper than 64 levels or with more than 1,000 keys in an object
      */
     400: Problem;
     /**
@@ -6173,7 +6173,7 @@ export type SignupErrors = {
      */
     422: Problem;
     /**
-     * Rate limited
+     * Rate limited (see Retry-After)
      */
     429: Problem;
     /**
@@ -6216,7 +6216,7 @@ export type LoginData = {
 
 export type LoginErrors = {
     /**
-     * Malformed request
+     * Malformed JSON, or JSON nested deeper than 64 levels or with more than 1,000 keys in an object
      */
     400: Problem;
     /**
@@ -6240,7 +6240,7 @@ export type LoginErrors = {
      */
     422: Problem;
     /**
-     * Rate limited
+     * Rate limited (see Retry-After)
      */
     429: Problem;
     /**
@@ -6283,7 +6283,7 @@ export type CompleteMfaLoginData = {
 
 export type CompleteMfaLoginErrors = {
     /**
-     * Malformed request
+     * Malformed JSON, or JSON nested deeper than 64 levels or with more than 1,000 keys in an object
      */
     400: Problem;
     /**
@@ -6303,7 +6303,7 @@ export type CompleteMfaLoginErrors = {
      */
     422: Problem;
     /**
-     * Rate limited
+     * Rate limited (see Retry-After)
      */
     429: Problem;
     /**
@@ -6346,7 +6346,7 @@ export type RefreshSessionData = {
 
 export type RefreshSessionErrors = {
     /**
-     * Malformed request
+     * Malformed JSON, or JSON nested deeper than 64 levels or with more than 1,000 keys in an object
      */
     400: Problem;
     /**
@@ -6370,7 +6370,7 @@ export type RefreshSessionErrors = {
      */
     422: Problem;
     /**
-     * Rate limited
+     * Rate limited (see Retry-After)
      */
     429: Problem;
     /**
@@ -6413,7 +6413,7 @@ export type LogoutData = {
 
 export type LogoutErrors = {
     /**
-     * Malformed request
+     * Malformed request: invalid percent-encoding, a NUL byte or an unpaired surrogate in the path, query or body (invalid_encoding)
      */
     400: Problem;
     /**
@@ -6433,7 +6433,7 @@ export type LogoutErrors = {
      */
     422: Problem;
     /**
-     * Rate limited
+     * Rate limited (see Retry-After)
      */
     429: Problem;
     /**
@@ -6476,7 +6476,7 @@ export type RequestEmailVerificationData = {
 
 export type RequestEmailVerificationErrors = {
     /**
-     * Malformed request
+     * Malformed request: invalid percent-encoding, a NUL byte or an unpaired surrogate in the path, query or body (invalid_encoding)
      */
     400: Problem;
     /**
@@ -6500,7 +6500,7 @@ export type RequestEmailVerificationErrors = {
      */
     422: Problem;
     /**
-     * Rate limited
+     * Rate limited (see Retry-After)
      */
     429: Problem;
     /**
@@ -6543,7 +6543,7 @@ export type ConfirmEmailVerificationData = {
 
 export type ConfirmEmailVerificationErrors = {
     /**
-     * Malformed request
+     * Malformed JSON, or JSON nested deeper than 64 levels or with more than 1,000 keys in an object
      */
     400: Problem;
     /**
@@ -6559,7 +6559,7 @@ export type ConfirmEmailVerificationErrors = {
      */
     422: Problem;
     /**
-     * Rate limited
+     * Rate limited (see Retry-After)
      */
     429: Problem;
     /**
@@ -6602,7 +6602,7 @@ export type RequestPasswordResetData = {
 
 export type RequestPasswordResetErrors = {
     /**
-     * Malformed request
+     * Malformed JSON, or JSON nested deeper than 64 levels or with more than 1,000 keys in an object
      */
     400: Problem;
     /**
@@ -6618,7 +6618,7 @@ export type RequestPasswordResetErrors = {
      */
     422: Problem;
     /**
-     * Rate limited
+     * Rate limited (see Retry-After)
      */
     429: Problem;
     /**
@@ -6661,7 +6661,7 @@ export type ConfirmPasswordResetData = {
 
 export type ConfirmPasswordResetErrors = {
     /**
-     * Malformed request
+     * Malformed JSON, or JSON nested deeper than 64 levels or with more than 1,000 keys in an object
      */
     400: Problem;
     /**
@@ -6677,7 +6677,7 @@ export type ConfirmPasswordResetErrors = {
      */
     422: Problem;
     /**
-     * Rate limited
+     * Rate limited (see Retry-After)
      */
     429: Problem;
     /**
@@ -6720,7 +6720,7 @@ export type GetMeData = {
 
 export type GetMeErrors = {
     /**
-     * Malformed request
+     * Malformed request: invalid percent-encoding, a NUL byte or an unpaired surrogate in the path, query or body (invalid_encoding)
      */
     400: Problem;
     /**
@@ -6740,7 +6740,7 @@ export type GetMeErrors = {
      */
     422: Problem;
     /**
-     * Rate limited
+     * Rate limited (see Retry-After)
      */
     429: Problem;
     /**
@@ -6783,7 +6783,7 @@ export type ListSessionsData = {
 
 export type ListSessionsErrors = {
     /**
-     * Malformed request
+     * Malformed request: invalid percent-encoding, a NUL byte or an unpaired surrogate in the path, query or body (invalid_encoding)
      */
     400: Problem;
     /**
@@ -6803,7 +6803,7 @@ export type ListSessionsErrors = {
      */
     422: Problem;
     /**
-     * Rate limited
+     * Rate limited (see Retry-After)
      */
     429: Problem;
     /**
@@ -6848,7 +6848,7 @@ export type DeleteSessionData = {
 
 export type DeleteSessionErrors = {
     /**
-     * Malformed request
+     * Malformed request: invalid percent-encoding, a NUL byte or an unpaired surrogate in the path, query or body (invalid_encoding)
      */
     400: Problem;
     /**
@@ -6868,7 +6868,7 @@ export type DeleteSessionErrors = {
      */
     422: Problem;
     /**
-     * Rate limited
+     * Rate limited (see Retry-After)
      */
     429: Problem;
     /**
@@ -6940,7 +6940,7 @@ export type ListAuditLogsData = {
 
 export type ListAuditLogsErrors = {
     /**
-     * Malformed request
+     * Malformed request: invalid percent-encoding, a NUL byte or an unpaired surrogate in the path, query or body (invalid_encoding)
      */
     400: Problem;
     /**
@@ -6948,7 +6948,7 @@ export type ListAuditLogsErrors = {
      */
     401: Problem;
     /**
-     * Missing permission or tenant suspended
+     * Missing permission, or the tenant is suspended
      */
     403: Problem;
     /**
@@ -6960,7 +6960,7 @@ export type ListAuditLogsErrors = {
      */
     422: Problem;
     /**
-     * Rate limited
+     * Rate limited (see Retry-After)
      */
     429: Problem;
     /**
@@ -7003,7 +7003,7 @@ export type VerifyAuditLogsData = {
 
 export type VerifyAuditLogsErrors = {
     /**
-     * Malformed request
+     * Malformed request: invalid percent-encoding, a NUL byte or an unpaired surrogate in the path, query or body (invalid_encoding)
      */
     400: Problem;
     /**
@@ -7011,7 +7011,7 @@ export type VerifyAuditLogsErrors = {
      */
     401: Problem;
     /**
-     * Missing permission or tenant suspended
+     * Missing permission, or the tenant is suspended
      */
     403: Problem;
     /**
@@ -7023,7 +7023,7 @@ export type VerifyAuditLogsErrors = {
      */
     422: Problem;
     /**
-     * Rate limited
+     * Rate limited (see Retry-After)
      */
     429: Problem;
     /**
@@ -7066,7 +7066,7 @@ export type CreateAuditLogExportData = {
 
 export type CreateAuditLogExportErrors = {
     /**
-     * Malformed request
+     * Malformed JSON, or JSON nested deeper than 64 levels or with more than 1,000 keys in an object
      */
     400: Problem;
     /**
@@ -7074,7 +7074,7 @@ export type CreateAuditLogExportErrors = {
      */
     401: Problem;
     /**
-     * Missing permission or tenant suspended
+     * Missing permission, or the tenant is suspended
      */
     403: Problem;
     /**
@@ -7098,7 +7098,7 @@ export type CreateAuditLogExportErrors = {
      */
     422: Problem;
     /**
-     * Rate limited
+     * Rate limited (see Retry-After)
      */
     429: Problem;
     /**
@@ -7143,7 +7143,7 @@ export type GetAuditLogExportData = {
 
 export type GetAuditLogExportErrors = {
     /**
-     * Malformed request
+     * Malformed request: invalid percent-encoding, a NUL byte or an unpaired surrogate in the path, query or body (invalid_encoding)
      */
     400: Problem;
     /**
@@ -7151,7 +7151,7 @@ export type GetAuditLogExportErrors = {
      */
     401: Problem;
     /**
-     * Missing permission or tenant suspended
+     * Missing permission, or the tenant is suspended
      */
     403: Problem;
     /**
@@ -7163,7 +7163,7 @@ export type GetAuditLogExportErrors = {
      */
     422: Problem;
     /**
-     * Rate limited
+     * Rate limited (see Retry-After)
      */
     429: Problem;
     /**
@@ -7208,7 +7208,7 @@ export type DownloadAuditLogExportData = {
 
 export type DownloadAuditLogExportErrors = {
     /**
-     * Malformed request
+     * Malformed request: invalid percent-encoding, a NUL byte or an unpaired surrogate in the path, query or body (invalid_encoding)
      */
     400: Problem;
     /**
@@ -7216,7 +7216,7 @@ export type DownloadAuditLogExportErrors = {
      */
     401: Problem;
     /**
-     * Missing permission or tenant suspended
+     * Missing permission, or the tenant is suspended
      */
     403: Problem;
     /**
@@ -7232,7 +7232,7 @@ export type DownloadAuditLogExportErrors = {
      */
     422: Problem;
     /**
-     * Rate limited
+     * Rate limited (see Retry-After)
      */
     429: Problem;
     /**
@@ -7284,7 +7284,7 @@ export type ListApiKeysData = {
 
 export type ListApiKeysErrors = {
     /**
-     * Malformed request
+     * Malformed request: invalid percent-encoding, a NUL byte or an unpaired surrogate in the path, query or body (invalid_encoding)
      */
     400: Problem;
     /**
@@ -7292,7 +7292,7 @@ export type ListApiKeysErrors = {
      */
     401: Problem;
     /**
-     * Missing permission or tenant suspended
+     * Missing permission, or the tenant is suspended
      */
     403: Problem;
     /**
@@ -7304,7 +7304,7 @@ export type ListApiKeysErrors = {
      */
     422: Problem;
     /**
-     * Rate limited
+     * Rate limited (see Retry-After)
      */
     429: Problem;
     /**
@@ -7347,7 +7347,7 @@ export type CreateApiKeyData = {
 
 export type CreateApiKeyErrors = {
     /**
-     * Malformed request
+     * Malformed JSON, or JSON nested deeper than 64 levels or with more than 1,000 keys in an object
      */
     400: Problem;
     /**
@@ -7355,7 +7355,7 @@ export type CreateApiKeyErrors = {
      */
     401: Problem;
     /**
-     * Missing permission or tenant suspended
+     * Missing permission, or the tenant is suspended
      */
     403: Problem;
     /**
@@ -7375,7 +7375,7 @@ export type CreateApiKeyErrors = {
      */
     422: Problem;
     /**
-     * Rate limited
+     * Rate limited (see Retry-After)
      */
     429: Problem;
     /**
@@ -7420,7 +7420,7 @@ export type DeleteApiKeyData = {
 
 export type DeleteApiKeyErrors = {
     /**
-     * Malformed request
+     * Malformed request: invalid percent-encoding, a NUL byte or an unpaired surrogate in the path, query or body (invalid_encoding)
      */
     400: Problem;
     /**
@@ -7428,7 +7428,7 @@ export type DeleteApiKeyErrors = {
      */
     401: Problem;
     /**
-     * Missing permission or tenant suspended
+     * Missing permission, or the tenant is suspended
      */
     403: Problem;
     /**
@@ -7440,7 +7440,7 @@ export type DeleteApiKeyErrors = {
      */
     422: Problem;
     /**
-     * Rate limited
+     * Rate limited (see Retry-After)
      */
     429: Problem;
     /**
@@ -7485,7 +7485,7 @@ export type GetApiKeyData = {
 
 export type GetApiKeyErrors = {
     /**
-     * Malformed request
+     * Malformed request: invalid percent-encoding, a NUL byte or an unpaired surrogate in the path, query or body (invalid_encoding)
      */
     400: Problem;
     /**
@@ -7493,7 +7493,7 @@ export type GetApiKeyErrors = {
      */
     401: Problem;
     /**
-     * Missing permission or tenant suspended
+     * Missing permission, or the tenant is suspended
      */
     403: Problem;
     /**
@@ -7505,7 +7505,7 @@ export type GetApiKeyErrors = {
      */
     422: Problem;
     /**
-     * Rate limited
+     * Rate limited (see Retry-After)
      */
     429: Problem;
     /**
@@ -7550,7 +7550,7 @@ export type RollApiKeyData = {
 
 export type RollApiKeyErrors = {
     /**
-     * Malformed request
+     * Malformed JSON, or JSON nested deeper than 64 levels or with more than 1,000 keys in an object
      */
     400: Problem;
     /**
@@ -7558,7 +7558,7 @@ export type RollApiKeyErrors = {
      */
     401: Problem;
     /**
-     * Missing permission or tenant suspended
+     * Missing permission, or the tenant is suspended
      */
     403: Problem;
     /**
@@ -7578,7 +7578,7 @@ export type RollApiKeyErrors = {
      */
     422: Problem;
     /**
-     * Rate limited
+     * Rate limited (see Retry-After)
      */
     429: Problem;
     /**
