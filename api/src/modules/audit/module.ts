@@ -2,6 +2,7 @@ import type { PermissionsOf } from '../../core/auth/permissions.js';
 import type { IdKindsOf } from '../../core/ids.js';
 import { defineModule } from '../../core/module.js';
 import { auditEvents } from './audit.events.js';
+import { deleteExpiredEntries, dropExpiredExportFiles } from './audit.repository.js';
 import { AuditService, EXPORT_QUEUE } from './audit.service.js';
 
 const ids = { auditExport: 'aex' };
@@ -47,13 +48,7 @@ export const auditModule = defineModule({
     });
     return {};
   },
-  async retention(pool) {
-    const auditLogs = await pool.query(
-      `delete from audit_logs a using tenants t where a.tenant_id = t.id and a.occurred_at < now() - make_interval(days => t.audit_retention_days)`,
-    );
-    const exports = await pool.query(`update audit_exports set content = null where expires_at < now() and content is not null`);
-    return { auditLogs: auditLogs.rowCount ?? 0, exports: exports.rowCount ?? 0 };
-  },
+  retention: async (pool) => ({ auditLogs: await deleteExpiredEntries(pool), exports: await dropExpiredExportFiles(pool) }),
 });
 
 export type AuditServices = { audit: AuditService };

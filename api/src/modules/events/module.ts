@@ -1,6 +1,7 @@
 import type { PermissionsOf } from '../../core/auth/permissions.js';
 import { defineModule } from '../../core/module.js';
 import { Migration20261122000002_events } from '../../migrations/Migration20261122000002_events.js';
+import { deleteExpiredEvents } from './events.repository.js';
 import { EventsService } from './events.service.js';
 
 const permissions = {
@@ -20,10 +21,7 @@ export const eventsModule = defineModule({
   migrations: [{ name: 'Migration20261122000002_events', class: Migration20261122000002_events }],
   tenantTables: ['events'],
   services: (deps) => ({ events: new EventsService(deps) }),
-  async retention(pool, config) {
-    const events = await pool.query(`delete from events where created_at < now() - make_interval(days => $1)`, [config.eventRetentionDays]);
-    return { events: events.rowCount ?? 0 };
-  },
+  retention: async (pool, config) => ({ events: await deleteExpiredEvents(pool, config.eventRetentionDays) }),
 });
 
 export type EventsServices = { events: EventsService };

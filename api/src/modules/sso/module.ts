@@ -6,6 +6,7 @@ import { Migration20261122000006_sso } from '../../migrations/Migration202611220
 import type { AuthService } from '../auth/index.js';
 import type { MembersService } from '../members/index.js';
 import { ssoRequirement } from './requirement.js';
+import { deleteExpiredFlowState } from './sso.repository.js';
 import { SsoConnectionsService } from './connections.service.js';
 import { SsoConnection } from './sso.entity.js';
 import { ssoEvents } from './sso.events.js';
@@ -59,16 +60,7 @@ export const ssoModule = defineModule({
       handlers: () => [formBody({ limit: 1024 * 1024, parameterLimit: 10 })],
     },
   ],
-  async retention(pool) {
-    // Expired SSO flow state: requests and codes after a day, seen assertion ids once they expire.
-    const sso = await pool.query(
-      `with r as (delete from sso_requests where expires_at < now() - interval '1 day' returning 1),
-            c as (delete from sso_codes where expires_at < now() - interval '1 day' returning 1),
-            a as (delete from saml_assertion_ids where expires_at < now() returning 1)
-       select (select count(*) from r) + (select count(*) from c) + (select count(*) from a) as n`,
-    );
-    return { ssoState: Number(sso.rows[0]?.n ?? 0) };
-  },
+  retention: async (pool) => ({ ssoState: await deleteExpiredFlowState(pool) }),
 });
 
 export type SsoServices = { ssoConnections: SsoConnectionsService; sso: SsoService };

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type pg from 'pg';
 import { SsoConnection } from './sso.entity.js';
 
 /** Queries of the SSO module's connections; those exported by index.ts are other modules' read API (SCIM's role mapping). */
@@ -62,4 +63,15 @@ export async function insertCode(
      values (?, ?, ?, ?, ?, ?, now() + make_interval(secs => ?))`,
     [code.hash, code.userId, code.tenantId, code.connectionId, code.redirectUri, code.challenge, code.ttlSeconds],
   );
+}
+
+/** Retention, across tenants: SSO requests and codes a day after they expire, seen assertion ids once they do. */
+export async function deleteExpiredFlowState(pool: pg.Pool): Promise<number> {
+  const { rows } = await pool.query<{ n: string }>(
+    `with r as (delete from sso_requests where expires_at < now() - interval '1 day' returning 1),
+          c as (delete from sso_codes where expires_at < now() - interval '1 day' returning 1),
+          a as (delete from saml_assertion_ids where expires_at < now() returning 1)
+     select (select count(*) from r) + (select count(*) from c) + (select count(*) from a) as n`,
+  );
+  return Number(rows[0]?.n ?? 0);
 }
