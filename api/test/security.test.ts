@@ -1,7 +1,7 @@
 /**
  * Driven by openapi/openapi.json: every operation is called without credentials (401), with a key
  * lacking its scope (403), and, where it takes an id, with another tenant's id (404, nothing changed).
- * A new operation without a sample body or a foreign-id factory in support/operations.ts fails the suite.
+ * A new operation without a sample body or a foreign-id factory in its module's <m>.fixtures.ts fails the suite.
  */
 import { createTestApp, expectProblem, keyWithScopes, newTenant, type TestApp, type TestTenant } from './harness';
 import { bodies, objectFactories as foreign, operations, prepareSamples, spec, SUFFIXES, type Operation } from './support/operations';

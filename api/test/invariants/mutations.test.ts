@@ -5,7 +5,7 @@
  * Request-Id). Since `record()` publishes every audit entry as an `audit.entry.created` event, the call
  * must also write a domain event (any other type) unless it is AUDIT_ONLY. An operation that
  * legitimately writes nothing is in EXEMPT with its reason. A new operation is swept with its sample
- * body and `{id}` factory from support/operations.ts unless it has a PLAN here.
+ * body and `{id}` factory from its module's `<m>.fixtures.ts` unless it has a PLAN here.
  */
 import { inflateRawSync } from 'node:zlib';
 import { Secret, TOTP } from 'otpauth';
@@ -70,7 +70,7 @@ async function generic(op: Operation, a: TestTenant): Promise<Plan> {
   let path = op.path;
   if (path.includes('{id}')) {
     const factory = objectFactories[path.replace(SUFFIXES, '')];
-    if (!factory) throw new Error(`no object factory for ${path} in support/operations.ts: add one, or a PLAN`);
+    if (!factory) throw new Error(`no object factory for ${path} in its module's <m>.fixtures.ts: add one, or a PLAN`);
     path = path.replace('{id}', (await factory(t, a)).id);
   }
   if (/\{\w+\}/.test(path)) throw new Error(`${path} has a path parameter the generic plan cannot fill: add a PLAN`);

@@ -1,6 +1,6 @@
 import pg from 'pg';
-import { createTestApp, expectProblem, newTenant, testDatabaseUrl, type TestApp } from './harness';
-import { waitFor } from './support/receiver';
+import { createTestApp, expectProblem, newTenant, testDatabaseUrl, type TestApp } from '../../../test/harness';
+import { waitFor } from '../../../test/support/receiver';
 
 let t: TestApp;
 let owner: pg.Client;

@@ -1,5 +1,5 @@
 import { Secret, TOTP } from 'otpauth';
-import { createTestApp, expectProblem, newTenant, type TestApp, type TestTenant } from './harness';
+import { createTestApp, expectProblem, newTenant, type TestApp, type TestTenant } from '../../../test/harness';
 
 /** Two-factor authentication: TOTP enrolment, the two-step login, recovery codes, replay and brute-force limits. */
 let t: TestApp;

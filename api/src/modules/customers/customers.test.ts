@@ -1,4 +1,4 @@
-import { createTestApp, expectProblem, keyWithScopes, newTenant, type TestApp } from './harness';
+import { createTestApp, expectProblem, keyWithScopes, newTenant, type TestApp } from '../../../test/harness';
 
 let t: TestApp;
 beforeAll(async () => {

@@ -1,4 +1,4 @@
-import { createTestApp, expectProblem, newTenant, TEST_PUBLIC_URL, uniqueEmail, type TestApp, type TestTenant } from './harness';
+import { createTestApp, expectProblem, newTenant, TEST_PUBLIC_URL, uniqueEmail, type TestApp, type TestTenant } from '../../../test/harness';
 
 /**
  * SCIM 2.0 provisioning driven by the request sequences Okta and Microsoft Entra ID send (from their

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createTestApp, expectProblem, newTenant, TEST_PUBLIC_URL, type TestApp, type TestTenant } from './harness';
-import { followUntil, startOidcIdp, type OidcIdp } from './support/oidc-idp';
+import { createTestApp, expectProblem, newTenant, TEST_PUBLIC_URL, type TestApp, type TestTenant } from '../../../test/harness';
+import { followUntil, startOidcIdp, type OidcIdp } from '../../../test/support/oidc-idp';
 
 /**
  * OpenID Connect sign-in against oidc-provider running locally: the whole headless flow, and the

@@ -1,6 +1,6 @@
 import { inflateRawSync } from 'node:zlib';
-import { createTestApp, expectProblem, newTenant, type TestApp, type TestTenant } from './harness';
-import { SamlIdp, b64 } from './support/saml-idp';
+import { createTestApp, expectProblem, newTenant, type TestApp, type TestTenant } from '../../../test/harness';
+import { SamlIdp, b64 } from '../../../test/support/saml-idp';
 
 /**
  * SAML single sign-on end to end against a local IdP that signs with its own key, and the attack

@@ -1,6 +1,6 @@
-import { createTestApp, expectProblem, newTenant, type TestApp } from './harness';
-import { waitFor } from './support/receiver';
-import { FakeSvix } from './support/svix-server';
+import { createTestApp, expectProblem, newTenant, type TestApp } from '../../../test/harness';
+import { waitFor } from '../../../test/support/receiver';
+import { FakeSvix } from '../../../test/support/svix-server';
 
 const TOKEN = 'testsk_plinth_svix_token';
 let svix: FakeSvix;

@@ -1,10 +1,10 @@
 import pg from 'pg';
 import { Webhook } from 'svix';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
-import { createTestApp, expectProblem, newTenant, testDatabaseUrl, type TestApp, type TestTenant } from './harness';
-import { Receiver, waitFor } from './support/receiver';
-import { isPrivateAddress } from '../src/core/net/ssrf';
-import { WebhookSender } from '../src/modules/webhooks/sender';
+import { createTestApp, expectProblem, newTenant, testDatabaseUrl, type TestApp, type TestTenant } from '../../../test/harness';
+import { Receiver, waitFor } from '../../../test/support/receiver';
+import { isPrivateAddress } from '../../core/net/ssrf';
+import { WebhookSender } from './sender';
 
 // A compressed retry schedule (seconds) and disable threshold, so a day of failures takes seconds.
 const SCHEDULE = [0, 0.3, 0.3, 0.6, 0.6, 1, 1, 1];
