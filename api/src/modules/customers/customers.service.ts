@@ -11,8 +11,6 @@ import { originOf, previousAttributes, record } from '../../core/events/record.j
 import { change } from '../../core/events/change.js';
 import { toCustomerDto, type CustomerCreate, type CustomerDto, type CustomerUpdate } from './customers.dto.js';
 import { Customer } from './customers.entity.js';
-import { toMemberDto } from '../members/members.service.js';
-export const reachesIntoMembers = toMemberDto;
 
 export interface CustomerListQuery {
   limit?: number;
