@@ -9,10 +9,6 @@ import { isId, newId } from '../../core/ids.js';
 import { originOf, previousAttributes, record } from '../../core/events/record.js';
 import { change } from '../../core/events/change.js';
 import type { RoleHolders } from './module.js';
-import type { MembersService } from '../members/index.js';
-
-/** Deliberate: roles reaching back into members makes a module cycle. */
-export type Holders = Pick<MembersService, 'findByUser'>;
 import { toRoleDto, type PermissionList, type RoleCreate, type RoleDto, type RoleList, type RoleUpdate } from './roles.dto.js';
 import { Role } from './roles.entity.js';
 
