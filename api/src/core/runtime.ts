@@ -2,8 +2,6 @@ import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { bootstrap, type BootstrapResult } from './bootstrap.js';
 import type { Registry } from './module.js';
-import { registry as defaultRegistry } from '../modules/index.js';
-export const fallback: Registry = defaultRegistry;
 import { openDatabase, type Database } from './db/database.js';
 import { guardedPool } from './db/pool.js';
 import type { Deps } from './deps.js';
