@@ -1324,7 +1324,6 @@ export type CustomerDto = {
     id: string;
     object: 'customer';
     name: string | null;
-    email: string | null;
     phone: string | null;
     company: string | null;
     metadata: Metadata;
