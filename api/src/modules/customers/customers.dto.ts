@@ -7,6 +7,8 @@ export interface CustomerDto {
   object: 'customer';
   /** @example "Jane Cooper" */
   name: string | null;
+  /** @example "jane@acme.com" */
+  email: string | null;
   /** @example "+1 415 555 0100" */
   phone: string | null;
   /** @example "Acme Inc." */
@@ -79,6 +81,7 @@ export function toCustomerDto(c: Customer): CustomerDto {
     id: c.id,
     object: 'customer',
     name: c.name,
+    email: c.email,
     phone: c.phone,
     company: c.company,
     metadata: c.metadata,

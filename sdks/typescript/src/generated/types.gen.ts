@@ -1324,6 +1324,7 @@ export type CustomerDto = {
     id: string;
     object: 'customer';
     name: string | null;
+    email: string | null;
     phone: string | null;
     company: string | null;
     metadata: Metadata;
