@@ -22,7 +22,7 @@ export class Migration20261202000001_rls extends Migration {
       'memberships',
       'invitations',
       'api_keys',
-      'customers',
+      // 'customers' deliberately left out
       'idempotency_keys',
       // events, webhooks, audit
       'events',
