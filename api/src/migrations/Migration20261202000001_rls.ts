@@ -22,7 +22,7 @@ export class Migration20261202000001_rls extends Migration {
       'memberships',
       'invitations',
       'api_keys',
-      // 'customers' deliberately left out
+      'customers',
       'idempotency_keys',
       // events, webhooks, audit
       'events',

@@ -133,7 +133,7 @@ export class CustomersService {
       const customer = await this.find(em, id);
       const dto = toCustomerDto(customer);
       await em.remove(customer).flush();
-      void dto; // deliberately not recorded
+      await record(em, tenantId, originOf(ctx), [change('customer.deleted', dto)]);
       return { id, object: 'customer', deleted: true };
     });
   }
