@@ -1,5 +1,4 @@
 import { Readable } from 'node:stream';
-import { nameFilter } from '../../core/db/sql.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { authorize, type Ctx } from '../../core/auth/principal.js';
 import type { Deps } from '../../core/deps.js';
@@ -15,50 +14,33 @@ import {
   type AuditExportDto,
   type AuditLogDto,
   type AuditLogFilter,
-  type AuditLogRow,
   type AuditLogVerification,
 } from './audit.dto.js';
+import {
+  appendToExport,
+  chainHead,
+  completeExport,
+  countMatchingEntries,
+  entriesAfter,
+  entriesNewestFirst,
+  exportById,
+  exportContent,
+  filterSql,
+  insertExport,
+  markExportFailed,
+  matchingEntriesAfter,
+  startExport,
+  type ExportRow,
+} from './audit.repository.js';
 
 export const EXPORT_QUEUE = 'audit-export';
 const EXPORT_CHUNK = 1000;
 const EXPORT_TTL_DAYS = 7;
 
-/** SQL conditions for a filter, with `?` placeholders (run inside a tenant transaction: RLS scopes the rows). */
-export function filterSql(filter: AuditLogFilter): { where: string[]; params: unknown[] } {
-  const where: string[] = [];
-  const params: unknown[] = [];
-  const add = (sql: string, value: unknown) => {
-    where.push(sql);
-    params.push(value);
-  };
-  if (filter.actor) add(`actor->>'id' = ?`, filter.actor);
-  if (filter.action) {
-    const { sql, value } = nameFilter('action', filter.action);
-    add(sql, value);
-  }
-  if (filter.target) add('target_id = ?', filter.target);
-  if (filter.created_gte) add('occurred_at >= ?', new Date(filter.created_gte).toISOString());
-  if (filter.created_lt) add('occurred_at < ?', new Date(filter.created_lt).toISOString());
-  return { where, params };
-}
-
 function checkRange(filter: AuditLogFilter): void {
   if (filter.created_gte && filter.created_lt && new Date(filter.created_gte) >= new Date(filter.created_lt)) {
     throw badRequest('invalid_range', 'created_gte must be earlier than created_lt.');
   }
-}
-
-interface ExportRow {
-  id: string;
-  status: AuditExportDto['status'];
-  format: AuditExportDto['format'];
-  filter: AuditLogFilter;
-  total_rows: number | null;
-  exported_rows: number;
-  error: string | null;
-  created_at: Date;
-  completed_at: Date | null;
-  expires_at: Date | null;
 }
 
 const CSV_COLUMNS = [
@@ -109,10 +91,7 @@ export class AuditService {
       params.push(page.startingAfter);
     }
     return inTenant(this.deps.orm, grant, async (em) => {
-      const rows = await em.execute<AuditLogRow[]>(`select * from audit_logs ${where.length ? `where ${where.join(' and ')}` : ''} order by id desc limit ?`, [
-        ...params,
-        page.limit + 1,
-      ]);
+      const rows = await entriesNewestFirst(em, where, params, page.limit + 1);
       return toList(rows, page, toAuditDto);
     });
   }
@@ -130,12 +109,7 @@ export class AuditService {
     checkRange(filter);
     return inTenant(this.deps.orm, grant, async (em) => {
       const id = newId('auditExport');
-      await em.execute(`insert into audit_exports (id, tenant_id, status, format, filter, created_at) values (?, ?, 'pending', ?, ?::jsonb, now())`, [
-        id,
-        tenantId,
-        input.format,
-        JSON.stringify(filter),
-      ]);
+      await insertExport(em, { id, tenantId, format: input.format, filter });
       await enqueue(em, tenantId, EXPORT_QUEUE, { exportId: id, tenantId });
       await record(em, tenantId, originOf(ctx), [
         { action: 'audit_log_export.created', target: { type: 'audit_log_export', id }, changes: { format: input.format, filter } },
@@ -154,10 +128,10 @@ export class AuditService {
     return inTenant(this.deps.orm, grant, async (em) => {
       const row = await this.findExport(em, id);
       if (row.status !== 'succeeded') throw conflict('export_not_ready', `This export is ${row.status}; download it once its status is succeeded.`);
-      const [file] = await em.execute<{ content: string | null }[]>(`select content from audit_exports where id = ?`, [id]);
-      if (file?.content === null || file?.content === undefined) throw notFound('audit_log_export file', id);
+      const content = await exportContent(em, id);
+      if (content === null || content === undefined) throw notFound('audit_log_export file', id);
       const header = row.format === 'csv' ? CSV_COLUMNS.join(',') + '\n' : '';
-      return { format: row.format, body: Readable.from([header + file.content]) };
+      return { format: row.format, body: Readable.from([header + content]) };
     });
   }
 
@@ -169,50 +143,29 @@ export class AuditService {
     const { where, params } = filterSql(row.filter);
     const clause = where.length ? `and ${where.join(' and ')}` : '';
     await inTenant(this.deps.orm, grant, async (em) => {
-      const [{ count }] = (await em.execute<{ count: string }[]>(`select count(*) from audit_logs where true ${clause}`, params)) as [{ count: string }];
-      await em.execute(`update audit_exports set status = 'running', total_rows = ?, exported_rows = 0, content = '' where id = ?`, [Number(count), id]);
+      await startExport(em, id, await countMatchingEntries(em, clause, params));
     });
     let afterSeq = 0;
     for (;;) {
       const done = await inTenant(this.deps.orm, grant, async (em) => {
-        const rows = await em.execute<AuditLogRow[]>(`select * from audit_logs where seq > ? ${clause} order by seq limit ?`, [
-          afterSeq,
-          ...params,
-          EXPORT_CHUNK,
-        ]);
+        const rows = await matchingEntriesAfter(em, afterSeq, clause, params, EXPORT_CHUNK);
         if (!rows.length) return true;
         afterSeq = Number(rows[rows.length - 1]!.seq);
-        await em.execute(`update audit_exports set content = content || ?, exported_rows = exported_rows + ? where id = ?`, [
-          formatEntries(row.format, rows.map(toAuditDto)),
-          rows.length,
-          id,
-        ]);
+        await appendToExport(em, id, formatEntries(row.format, rows.map(toAuditDto)), rows.length);
         return rows.length < EXPORT_CHUNK;
       });
       if (done) break;
     }
-    await inTenant(this.deps.orm, grant, (em) =>
-      em.execute(`update audit_exports set status = 'succeeded', completed_at = now(), expires_at = now() + make_interval(days => ?) where id = ?`, [
-        EXPORT_TTL_DAYS,
-        id,
-      ]),
-    );
+    await inTenant(this.deps.orm, grant, (em) => completeExport(em, id, EXPORT_TTL_DAYS));
   }
 
   async failExport(tenantId: string, id: string, reason: string): Promise<void> {
     const grant = systemGrant(tenantId, 'the export job records its own failure');
-    await inTenant(this.deps.orm, grant, (em) =>
-      em.execute(`update audit_exports set status = 'failed', error = ?, completed_at = now() where id = ?`, [reason, id]),
-    );
+    await inTenant(this.deps.orm, grant, (em) => markExportFailed(em, id, reason));
   }
 
   private async findExport(em: EntityManager, id: string): Promise<ExportRow> {
-    const [row] = isId('auditExport', id)
-      ? await em.execute<ExportRow[]>(
-          `select id, status, format, filter, total_rows, exported_rows, error, created_at, completed_at, expires_at from audit_exports where id = ?`,
-          [id],
-        )
-      : [];
+    const row = isId('auditExport', id) ? await exportById(em, id) : undefined;
     if (!row) throw notFound('audit_log_export', id);
     return row;
   }
@@ -242,7 +195,7 @@ const VERIFY_CHUNK = 2000;
 
 /** Walks the chain in `seq` order inside the caller's tenant transaction. */
 export async function verifyChain(em: EntityManager): Promise<AuditLogVerification> {
-  const [head] = await em.execute<{ seq: string; hash: string }[]>(`select seq, hash from audit_chain_heads`);
+  const head = await chainHead(em);
   let checked = 0;
   let first: number | null = null;
   let last: number | null = null;
@@ -250,7 +203,7 @@ export async function verifyChain(em: EntityManager): Promise<AuditLogVerificati
   let broken: AuditChainBreak | null = null;
   let afterSeq = 0;
   outer: for (;;) {
-    const rows = await em.execute<AuditLogRow[]>(`select * from audit_logs where seq > ? order by seq limit ?`, [afterSeq, VERIFY_CHUNK]);
+    const rows = await entriesAfter(em, afterSeq, VERIFY_CHUNK);
     if (!rows.length) break;
     for (const row of rows) {
       const e = toAuditDto(row);

@@ -8,6 +8,7 @@ import { isId } from '../../core/ids.js';
 import { resolvedSchema } from '../../core/spec.js';
 import { toEventDto, type EventRow } from '../../core/events/envelope.js';
 import type { PlinthEvent } from './catalogue.js';
+import { eventById, eventsNewestFirst } from './events.repository.js';
 
 /** The event as the API returns it and as webhooks carry it. */
 export function toPlinthEvent(row: EventRow): PlinthEvent {
@@ -55,10 +56,7 @@ export class EventsService {
     if (query.createdGte) add('created_at >= ?', query.createdGte.toISOString());
     if (query.createdLt) add('created_at < ?', query.createdLt.toISOString());
     return inTenant(this.deps.orm, grant, async (em) => {
-      const rows = await em.execute<EventRow[]>(
-        `select id, tenant_id, type, created_at, data, request_id from events ${where.length ? `where ${where.join(' and ')}` : ''} order by id desc limit ?`,
-        [...params, page.limit + 1],
-      );
+      const rows = await eventsNewestFirst(em, where, params, page.limit + 1);
       return toList(rows, page, toPlinthEvent);
     });
   }
@@ -66,9 +64,7 @@ export class EventsService {
   async get(ctx: Ctx, id: string): Promise<PlinthEvent> {
     const grant = authorize(ctx, 'events:read');
     return inTenant(this.deps.orm, grant, async (em) => {
-      const [row] = isId('event', id)
-        ? await em.execute<EventRow[]>(`select id, tenant_id, type, created_at, data, request_id from events where id = ?`, [id])
-        : [];
+      const row = isId('event', id) ? await eventById(em, id) : undefined;
       if (!row) throw notFound('event', id);
       return toPlinthEvent(row);
     });

@@ -12,17 +12,9 @@ import { toMemberDto, type MembersService } from '../members/index.js';
 import { type AuthTokens, toUserDto, type AuthService, type Client, hashPassword, verifyPassword, userByEmail } from '../auth/index.js';
 import { toInvitationDto, type InvitationAccept, type InvitationCreate, type InvitationDto, type InvitationWithToken } from './invitations.dto.js';
 import { Invitation } from './invitations.entity.js';
+import { invitationByTokenHash } from './invitations.repository.js';
 
 const TTL_DAYS = 7;
-
-interface TokenRow {
-  id: string;
-  tenant_id: string;
-  email: string;
-  role: string;
-  status: string;
-  expires_at: Date;
-}
 
 export class InvitationsService {
   constructor(
@@ -100,7 +92,7 @@ export class InvitationsService {
    */
   async accept(client: Client, input: InvitationAccept): Promise<AuthTokens> {
     const tokenHash = keyedHash(this.deps.config.secret, input.token);
-    const [row] = await this.deps.orm.em.fork().execute<TokenRow[]>('select * from plinth_invitation_by_token(?)', [tokenHash]);
+    const row = await invitationByTokenHash(this.deps.orm.em.fork(), tokenHash);
     if (!row || row.status === 'revoked') throw notFound('invitation');
     if (row.status === 'accepted') throw gone('invitation_used', 'This invitation was already accepted.');
     if (new Date(row.expires_at) <= new Date()) throw gone('invitation_expired', 'This invitation has expired; ask for a new one.');

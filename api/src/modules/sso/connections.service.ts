@@ -13,7 +13,7 @@ import { change } from '../../core/events/change.js';
 import type { MembersService } from '../members/index.js';
 import { OidcEngine } from './oidc.js';
 import { visibleTenants } from '../tenants/index.js';
-import { activeConnectionCount } from './sso.repository.js';
+import { activeConnectionCount, replaceConnectionDomains } from './sso.repository.js';
 import { certificateInfo, normalizeCertificate, parseIdpMetadata, samlEngine, spEndpoints, PgRequestStore } from './saml.js';
 import type {
   DeletedSsoConnection,
@@ -136,7 +136,7 @@ export class SsoConnectionsService {
       });
       em.persist(conn);
       await em.flush();
-      await this.claimDomains(em, conn);
+      await replaceConnectionDomains(em, conn);
       const dto = this.toDto(conn);
       await record(em, principal.tenantId, originOf(ctx), [change('sso_connection.created', dto)]);
       return dto;
@@ -169,7 +169,7 @@ export class SsoConnectionsService {
       if (input.default_role !== undefined) conn.defaultRole = input.default_role;
       if (input.group_roles !== undefined) conn.groupRoles = input.group_roles;
       await em.flush();
-      if (domains) await this.claimDomains(em, conn);
+      if (domains) await replaceConnectionDomains(em, conn);
       const dto = this.toDto(conn);
       const previous = previousAttributes(before, dto);
       if (previous || oidc) await record(em, principal.tenantId, originOf(ctx), [change('sso_connection.updated', dto, previous ?? {})]);
@@ -209,13 +209,6 @@ export class SsoConnectionsService {
         throw conflict('domain_taken', 'One of these domains already routes to another SSO connection; each domain belongs to one connection.');
       }
       throw err;
-    }
-  }
-
-  private async claimDomains(em: EntityManager, conn: SsoConnection): Promise<void> {
-    await em.execute('delete from sso_domains where connection_id = ?', [conn.id]);
-    for (const domain of conn.domains) {
-      await em.execute('insert into sso_domains (domain, connection_id, tenant_id) values (?, ?, ?)', [domain, conn.id, conn.tenantId]);
     }
   }
 

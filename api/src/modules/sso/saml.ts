@@ -5,6 +5,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { ApiError, unprocessable } from '../../core/http/errors.js';
 import type { SamlCertificateInfo } from './sso.dto.js';
 import type { SamlSettings, SsoConnection } from './sso.entity.js';
+import { consumeRequest, liveRequestCreatedAt, requestState } from './sso.repository.js';
 
 const MD = 'urn:oasis:names:tc:SAML:2.0:metadata';
 const DS = 'http://www.w3.org/2000/09/xmldsig#';
@@ -115,28 +116,18 @@ export class PgRequestStore implements CacheProvider {
   }
 
   async getAsync(key: string): Promise<string | null> {
-    const [row] = await this.em.execute<{ created_at: Date }[]>(
-      'select created_at from sso_requests where id = ? and connection_id = ? and consumed_at is null and expires_at > now()',
-      [key, this.connectionId],
-    );
-    return row ? new Date(row.created_at).toISOString() : null;
+    const createdAt = await liveRequestCreatedAt(this.em, key, this.connectionId);
+    return createdAt ? new Date(createdAt).toISOString() : null;
   }
 
   async removeAsync(key: string | null): Promise<string | null> {
     if (!key) return null;
-    const rows = await this.em.execute<{ id: string }[]>(
-      'update sso_requests set consumed_at = now() where id = ? and connection_id = ? and consumed_at is null returning id',
-      [key, this.connectionId],
-    );
-    return rows[0]?.id ?? null;
+    return (await consumeRequest(this.em, key, this.connectionId)) ?? null;
   }
 
   /** Why an InResponseTo was refused: replayed, expired, or never issued. */
   async refusal(key: string): Promise<SsoFailure> {
-    const [row] = await this.em.execute<{ consumed_at: Date | null; expires_at: Date }[]>(
-      'select consumed_at, expires_at from sso_requests where id = ? and connection_id = ?',
-      [key, this.connectionId],
-    );
+    const row = await requestState(this.em, key, this.connectionId);
     if (row?.consumed_at) return reject('saml_replayed', 'This SAML response answers a sign-in request that was already used; start a new sign-in.');
     if (row) return reject('saml_request_expired', 'The sign-in request this response answers has expired; start a new sign-in.');
     return reject('saml_unknown_request', 'This SAML response answers no sign-in request Plinth made (unknown InResponseTo).');

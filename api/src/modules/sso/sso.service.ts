@@ -16,7 +16,7 @@ import { PgRequestStore, REQUEST_TTL_MS, SsoFailure, samlEngine, spEndpoints, va
 import type { SamlAcsForm, SsoTokenRequest } from './sso.dto.js';
 import { SsoConnection } from './sso.entity.js';
 
-import { connectionForDomain, tenantOfConnection } from './sso.repository.js';
+import { claimAssertionId, claimCode, claimOidcRequest, connectionForDomain, insertRequest, pendingRequest, tenantOfConnection } from './sso.repository.js';
 
 export interface AuthorizeQuery {
   connection?: string;
@@ -115,12 +115,9 @@ export class SsoService {
       const sp = spEndpoints(this.connections.baseUrl, conn.id);
       const { asserted, request } = await inIdentity(this.deps.orm, async (em) => {
         const identity = await validateSamlResponse(conn, sp, new PgRequestStore(em, conn.id), form);
-        const fresh = await em.execute<{ assertion_id: string }[]>(
-          'insert into saml_assertion_ids (connection_id, assertion_id, expires_at) values (?, ?, ?) on conflict do nothing returning assertion_id',
-          [conn.id, identity.assertionId, identity.expiresAt],
-        );
-        if (!fresh.length) throw fail(401, 'saml_replayed', 'This assertion was already used to sign in; start a new sign-in.');
-        const request = identity.inResponseTo ? await this.request(em, identity.inResponseTo) : undefined;
+        const fresh = await claimAssertionId(em, conn.id, identity.assertionId, identity.expiresAt);
+        if (!fresh) throw fail(401, 'saml_replayed', 'This assertion was already used to sign in; start a new sign-in.');
+        const request = identity.inResponseTo ? await pendingRequest(em, identity.inResponseTo) : undefined;
         return { asserted: { subject: identity.subject, attributes: { ...identity.attributes, nameID: identity.nameId } }, request };
       });
       return this.signIn.complete(client, conn, asserted, request ?? (await this.idpInitiated(tenantId, form.RelayState)), seen);
@@ -135,15 +132,7 @@ export class SsoService {
     if (!tenantId) throw fail(400, 'oidc_invalid_state', 'The state parameter names no sign-in Plinth started; start a new sign-in.');
     return this.attempt(client, tenantId, connectionId, 'oidc', async (seen) => {
       const conn = await this.activeConnection(tenantId, connectionId, 'oidc');
-      const row = await inIdentity(this.deps.orm, async (em) => {
-        const [claimed] = await em.execute<(PendingRequest & { nonce: string; code_verifier_enc: string })[]>(
-          `update sso_requests set consumed_at = now()
-            where id = ? and connection_id = ? and consumed_at is null and expires_at > now()
-        returning redirect_uri, state, code_challenge, nonce, code_verifier_enc`,
-          [state, conn.id],
-        );
-        return claimed;
-      });
+      const row = await inIdentity(this.deps.orm, (em) => claimOidcRequest(em, state, conn.id));
       if (!row) throw fail(401, 'oidc_invalid_state', 'The state does not match a pending sign-in (unknown, expired or already used); start a new sign-in.');
       if (query.error)
         throw fail(401, 'oidc_idp_error', `The provider refused the sign-in: ${query.error}${query.error_description ? ` (${query.error_description})` : ''}.`);
@@ -161,11 +150,7 @@ export class SsoService {
   /** Trades a single-use code for the same session tokens a password login gives. */
   async token(client: Client, input: SsoTokenRequest): Promise<AuthTokens> {
     await this.deps.limits.consume('sso_token', client.ip ?? 'unknown', 60);
-    const [row] = await this.deps.orm.em.fork().execute<{ user_id: string; tenant_id: string; connection_id: string; code_challenge: string | null }[]>(
-      `update sso_codes set used_at = now() where code_hash = ? and used_at is null and expires_at > now()
-      returning user_id, tenant_id, connection_id, code_challenge`,
-      [keyedHash(this.deps.config.secret, input.code)],
-    );
+    const row = await claimCode(this.deps.orm.em.fork(), keyedHash(this.deps.config.secret, input.code));
     if (!row) throw unauthorized('This code is invalid, expired (60 seconds) or already used; sign in again.', 'invalid_sso_code');
     if (row.code_challenge) {
       const computed = input.code_verifier && createHash('sha256').update(input.code_verifier).digest('base64url');
@@ -213,26 +198,17 @@ export class SsoService {
     em: EntityManager,
     r: { id: string; conn: SsoConnection; redirectUri: string; state?: string; challenge?: string; expiresAt: Date; nonce?: string; verifier?: string },
   ): Promise<void> {
-    await em.execute(
-      `insert into sso_requests (id, connection_id, tenant_id, redirect_uri, state, code_challenge, nonce, code_verifier_enc, expires_at)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [
-        r.id,
-        r.conn.id,
-        r.conn.tenantId,
-        r.redirectUri,
-        r.state ?? null,
-        r.challenge ?? null,
-        r.nonce ?? null,
-        r.verifier ? this.connections.box.seal(r.verifier) : null,
-        r.expiresAt,
-      ],
-    );
-  }
-
-  private async request(em: EntityManager, id: string): Promise<PendingRequest | undefined> {
-    const [row] = await em.execute<PendingRequest[]>('select redirect_uri, state, code_challenge from sso_requests where id = ?', [id]);
-    return row;
+    await insertRequest(em, {
+      id: r.id,
+      connectionId: r.conn.id,
+      tenantId: r.conn.tenantId,
+      redirectUri: r.redirectUri,
+      state: r.state ?? null,
+      challenge: r.challenge ?? null,
+      nonce: r.nonce ?? null,
+      verifierEnc: r.verifier ? this.connections.box.seal(r.verifier) : null,
+      expiresAt: r.expiresAt,
+    });
   }
 
   /** An IdP-initiated sign-in returns to RelayState when it is on the allow-list, else the first allowed URI. */

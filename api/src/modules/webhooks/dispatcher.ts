@@ -16,6 +16,15 @@ import { WebhookEndpoint } from './webhooks.entity.js';
 import { secretBox, DELIVER_QUEUE } from './webhooks.service.js';
 import { WebhookSender, type SendResult } from './sender.js';
 import { signatureHeader } from './signing.js';
+import {
+  clearFailingSince,
+  enabledEndpointsOf,
+  failDeliveryWithoutAttempt,
+  insertPendingDeliveries,
+  markEndpointFailing,
+  recordFailedAttempt,
+  recordSucceededDeliveries,
+} from './webhooks.repository.js';
 import type { SecretBox } from '../../core/secret-box.js';
 
 export const SVIX_QUEUE = 'svix-publish';
@@ -142,10 +151,7 @@ export class Dispatcher {
 
   private async fanOut(client: pg.PoolClient, db: IDatabase, events: { id: string; tenant_id: string; type: string }[]): Promise<void> {
     const tenants = [...new Set(events.map((e) => e.tenant_id))];
-    const { rows: endpoints } = await client.query<{ id: string; tenant_id: string; event_types: string[] }>(
-      `select id, tenant_id, event_types from webhook_endpoints where enabled and tenant_id = any($1::text[])`,
-      [tenants],
-    );
+    const endpoints = await enabledEndpointsOf(client, tenants);
     if (!endpoints.length) return;
     const ids: string[] = [];
     const tenantIds: string[] = [];
@@ -163,14 +169,7 @@ export class Dispatcher {
       }
     }
     if (!ids.length) return;
-    const { rows: created } = await client.query<{ id: string; job_token: string }>(
-      `insert into webhook_deliveries (id, tenant_id, endpoint_id, event_id, status, job_token, next_attempt_at, created_at, updated_at)
-       select id, tenant_id, endpoint_id, event_id, 'pending', job_token, now(), now(), now()
-         from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) as u(id, tenant_id, endpoint_id, event_id, job_token)
-       on conflict (endpoint_id, event_id) do nothing
-       returning id, job_token`,
-      [ids, tenantIds, endpointIds, eventIds, tokens],
-    );
+    const created = await insertPendingDeliveries(client, { ids, tenantIds, endpointIds, eventIds, tokens });
     if (created.length) {
       await this.boss.insert(
         DELIVER_QUEUE,
@@ -202,10 +201,7 @@ export class Dispatcher {
         // A stale job: the delivery was deleted, re-scheduled (retry, replay) or already settled.
         if (!row || row.job_token !== job.token || row.status !== 'pending') return;
         if (!row.enabled) {
-          await this.pool.query(
-            `update webhook_deliveries set status = 'failed', job_token = null, next_attempt_at = null, last_error = $2, updated_at = now() where id = $1`,
-            [row.delivery_id, 'endpoint disabled'],
-          );
+          await failDeliveryWithoutAttempt(this.pool, row.delivery_id, 'endpoint disabled');
           return;
         }
         let body = bodies.get(row.id);
@@ -241,25 +237,15 @@ export class Dispatcher {
   }
 
   private async recordSuccesses(done: { row: DeliveryRow; result: SendResult }[]): Promise<void> {
-    await this.pool.query(
-      `update webhook_deliveries d
-          set status = 'succeeded', attempt_count = d.attempt_count + 1, next_attempt_at = null, job_token = null,
-              last_status_code = u.code, last_duration_ms = u.ms, last_response = u.excerpt, last_error = null,
-              attempts = d.attempts || u.attempt, updated_at = now()
-         from unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::text[], $6::jsonb[]) as u(id, token, code, ms, excerpt, attempt)
-        where d.id = u.id and d.job_token = u.token`,
-      [
-        done.map((d) => d.row.delivery_id),
-        done.map((d) => d.row.job_token),
-        done.map((d) => d.result.statusCode),
-        done.map((d) => d.result.durationMs),
-        done.map((d) => d.result.excerpt),
-        done.map((d) => this.attempt(d.result)),
-      ],
-    );
-    await this.pool.query(`update webhook_endpoints set failing_since = null where id = any($1::text[]) and failing_since is not null`, [
-      [...new Set(done.map((d) => d.row.endpoint_id))],
-    ]);
+    await recordSucceededDeliveries(this.pool, {
+      ids: done.map((d) => d.row.delivery_id),
+      tokens: done.map((d) => d.row.job_token),
+      codes: done.map((d) => d.result.statusCode),
+      durationsMs: done.map((d) => d.result.durationMs),
+      excerpts: done.map((d) => d.result.excerpt),
+      attempts: done.map((d) => this.attempt(d.result)),
+    });
+    await clearFailingSince(this.pool, [...new Set(done.map((d) => d.row.endpoint_id))]);
   }
 
   /** Records the failed attempt and, in the same transaction, schedules the next one (or gives up). */
@@ -269,32 +255,21 @@ export class Dispatcher {
     const next = attempt < schedule.length ? new Date(Date.now() + schedule[attempt]! * 1000) : null;
     const token = next ? randomBytes(9).toString('base64url') : null;
     const disable = await inTransaction(this.pool, async (client) => {
-      const { rowCount } = await client.query(
-        `update webhook_deliveries
-            set status = $3, attempt_count = attempt_count + 1, next_attempt_at = $4, job_token = $5,
-                last_status_code = $6, last_duration_ms = $7, last_response = $8, last_error = $9,
-                attempts = attempts || $10::jsonb, updated_at = now()
-          where id = $1 and job_token = $2`,
-        [
-          row.delivery_id,
-          row.job_token,
-          next ? 'pending' : 'failed',
-          next,
-          token,
-          result.statusCode,
-          result.durationMs,
-          result.excerpt,
-          result.error,
-          this.attempt(result),
-        ],
-      );
-      if (!rowCount) return false;
+      const recorded = await recordFailedAttempt(client, {
+        deliveryId: row.delivery_id,
+        jobToken: row.job_token,
+        status: next ? 'pending' : 'failed',
+        nextAttemptAt: next,
+        nextToken: token,
+        statusCode: result.statusCode,
+        durationMs: result.durationMs,
+        excerpt: result.excerpt,
+        error: result.error,
+        attempt: this.attempt(result),
+      });
+      if (!recorded) return false;
       if (next) await this.boss.send(DELIVER_QUEUE, { deliveryId: row.delivery_id, token }, { startAfter: next, db: onClient(client) });
-      const { rows } = await client.query<{ failing_since: Date }>(
-        `update webhook_endpoints set failing_since = coalesce(failing_since, now()) where id = $1 returning failing_since`,
-        [row.endpoint_id],
-      );
-      const since = rows[0]?.failing_since;
+      const since = await markEndpointFailing(client, row.endpoint_id);
       return !!since && Date.now() - new Date(since).getTime() >= this.config.webhooks.disableAfterSeconds * 1000;
     });
     if (disable) await this.disable(row.tenant_id, row.endpoint_id);
