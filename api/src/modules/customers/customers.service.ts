@@ -1,5 +1,4 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { escapeLike } from '../../core/db/sql.js';
 import { authorize, type Ctx } from '../../core/auth/principal.js';
 import type { Deps } from '../../core/deps.js';
 import { inTenant } from '../../core/db/unit-of-work.js';
@@ -78,20 +77,25 @@ export class CustomersService {
     if (query.createdGte && query.createdLt && query.createdGte >= query.createdLt) {
       throw badRequest('invalid_range', 'created_gte must be earlier than created_lt.');
     }
-    // The hot path: one prepared statement, nulls meaning "no filter", plain rows.
-    const rows = await this.deps.reader.read(tenantId, (q) =>
-      q<CustomerRow>(
-        'customers.list',
-        `select ${COLUMNS} from customers
-          where tenant_id = $1
-            and ($2::text is null or id < $2)
-            and ($3::text is null or email ilike $3)
-            and ($4::timestamptz is null or created_at >= $4)
-            and ($5::timestamptz is null or created_at < $5)
-          order by id desc limit $6`,
-        [tenantId, page.startingAfter ?? null, query.email ? escapeLike(query.email) : null, query.createdGte ?? null, query.createdLt ?? null, page.limit + 1],
-      ),
-    );
+    // The hot path: plain rows, one prepared statement per combination of filters. Only the filters given
+    // are in the SQL: `($n is null or ...)` catch-alls defeat the indexes once PostgreSQL switches the
+    // prepared statement to its generic plan (an email filter then walked a tenant of 1M rows).
+    const values: unknown[] = [tenantId];
+    const where = ['tenant_id = $1'];
+    let variant = '';
+    const add = (key: string, condition: (n: string) => string, value: unknown) => {
+      values.push(value);
+      where.push(condition(`$${values.length}`));
+      variant += key;
+    };
+    if (page.startingAfter) add('a', (n) => `id < ${n}`, page.startingAfter);
+    // Case-insensitive equality, served by the (tenant_id, lower(email)) index.
+    if (query.email) add('e', (n) => `lower(email) = lower(${n})`, query.email);
+    if (query.createdGte) add('g', (n) => `created_at >= ${n}`, query.createdGte);
+    if (query.createdLt) add('l', (n) => `created_at < ${n}`, query.createdLt);
+    values.push(page.limit + 1);
+    const sql = `select ${COLUMNS} from customers where ${where.join(' and ')} order by id desc limit $${values.length}`;
+    const rows = await this.deps.reader.read(tenantId, (q) => q<CustomerRow>(`customers.list.${variant || 'all'}`, sql, values));
     return toList(rows, page, rowToCustomerDto);
   }
 

@@ -80,6 +80,16 @@ describe('customers', () => {
       .query({ created_lt: new Date(Date.now() + 60_000).toISOString() })
       .set(a.auth);
     expect(past.body.data).toHaveLength(2);
+    // Equality, not a pattern: LIKE wildcards match themselves only; filters combine.
+    expect((await t.http.get('/v1/customers').query({ email: 'find%' }).set(a.auth)).body.data).toHaveLength(0);
+    expect(
+      (
+        await t.http
+          .get('/v1/customers')
+          .query({ email: 'FIND.ME@EXAMPLE.COM', created_lt: new Date(Date.now() + 60_000).toISOString() })
+          .set(a.auth)
+      ).body.data,
+    ).toHaveLength(1);
   });
 
   it('rejects invalid fields with every offending field listed', async () => {
