@@ -1,6 +1,7 @@
 import { monotonicFactory } from 'ulid';
+import { pooledRandom } from './random.js';
 
-const next = monotonicFactory();
+const next = monotonicFactory(pooledRandom);
 
 /**
  * The id kinds the compiler knows. The kernel's are below; each module adds its own from its

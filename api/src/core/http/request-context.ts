@@ -1,8 +1,9 @@
 import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { monotonicFactory } from 'ulid';
+import { pooledRandom } from '../random.js';
 
-const next = monotonicFactory();
+const next = monotonicFactory(pooledRandom);
 
 /** A new `req_` id (time-ordered), also for answers written before Express runs. */
 export const newRequestId = () => `req_${next()}`;
