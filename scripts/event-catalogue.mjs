@@ -34,8 +34,6 @@ ${[...byModule].map(([m, us]) => `import type { ${us.map((u) => u.type).join(', 
 /** Every event Plinth emits. Each module declares its own in \`<module>.events.ts\`. */
 export type PlinthEvent =
 ${unions.map((u) => `  | ${u.type}`).join('\n')};
-
-export type EventType = PlinthEvent['type'];
 `;
   const config = (await prettier.resolveConfig(file)) ?? {};
   writeFileSync(file, await prettier.format(text, { ...config, filepath: file }));

@@ -86,8 +86,13 @@ function mountModuleRouters(app: Express, deps: Deps, services: Services): void 
   }
 }
 
+/** The JSON-only guard's exceptions: each `post` router's path (`:param` matching one segment) and its media types. */
 function formRoutes(registry: Registry) {
-  return registry.modules.flatMap((m) => (m.routers ?? []).flatMap((r) => (r.accepts ? [r.accepts] : [])));
+  return registry.modules.flatMap((m) =>
+    (m.routers ?? []).flatMap((r) =>
+      r.mount === 'post' && r.accepts ? [{ pattern: new RegExp(`^${r.path.replace(/:[^/]+/g, '[^/]+')}$`), types: r.accepts }] : [],
+    ),
+  );
 }
 
 /** The contract, Swagger UI at /docs and the developer portal at /portal (when built). */

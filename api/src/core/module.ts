@@ -43,8 +43,8 @@ export interface ExtraRouter<S> {
   /** `use` mounts a whole router under the path; `post` one handler chain for POSTs to the path. */
   mount: 'use' | 'post';
   path: string;
-  /** Content types the route accepts besides JSON (the JSON-only guard lets them through). */
-  accepts?: { pattern: RegExp; types: string[] };
+  /** Media types a `post` route takes besides JSON (the JSON-only guard lets them through on its path). */
+  accepts?: string[];
   handlers: (deps: Deps, services: S) => (RequestHandler | Router)[];
 }
 

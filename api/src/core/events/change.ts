@@ -8,7 +8,7 @@ import type { Change } from './record.js';
 export interface EventRegistry {}
 
 export type KnownEvent = EventRegistry[keyof EventRegistry] & { type: string; data: { object: unknown } };
-export type KnownEventType = KnownEvent['type'];
+type KnownEventType = KnownEvent['type'];
 
 type ObjectOf<T extends KnownEventType> = Extract<KnownEvent, { type: T }>['data']['object'];
 

@@ -13,5 +13,3 @@ import type { AuditEvent } from '../audit/index.js';
 /** Every event Plinth emits. Each module declares its own in `<module>.events.ts`. */
 export type PlinthEvent =
   TenantEvent | UserEvent | MemberEvent | InvitationEvent | RoleEvent | ApiKeyEvent | CustomerEvent | WebhookEndpointEvent | MfaEvent | SsoEvent | AuditEvent;
-
-export type EventType = PlinthEvent['type'];

@@ -56,7 +56,7 @@ export const ssoModule = defineModule({
     {
       mount: 'post',
       path: '/v1/sso/saml/:connection_id/acs',
-      accepts: { pattern: /^\/v1\/sso\/saml\/[^/]+\/acs$/, types: ['application/x-www-form-urlencoded'] },
+      accepts: ['application/x-www-form-urlencoded'],
       handlers: () => [formBody({ limit: 1024 * 1024, parameterLimit: 10 })],
     },
   ],
