@@ -5,6 +5,7 @@ import type { Mailer } from './mailer.js';
 import type { RateLimits } from './http/rate-limit.js';
 import type { CredentialCache } from './auth/credential-cache.js';
 import type { TenantReader } from './db/reader.js';
+import type { TenantWriter } from './db/writer.js';
 import type { Registry } from './module.js';
 
 /** What the modules are built from. `createApp(deps)` takes these; tests build their own. */
@@ -20,4 +21,6 @@ export interface Deps {
   credentials: CredentialCache;
   /** Plain-row reads for the hottest list and retrieve operations (see reader.ts). */
   reader: TenantReader;
+  /** One-statement writes (a row, its events and audit entries) for the hottest creates (see writer.ts). */
+  writer: TenantWriter;
 }

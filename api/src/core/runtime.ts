@@ -9,6 +9,7 @@ import { RateLimits, type RateLimitStore } from './http/rate-limit.js';
 import { createMailer, type Mailer } from './mailer.js';
 import { CredentialCache } from './auth/credential-cache.js';
 import { TenantReader } from './db/reader.js';
+import { TenantWriter } from './db/writer.js';
 
 export interface Runtime {
   deps: Deps;
@@ -42,6 +43,7 @@ export async function startRuntime(
     const boot = await bootstrap(registry, database.orm, config, log);
     const credentials = new CredentialCache();
     const reader = new TenantReader(database.appUrl, log);
+    const writer = new TenantWriter(database.appUrl, log);
     await credentials.listen(database.appUrl, log);
     const deps: Deps = {
       registry,
@@ -52,6 +54,7 @@ export async function startRuntime(
       mailer: overrides.mailer ?? createMailer(config.smtpUrl, config.mailFrom, log),
       credentials,
       reader,
+      writer,
     };
     return {
       deps,
@@ -60,6 +63,7 @@ export async function startRuntime(
       async close() {
         await credentials.close();
         await reader.close();
+        await writer.close();
         await closeStore();
         await database.close();
       },

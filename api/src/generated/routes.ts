@@ -1752,6 +1752,7 @@ const models: TsoaRoute.Models = {
             "first_seq": {"dataType":"union","subSchemas":[{"dataType":"integer"},{"dataType":"enum","enums":[null]}],"required":true},
             "last_seq": {"dataType":"union","subSchemas":[{"dataType":"integer"},{"dataType":"enum","enums":[null]}],"required":true},
             "break": {"dataType":"union","subSchemas":[{"ref":"AuditChainBreak"},{"dataType":"enum","enums":[null]}],"required":true},
+            "pending": {"dataType":"integer","required":true},
         },
         "additionalProperties": false,
     },

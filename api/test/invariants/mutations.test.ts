@@ -2,7 +2,8 @@
  * Driven by openapi/openapi.json, like the security suite: every mutating operation (POST, PUT, PATCH,
  * DELETE) is performed successfully in a fresh tenant, and the call must have written at least one
  * event and one audit entry in that tenant (rows of `events` and `audit_logs` carrying the call's
- * Request-Id). Since `record()` publishes every audit entry as an `audit.entry.created` event, the call
+ * Request-Id). Since every audit entry is announced as an `audit.entry.created` event when it is sealed
+ * into the chain (the sweep seals the tenant's pending entries before it looks), the call
  * must also write a domain event (any other type) unless it is AUDIT_ONLY. An operation that
  * legitimately writes nothing is in EXEMPT with its reason. A new operation is swept with its sample
  * body and `{id}` factory from its module's `<m>.fixtures.ts` unless it has a PLAN here.
@@ -11,6 +12,7 @@ import { inflateRawSync } from 'node:zlib';
 import { Secret, TOTP } from 'otpauth';
 import pg from 'pg';
 import type { Response, Test } from 'supertest';
+import { sealTenant } from '../../src/modules/audit';
 import { createTestApp, newTenant, rootAuth, testDatabaseUrl, uniqueEmail, type TestApp, type TestTenant } from '../harness';
 import { bodies, objectFactories, operations, prepareSamples, SUFFIXES, type Operation } from '../support/operations';
 import { b64, SamlIdp } from '../support/saml-idp';
@@ -227,6 +229,7 @@ const PLANS: Record<string, (a: TestTenant) => Promise<Plan>> = {
 
 /** Rows of the call (its Request-Id) in the tenant, and how many rows the tenant has whatever their request. */
 async function written(tenantId: string, requestId = ''): Promise<{ events: string[]; audit: string[]; tenantEvents: number; tenantAudit: number }> {
+  await sealTenant(t.runtime.deps, tenantId);
   const { rows } = await db.query<{ kind: string; name: string; mine: boolean }>(
     `select 'event' as kind, type as name, request_id = $2 as mine from events where tenant_id = $1
      union all select 'audit', action, request_id = $2 from audit_logs where tenant_id = $1`,

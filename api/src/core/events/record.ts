@@ -114,84 +114,84 @@ function diff(change: Change): Record<string, unknown> | null {
   return redact(Object.fromEntries(fields.map(([k, v]) => [k, removed ? { from: v, to: null } : { from: null, to: v }]))) as Record<string, unknown>;
 }
 
-interface EventRow {
-  id: string;
-  type: string;
-  data: unknown;
+/** The pieces of a statement (with `?` placeholders) and their values, in order. */
+export interface Statement {
+  sql: string;
+  values: unknown[];
+}
+
+const AUDIT_COLUMNS = 'id, tenant_id, occurred_at, actor, action, target_type, target_id, ip, user_agent, request_id, changes';
+const EVENT_COLUMNS = 'id, tenant_id, type, created_at, data, request_id';
+
+/**
+ * The writes that go with a use case's changes, as common table expressions to run in the same
+ * statement or transaction as the change itself (the transactional outbox): one event per change that
+ * has an object, and one audit entry per change. Audit entries are written **pending** (no `seq` and
+ * no hash): the audit module seals them into the tenant's hash chain after they commit, in order, so
+ * that concurrent writes of one tenant never wait on each other for the chain's head.
+ */
+export function changeWrites(tenantId: string, origin: Origin, changes: Change[]): { ctes: string[]; values: unknown[] } {
+  const occurredAt = new Date().toISOString();
+  const values: unknown[] = [];
+  const audit = changes.map((c) => {
+    values.push(
+      newId('auditLog'),
+      tenantId,
+      occurredAt,
+      JSON.stringify(origin.actor),
+      c.action,
+      c.target?.type ?? null,
+      c.target?.id ?? null,
+      origin.ip ?? null,
+      origin.userAgent?.slice(0, 512) ?? null,
+      origin.requestId ?? null,
+      jsonOrNull(diff(c)),
+    );
+    return '(?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?::jsonb)';
+  });
+  const ctes = [`plinth_audit as (insert into audit_logs (${AUDIT_COLUMNS}) values ${audit.join(', ')})`];
+  const events = changes.filter((c) => c.object);
+  if (events.length) {
+    for (const c of events) {
+      const data: Record<string, unknown> = { object: c.object };
+      if (c.previous) data.previous_attributes = c.previous;
+      values.push(newId('event'), tenantId, c.action, occurredAt, JSON.stringify(data), origin.requestId ?? null);
+    }
+    ctes.push(`plinth_events as (insert into events (${EVENT_COLUMNS}) values ${events.map(() => '(?, ?, ?, ?, ?::jsonb, ?)').join(', ')})`);
+  }
+  return { ctes, values };
+}
+
+const jsonOrNull = (value: unknown) => (value === null ? null : JSON.stringify(value));
+
+/**
+ * A statement that runs `main` (a statement of its own, with `?` placeholders) together with the
+ * writes of `changes`, and wakes the worker: one round trip, atomic on its own. The worker's NOTIFY is
+ * delivered when the statement's transaction commits.
+ */
+export function withChanges(main: Statement, tenantId: string, origin: Origin, changes: Change[]): Statement {
+  const { ctes, values } = changeWrites(tenantId, origin, changes);
+  return {
+    sql: `with plinth_main as (${main.sql}), ${ctes.join(', ')} select pg_notify(?, '')`,
+    values: [...main.values, ...values, OUTBOX_CHANNEL],
+  };
 }
 
 /**
  * Writes the events and audit entries of a use case inside its transaction, so they commit or roll
- * back with the change itself (the transactional outbox). Audit entries extend the tenant's hash
- * chain under a row lock on its head; each is also published as an `audit.entry.created` event. The
- * worker is woken by a NOTIFY that PostgreSQL delivers only when the transaction commits.
+ * back with the change itself, in one statement. The worker is woken by a NOTIFY that PostgreSQL
+ * delivers only when the transaction commits.
  */
 export async function record(em: EntityManager, tenantId: string, origin: Origin, changes: Change[]): Promise<void> {
   if (!changes.length) return;
-  const occurredAt = new Date().toISOString();
-  const events: EventRow[] = [];
-  for (const c of changes) {
-    if (!c.object) continue;
-    const data: Record<string, unknown> = { object: c.object };
-    if (c.previous) data.previous_attributes = c.previous;
-    events.push({ id: newId('event'), type: c.action, data });
-  }
+  const { ctes, values } = changeWrites(tenantId, origin, changes);
+  await em.execute(`with ${ctes.join(', ')} select pg_notify(?, '')`, [...values, OUTBOX_CHANNEL]);
+}
 
-  const [head] = await em.execute<{ seq: string; hash: string }[]>(
-    `insert into audit_chain_heads (tenant_id, seq, hash) values (?, 0, ?)
-     on conflict (tenant_id) do update set seq = audit_chain_heads.seq returning seq, hash`,
-    [tenantId, GENESIS_HASH],
-  );
-  let seq = Number(head!.seq);
-  let prevHash = head!.hash;
-  const entries: AuditLogDto[] = changes.map((c) => {
-    seq += 1;
-    const base = {
-      id: newId('auditLog'),
-      tenant_id: tenantId,
-      seq,
-      occurred_at: occurredAt,
-      actor: origin.actor,
-      action: c.action,
-      target: c.target,
-      ip: origin.ip ?? null,
-      user_agent: origin.userAgent?.slice(0, 512) ?? null,
-      request_id: origin.requestId ?? null,
-      changes: diff(c),
-    };
-    const hash = auditHash(prevHash, base);
-    const entry: AuditLogDto = { ...base, object: 'audit_log', hash, prev_hash: prevHash };
-    prevHash = hash;
-    return entry;
-  });
-  await em.execute(
-    `insert into audit_logs (id, tenant_id, seq, occurred_at, actor, action, target_type, target_id, ip, user_agent, request_id, changes, prev_hash, hash)
-     values ${entries.map(() => '(?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?)').join(', ')}`,
-    entries.flatMap((e) => [
-      e.id,
-      e.tenant_id,
-      e.seq,
-      e.occurred_at,
-      JSON.stringify(e.actor),
-      e.action,
-      e.target?.type ?? null,
-      e.target?.id ?? null,
-      e.ip,
-      e.user_agent,
-      e.request_id,
-      e.changes === null ? null : JSON.stringify(e.changes),
-      e.prev_hash,
-      e.hash,
-    ]),
-  );
-  await em.execute(`update audit_chain_heads set seq = ?, hash = ? where tenant_id = ?`, [seq, prevHash, tenantId]);
-  for (const entry of entries) events.push({ id: newId('event'), type: 'audit.entry.created', data: { object: entry } });
-
-  await em.execute(
-    `insert into events (id, tenant_id, type, created_at, data, request_id) values ${events.map(() => '(?, ?, ?, ?, ?::jsonb, ?)').join(', ')}`,
-    events.flatMap((e) => [e.id, tenantId, e.type, occurredAt, JSON.stringify(e.data), origin.requestId ?? null]),
-  );
-  await em.execute(`select pg_notify(?, '')`, [OUTBOX_CHANNEL]);
+/** `?` placeholders numbered for pg (`$1`, `$2`, ...): the statements here have no other `?`. */
+export function numbered(sql: string): string {
+  let n = 0;
+  return sql.replace(/\?/g, () => `$${++n}`);
 }
 
 /** Hands work to the job runner in the caller's transaction; the worker relays it to pg-boss after commit. */

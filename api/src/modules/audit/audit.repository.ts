@@ -7,7 +7,8 @@ import type { AuditExportDto, AuditLogFilter, AuditLogRow } from './audit.dto.js
 
 /** SQL conditions for a filter, with `?` placeholders (run inside a tenant transaction: RLS scopes the rows). */
 export function filterSql(filter: AuditLogFilter): { where: string[]; params: unknown[] } {
-  const where: string[] = [];
+  // Pending entries (not sealed into the chain yet) are not listed or exported: reads seal first.
+  const where: string[] = ['seq is not null'];
   const params: unknown[] = [];
   const add = (sql: string, value: unknown) => {
     where.push(sql);

@@ -32,6 +32,7 @@ import {
   startExport,
   type ExportRow,
 } from './audit.repository.js';
+import { pendingCount, sealBeforeReading } from './audit.sealer.js';
 
 export const EXPORT_QUEUE = 'audit-export';
 const EXPORT_CHUNK = 1000;
@@ -91,6 +92,7 @@ export class AuditService {
       params.push(page.startingAfter);
     }
     return inTenant(this.deps.orm, grant, async (em) => {
+      await sealBeforeReading(em, grant.tenantId);
       const rows = await entriesNewestFirst(em, where, params, page.limit + 1);
       return toList(rows, page, toAuditDto);
     });
@@ -99,7 +101,10 @@ export class AuditService {
   /** Recomputes the tenant's hash chain from its first retained entry to the chain head. */
   async verify(ctx: Ctx): Promise<AuditLogVerification> {
     const grant = authorize(ctx, 'audit_logs:read');
-    return inTenant(this.deps.orm, grant, (em) => verifyChain(em));
+    return inTenant(this.deps.orm, grant, async (em) => {
+      await sealBeforeReading(em, grant.tenantId);
+      return { ...(await verifyChain(em)), pending: await pendingCount(em) };
+    });
   }
 
   async createExport(ctx: Ctx, input: AuditExportCreate): Promise<AuditExportDto> {
@@ -143,6 +148,7 @@ export class AuditService {
     const { where, params } = filterSql(row.filter);
     const clause = where.length ? `and ${where.join(' and ')}` : '';
     await inTenant(this.deps.orm, grant, async (em) => {
+      await sealBeforeReading(em, tenantId);
       await startExport(em, id, await countMatchingEntries(em, clause, params));
     });
     let afterSeq = 0;
@@ -194,7 +200,7 @@ export class AuditService {
 const VERIFY_CHUNK = 2000;
 
 /** Walks the chain in `seq` order inside the caller's tenant transaction. */
-export async function verifyChain(em: EntityManager): Promise<AuditLogVerification> {
+export async function verifyChain(em: EntityManager): Promise<Omit<AuditLogVerification, 'pending'>> {
   const head = await chainHead(em);
   let checked = 0;
   let first: number | null = null;

@@ -14,6 +14,15 @@ afterAll(async () => {
   await t.close();
 });
 
+/** Changes sealed entries as someone with the owner's rights would: the trigger that guards them switched off first. */
+async function tamper(sql: string, params: unknown[]): Promise<void> {
+  await owner.query('begin');
+  await owner.query('alter table audit_logs disable trigger audit_logs_sealed_is_final');
+  await owner.query(sql, params);
+  await owner.query('alter table audit_logs enable trigger audit_logs_sealed_is_final');
+  await owner.query('commit');
+}
+
 describe('audit log', () => {
   it('records who did what to which object, from where, with secrets redacted', async () => {
     const a = await newTenant(t);
@@ -71,14 +80,14 @@ describe('audit log', () => {
         .set(a.auth)
         .send({ name: `C${i}` });
     const intact = await t.http.get('/v1/audit-logs/verify').set(a.auth);
-    expect(intact.body).toMatchObject({ object: 'audit_log_verification', intact: true, first_seq: 1, break: null });
+    expect(intact.body).toMatchObject({ object: 'audit_log_verification', intact: true, first_seq: 1, break: null, pending: 0 });
     expect(intact.body.entries_checked).toBe(intact.body.last_seq);
 
     const { rows } = await owner.query(`select id, seq from audit_logs where tenant_id = $1 and action = 'customer.created' order by seq limit 1 offset 2`, [
       a.tenantId,
     ]);
     const victim = rows[0];
-    await owner.query(`update audit_logs set changes = '{"name":{"from":null,"to":"forged"}}' where id = $1`, [victim.id]);
+    await tamper(`update audit_logs set changes = '{"name":{"from":null,"to":"forged"}}' where id = $1`, [victim.id]);
     const altered = await t.http.get('/v1/audit-logs/verify').set(a.auth);
     expect(altered.body).toMatchObject({ intact: false, break: { seq: Number(victim.seq), id: victim.id, reason: 'hash_mismatch' } });
 
@@ -91,11 +100,52 @@ describe('audit log', () => {
     expect(gap.body).toMatchObject({ intact: false, break: { seq: Number(mid.seq), reason: 'sequence_gap' } });
   });
 
-  it('is append-only for the application role', async () => {
+  it('is append-only for the application role, and a sealed entry cannot change even for the owner', async () => {
     const { rows } = await owner.query(
-      `select has_table_privilege('plinth_app', 'audit_logs', 'UPDATE') as u, has_table_privilege('plinth_app', 'audit_logs', 'DELETE') as d`,
+      `select has_table_privilege('plinth_app', 'audit_logs', 'DELETE') as d,
+              has_column_privilege('plinth_app', 'audit_logs', 'changes', 'UPDATE') as content,
+              has_column_privilege('plinth_app', 'audit_logs', 'hash', 'UPDATE') as seal`,
     );
-    expect(rows[0]).toEqual({ u: false, d: false });
+    // The application may seal a pending entry (seq and hashes), never change what it says or remove it.
+    expect(rows[0]).toEqual({ d: false, content: false, seal: true });
+    const a = await newTenant(t);
+    await t.http.post('/v1/customers').set(a.auth).send({ name: 'Sealed' });
+    await t.http.get('/v1/audit-logs/verify').set(a.auth); // seals
+    const { rows: sealed } = await owner.query(`select id from audit_logs where tenant_id = $1 and seq is not null limit 1`, [a.tenantId]);
+    await expect(owner.query(`update audit_logs set hash = 'x', prev_hash = 'x' where id = $1`, [sealed[0].id])).rejects.toThrow(/is sealed/);
+  });
+
+  it('seals 50 concurrent creates of one tenant into its chain, in order, with no gap, without writers waiting on each other', async () => {
+    const a = await newTenant(t);
+    const created = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        t.http
+          .post('/v1/customers')
+          .set(a.auth)
+          .send({ name: `Concurrent ${i}` }),
+      ),
+    );
+    expect(created.map((r) => r.status)).toEqual(Array(50).fill(201));
+    // The worker seals within a second of commit, with no read asking it to.
+    await waitFor(
+      async () => (await owner.query(`select count(*)::int as n from audit_logs where tenant_id = $1 and seq is null`, [a.tenantId])).rows[0].n === 0,
+    );
+    const { rows } = await owner.query(`select id, seq, prev_hash, hash, target_id from audit_logs where tenant_id = $1 order by seq`, [a.tenantId]);
+    const customers = rows.filter((r) => created.some((c) => c.body.id === r.target_id));
+    expect(customers).toHaveLength(50);
+    expect(rows.map((r) => Number(r.seq))).toEqual(rows.map((_, i) => i + 1));
+    for (let i = 1; i < rows.length; i++) expect(rows[i].prev_hash).toBe(rows[i - 1].hash);
+    const head = (await owner.query(`select seq, hash from audit_chain_heads where tenant_id = $1`, [a.tenantId])).rows[0];
+    expect({ seq: Number(head.seq), hash: head.hash }).toEqual({ seq: rows.length, hash: rows[rows.length - 1].hash });
+    const verify = await t.http.get('/v1/audit-logs/verify').set(a.auth);
+    expect(verify.body).toMatchObject({ intact: true, first_seq: 1, entries_checked: rows.length, pending: 0 });
+    // Each sealed entry is announced once, carrying its place in the chain.
+    const announced = await waitFor(async () => {
+      const { rows: events } = await owner.query(`select data from events where tenant_id = $1 and type = 'audit.entry.created'`, [a.tenantId]);
+      return events.length >= rows.length && events;
+    });
+    const seqs = announced.map((e: { data: { object: { seq: number } } }) => e.data.object.seq).sort((x: number, y: number) => x - y);
+    expect(seqs).toEqual(rows.map((_, i) => i + 1));
   });
 
   it('exports matching entries as CSV and NDJSON through a job, with progress and a download', async () => {
@@ -151,7 +201,7 @@ describe('audit log', () => {
     const setting = await t.http.patch(`/v1/tenants/${a.tenantId}`).set(a.auth).send({ audit_log_retention_days: 90 });
     expect(setting.body.audit_log_retention_days).toBe(90);
     expectProblem(await t.http.patch(`/v1/tenants/${a.tenantId}`).set(a.auth).send({ audit_log_retention_days: 0 }), 422, 'validation_failed');
-    await owner.query(`update audit_logs set occurred_at = now() - interval '91 days' where tenant_id = $1 and seq <= 3`, [a.tenantId]);
+    await tamper(`update audit_logs set occurred_at = now() - interval '91 days' where tenant_id = $1 and seq <= 3`, [a.tenantId]);
     await owner.query(`update events set created_at = now() - interval '31 days' where tenant_id = $1 and type = 'customer.created'`, [a.tenantId]);
     const removed = await t.worker!.runRetention();
     expect(removed.auditLogs).toBeGreaterThanOrEqual(3);

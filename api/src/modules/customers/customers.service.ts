@@ -53,21 +53,25 @@ export class CustomersService {
     const grant = authorize(ctx, 'customers:write');
     const { tenantId } = grant;
     assertValid(checkMetadata(input.metadata));
-    return inTenant(this.deps.orm, grant, async (em) => {
-      const customer = em.create(Customer, {
-        id: newId('customer'),
-        tenantId,
-        name: input.name ?? null,
-        email: input.email ?? null,
-        phone: input.phone ?? null,
-        company: input.company ?? null,
-        metadata: input.metadata ?? {},
-      });
-      await em.persist(customer).flush();
-      const dto = toCustomerDto(customer);
-      await record(em, tenantId, originOf(ctx), [change('customer.created', dto)]);
-      return dto;
-    });
+    // The hot write path: the row, its event and its audit entry in one statement (see writer.ts).
+    const now = new Date();
+    const row: CustomerRow = {
+      id: newId('customer'),
+      name: input.name ?? null,
+      email: input.email ?? null,
+      phone: input.phone ?? null,
+      company: input.company ?? null,
+      metadata: input.metadata ?? {},
+      created_at: now,
+      updated_at: now,
+    };
+    const dto = rowToCustomerDto(row);
+    const insert = {
+      sql: `insert into customers (tenant_id, ${COLUMNS}) values (?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?)`,
+      values: [tenantId, row.id, row.name, row.email, row.phone, row.company, JSON.stringify(row.metadata), now, now],
+    };
+    await this.deps.writer.write(grant, 'customers.create', insert, originOf(ctx), [change('customer.created', dto)]);
+    return dto;
   }
 
   async list(ctx: Ctx, query: CustomerListQuery): Promise<List<CustomerDto>> {

@@ -1,4 +1,4 @@
-import { Listener } from '../../core/db/listener.js';
+import { onWakeUp } from '../../core/db/wake-up.js';
 import { toEventDto, type EventRow } from '../../core/events/envelope.js';
 import { OUTBOX_CHANNEL } from '../../core/events/record.js';
 import type { ModuleWorker, WorkerContext } from '../../core/module.js';
@@ -18,31 +18,7 @@ export async function startWebhooksWorker({ deps, boss, pool, ownerUrl }: Worker
   const dispatcher = new Dispatcher(config, pool, boss, deps.orm, log);
   const svix = config.svix ? new SvixBackend(config.svix.apiKey, config.svix.serverUrl, registry.eventTypes) : undefined;
 
-  let relaying: Promise<void> | undefined;
-  let again = false;
-  let stopped = false;
-  const relay = (): Promise<void> => {
-    if (relaying) {
-      again = true;
-      return relaying;
-    }
-    relaying = (async () => {
-      try {
-        do {
-          again = false;
-          while (!stopped && (await dispatcher.relay()) > 0);
-        } while (again && !stopped);
-      } catch (err) {
-        log.error({ err: String(err) }, 'outbox relay failed; retrying on the next wake-up');
-      } finally {
-        relaying = undefined;
-      }
-    })();
-    return relaying;
-  };
-  const listener = new Listener(ownerUrl, OUTBOX_CHANNEL, log, { notification: () => void relay(), up: () => void relay() });
-  await listener.start();
-  const poll = setInterval(() => void relay(), RELAY_POLL_MS);
+  const relay = await onWakeUp({ url: ownerUrl, channel: OUTBOX_CHANNEL, pollMs: RELAY_POLL_MS, log, what: 'outbox relay' }, () => dispatcher.relay());
 
   await boss.work<DeliverJob>(
     DELIVER_QUEUE,
@@ -59,16 +35,10 @@ export async function startWebhooksWorker({ deps, boss, pool, ownerUrl }: Worker
       for (const row of rows) await svix.publish({ id: row.id, type: row.type, tenant_id: row.tenant_id, payload: toEventDto(row) });
     });
   }
-  void relay();
   log.info({ backend: svix ? 'svix' : 'built-in' }, 'webhook relay started');
   return {
-    relayNow: relay,
-    async stop() {
-      stopped = true;
-      clearInterval(poll);
-      await listener.close();
-      await relaying;
-    },
+    relayNow: relay.now,
+    stop: relay.stop,
     close: () => dispatcher.close(),
   };
 }

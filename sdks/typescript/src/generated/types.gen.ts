@@ -2053,6 +2053,11 @@ export type AuditLogVerification = {
      * Where the chain breaks first, when it does.
      */
     break: AuditChainBreak | null;
+    /**
+     * Entries written but not sealed into the chain yet (committed while this verification ran): they are
+     * sealed within a second, and covered by the next verification.
+     */
+    pending: number;
 };
 
 export type AuditLogFilter = {
