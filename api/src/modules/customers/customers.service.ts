@@ -93,8 +93,9 @@ export class CustomersService {
       variant += key;
     };
     if (page.startingAfter) add('a', (n) => `id < ${n}`, page.startingAfter);
-    // Case-insensitive equality, served by the (tenant_id, lower(email)) index.
-    if (query.email) add('e', (n) => `lower(email) = lower(${n})`, query.email);
+    // Case-insensitive equality on the stored lower(email), served by the (tenant_id, email_lower) index
+    // also under row-level security (a condition applying lower() to the column could not be).
+    if (query.email) add('e', (n) => `email_lower = lower(${n})`, query.email);
     if (query.createdGte) add('g', (n) => `created_at >= ${n}`, query.createdGte);
     if (query.createdLt) add('l', (n) => `created_at < ${n}`, query.createdLt);
     values.push(page.limit + 1);

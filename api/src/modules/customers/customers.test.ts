@@ -1,4 +1,5 @@
-import { createTestApp, expectProblem, keyWithScopes, newTenant, type TestApp } from '../../../test/harness';
+import pg from 'pg';
+import { createTestApp, expectProblem, keyWithScopes, newTenant, testDatabaseUrl, type TestApp } from '../../../test/harness';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -124,5 +125,32 @@ describe('customers', () => {
     expectProblem(await t.http.post('/v1/customers').set(reader).send({ name: 'x' }), 403, 'missing_permission');
     expect((await t.http.get('/v1/customers').set(reader)).status).toBe(200);
     expectProblem(await t.http.get('/v1/customers'), 401);
+  });
+
+  it('finds a customer by email through its index for the application role, under row-level security, in a large tenant', async () => {
+    const a = await newTenant(t);
+    const owner = new pg.Client({ connectionString: testDatabaseUrl() });
+    const app = new pg.Client({ connectionString: t.runtime.database.appUrl });
+    await Promise.all([owner.connect(), app.connect()]);
+    try {
+      await owner.query(
+        `insert into customers (id, tenant_id, email, metadata, created_at, updated_at)
+         select 'cus_0' || lpad(n::text, 25, '0'), $1, 'c' || n || '@example.com', '{}', now(), now() from generate_series(1, 20000) n`,
+        [a.tenantId],
+      );
+      await owner.query('analyze customers');
+      const found = await t.http.get('/v1/customers?email=C1234@Example.COM').set(a.auth);
+      expect(found.body.data.map((c: { email: string }) => c.email)).toEqual(['c1234@example.com']);
+      // The plan the application role gets once the prepared statement goes generic (the list's own condition).
+      await app.query(`select set_config('app.tenant_id', $1, false)`, [a.tenantId]);
+      await app.query(`set plan_cache_mode = force_generic_plan`);
+      await app.query(`prepare by_email (text, text, int) as
+        select id from customers where tenant_id = $1 and email_lower = lower($2) order by id desc limit $3`);
+      // The tenant id is an id (checked by the harness), so it can be written into the statement.
+      const { rows } = await app.query(`explain (format json) execute by_email ('${a.tenantId}', 'C1234@EXAMPLE.COM', 21)`);
+      expect(JSON.stringify(rows[0]['QUERY PLAN'])).toContain('customers_tenant_email_lower');
+    } finally {
+      await Promise.all([owner.end(), app.end()]);
+    }
   });
 });

@@ -1,6 +1,7 @@
 import type { PermissionsOf } from '../../core/auth/permissions.js';
 import type { IdKindsOf } from '../../core/ids.js';
 import { defineModule } from '../../core/module.js';
+import { Migration20261202000003_customer_email_lower } from '../../migrations/Migration20261202000003_customer_email_lower.js';
 import { Customer } from './customers.entity.js';
 import { customerEvents } from './customers.events.js';
 import { CustomersService } from './customers.service.js';
@@ -24,6 +25,7 @@ export const customersModule = defineModule({
   permissions,
   tags: [{ name: 'Customers', description: "A tenant's customers (the first product domain)." }],
   entities: [Customer],
+  migrations: [{ name: 'Migration20261202000003_customer_email_lower', class: Migration20261202000003_customer_email_lower }],
   tenantTables: ['customers'],
   events: customerEvents,
   services: (deps) => ({ customers: new CustomersService(deps) }),
