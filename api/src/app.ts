@@ -23,6 +23,8 @@ export function createApp(deps: Deps): { app: Express; services: Services } {
   const services = deps.registry.createServices(deps) as Services;
   const app = express();
   app.disable('x-powered-by');
+  // Responses are \`Cache-Control: no-store\`: an ETag (a SHA-1 of every body) would buy nothing.
+  app.set('etag', false);
   app.set('trust proxy', process.env.TRUST_PROXY ?? 'loopback');
   app.set('query parser', 'simple');
   app.locals.services = services;

@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { TenantConnections } from '../src/core/db/tenant-connections';
+import { isoTimestamp, TenantConnections } from '../src/core/db/tenant-connections';
 import { createTestApp, newTenant, type TestApp } from './harness';
 
 /**
@@ -88,5 +88,16 @@ describe('connections that keep their tenant', () => {
 
   it('refuse anything but a tenant id', async () => {
     await expect(reads.run(`x', true); select set_config('app.tenant_id', 'y`, async () => 1)).rejects.toThrow(/needs a tenant id/);
+  });
+
+  it('return timestamps that turn into the API form exactly as a Date would write them', async () => {
+    const a = await newTenant(t, 'A');
+    const written = ['2026-12-02T14:06:23.000Z', '2026-12-02T14:06:23.100Z', '2026-12-02T14:06:23.291Z', '1999-01-01T00:00:00.999Z', new Date().toISOString()];
+    const rows = await reads.run(a.tenantId, (q) => q<{ ts: string }>('test.ts', `select unnest($1::timestamptz[]) as ts`, [written]));
+    expect(rows.map((r) => typeof r.ts)).toEqual(written.map(() => 'string'));
+    expect(rows.map((r) => isoTimestamp(r.ts))).toEqual(written);
+    // Fractions of a millisecond are cut, as Date does; another offset falls back to Date.
+    expect(isoTimestamp('2026-12-02 14:06:23.123987+00')).toBe('2026-12-02T14:06:23.123Z');
+    expect(isoTimestamp('2026-12-02 16:06:23.5+02')).toBe('2026-12-02T14:06:23.500Z');
   });
 });

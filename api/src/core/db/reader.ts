@@ -1,14 +1,15 @@
 import type { Logger } from 'pino';
 import { TenantConnections, type Query } from './tenant-connections.js';
 
-export type { Query } from './tenant-connections.js';
+export { isoTimestamp, type Query } from './tenant-connections.js';
 
 /**
  * The hot read path: plain rows from named prepared statements, on read-only connections of the app
  * role that keep their tenant (tenant-connections.ts): a read of the tenant a connection already
  * serves is one round trip. No ORM hydration, identity map or change tracking. For the list and
  * retrieve operations called far more often than anything else; the SQL still names `tenant_id` itself
- * (the application filter), with RLS underneath. Each statement sees its own snapshot.
+ * (the application filter), with RLS underneath. Each statement sees its own snapshot. Timestamps
+ * come back as PostgreSQL's text in UTC: `isoTimestamp()` turns them into the API's form.
  */
 export class TenantReader {
   private readonly connections: TenantConnections;

@@ -1,9 +1,25 @@
-import type pg from 'pg';
+import pg from 'pg';
 import type { Logger } from 'pino';
 import { isId } from '../ids.js';
 import { guardedPool } from './pool.js';
 
 export type Query = <R extends pg.QueryResultRow>(name: string, text: string, values: unknown[]) => Promise<R[]>;
+
+const pgTypes = pg.types;
+const TIMESTAMPTZ = 1184;
+const asText = (value: string) => value;
+
+/**
+ * A `timestamptz` as these connections return it (`2026-12-02 14:06:23.1234+00`: UTC, ISO DateStyle)
+ * in the API's form (`2026-12-02T14:06:23.123Z`), as `Date#toISOString` would write it (fractions of a
+ * millisecond are cut, not rounded), without building a Date.
+ */
+export function isoTimestamp(text: string): string {
+  if (text.length === 24 && text[10] === 'T' && text[23] === 'Z') return text; // already in the API's form
+  if (text.length < 22 || text[10] !== ' ' || !text.endsWith('+00')) return new Date(text).toISOString();
+  const fraction = text[19] === '.' ? text.slice(20, text.length - 3) : '';
+  return `${text.slice(0, 10)}T${text.slice(11, 19)}.${(fraction + '000').slice(0, 3)}Z`;
+}
 
 /** The one statement that moves a connection to a tenant, prepared once per connection. */
 const SET_TENANT = { name: 'plinth.set_tenant', text: `select set_config('app.tenant_id', $1, false)` };
@@ -35,8 +51,10 @@ export class TenantConnections {
       {
         connectionString: url,
         max: options.max,
+        // Timestamps arrive as PostgreSQL writes them, in UTC (see isoTimestamp): no Date on the way.
         // A reader's connections refuse to write, whatever the statement: the session default says so.
-        ...(options.readOnly ? { options: '-c default_transaction_read_only=on' } : {}),
+        options: `-c TimeZone=UTC${options.readOnly ? ' -c default_transaction_read_only=on' : ''}`,
+        types: { getTypeParser: (oid: number, format?: 'text' | 'binary') => (oid === TIMESTAMPTZ ? asText : pgTypes.getTypeParser(oid, format)) },
       },
       log,
       options.what,

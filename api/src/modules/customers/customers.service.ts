@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { authorize, type Ctx } from '../../core/auth/principal.js';
 import type { Deps } from '../../core/deps.js';
 import { inTenant } from '../../core/db/unit-of-work.js';
+import { isoTimestamp } from '../../core/db/reader.js';
 import { badRequest, notFound } from '../../core/http/errors.js';
 import { pageParams, toList, type List } from '../../core/http/pagination.js';
 import { assertValid, checkMetadata, mergeMetadata } from '../../core/http/validation.js';
@@ -28,8 +29,9 @@ interface CustomerRow {
   phone: string | null;
   company: string | null;
   metadata: Record<string, string>;
-  created_at: Date;
-  updated_at: Date;
+  /** As the reader returns it (PostgreSQL's text, in UTC), or already in ISO form. */
+  created_at: string;
+  updated_at: string;
 }
 
 function rowToCustomerDto(r: CustomerRow): CustomerDto {
@@ -41,8 +43,8 @@ function rowToCustomerDto(r: CustomerRow): CustomerDto {
     phone: r.phone,
     company: r.company,
     metadata: r.metadata,
-    created_at: r.created_at.toISOString(),
-    updated_at: r.updated_at.toISOString(),
+    created_at: isoTimestamp(r.created_at),
+    updated_at: isoTimestamp(r.updated_at),
   };
 }
 
@@ -54,7 +56,7 @@ export class CustomersService {
     const { tenantId } = grant;
     assertValid(checkMetadata(input.metadata));
     // The hot write path: the row, its event and its audit entry in one statement (see writer.ts).
-    const now = new Date();
+    const now = new Date().toISOString();
     const row: CustomerRow = {
       id: newId('customer'),
       name: input.name ?? null,
