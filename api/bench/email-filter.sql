@@ -1,6 +1,9 @@
 -- The email filter at 1M rows, as the planner sees a prepared statement once it goes generic (issue 20).
 -- Run: psql -h 127.0.0.1 -U postgres -q -f api/bench/email-filter.sql   (creates and keeps database email_bench; drop it after)
 -- old_q is the list statement before 6ee93e2 (catch-alls, email ilike); new_q the one after (only given filters, lower(email) =).
+-- Caution: this runs as the owner, without row-level security. For plinth_app under RLS, lower(email) = ... cannot use the
+-- expression index (lower() is not leakproof); Migration20261202000003 stores email_lower instead, and the customers test
+-- checks plinth_app's generic plan. The hot-paths benchmark (npm run bench:hot) measures the filter through the API.
 drop database if exists email_bench;
 create database email_bench;
 \c email_bench

@@ -91,6 +91,11 @@ export class TenantConnections {
     }
   }
 
+  /** A NOTIFY of its own (it needs no tenant, and leaves the connection's setting alone). */
+  async notify(channel: string): Promise<void> {
+    await this.pool.query({ name: 'plinth.notify', text: `select pg_notify($1, '')`, values: [channel] });
+  }
+
   close(): Promise<void> {
     return this.pool.end();
   }

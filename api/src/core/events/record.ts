@@ -166,15 +166,14 @@ const jsonOrNull = (value: unknown) => (value === null ? null : JSON.stringify(v
 
 /**
  * A statement that runs `main` (a statement of its own, with `?` placeholders) together with the
- * writes of `changes`, and wakes the worker: one round trip, atomic on its own. The worker's NOTIFY is
- * delivered when the statement's transaction commits.
+ * writes of `changes`: one round trip, atomic on its own. With `notify`, it also wakes the worker (the
+ * NOTIFY is delivered when the statement's transaction commits).
  */
-export function withChanges(main: Statement, tenantId: string, origin: Origin, changes: Change[]): Statement {
+export function withChanges(main: Statement, tenantId: string, origin: Origin, changes: Change[], notify = true): Statement {
   const { ctes, values } = changeWrites(tenantId, origin, changes);
-  return {
-    sql: `with plinth_main as (${main.sql}), ${ctes.join(', ')} select pg_notify(?, '')`,
-    values: [...main.values, ...values, OUTBOX_CHANNEL],
-  };
+  return notify
+    ? { sql: `with plinth_main as (${main.sql}), ${ctes.join(', ')} select pg_notify(?, '')`, values: [...main.values, ...values, OUTBOX_CHANNEL] }
+    : { sql: `with plinth_main as (${main.sql}), ${ctes.join(', ')} select 1`, values: [...main.values, ...values] };
 }
 
 /**
