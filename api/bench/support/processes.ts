@@ -5,7 +5,8 @@ import { join } from 'node:path';
 
 /** The api/ folder (this file runs from api/dist/bench/support/). */
 export const API_ROOT = join(__dirname, '..', '..', '..');
-export const PLINTH_MAIN = join(API_ROOT, 'dist', 'src', 'main.js');
+/** Plinth's entry point; BENCH_PLINTH_MAIN points at another build (an earlier commit's, for before/after figures). */
+export const PLINTH_MAIN = process.env.BENCH_PLINTH_MAIN ?? join(API_ROOT, 'dist', 'src', 'main.js');
 export const TRUE_FLOOR = join(API_ROOT, 'dist', 'bench', 'true-floor.js');
 export const STACK_FLOOR = join(API_ROOT, 'dist', 'bench', 'floor-server.js');
 

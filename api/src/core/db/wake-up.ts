@@ -15,7 +15,15 @@ export interface WakeUp {
  * (a full batch), and a failing pass is logged and retried on the next wake-up.
  */
 export async function onWakeUp(
-  options: { url: string; channel: string; pollMs: number; log: Logger; what: string },
+  options: {
+    url: string;
+    channel: string;
+    pollMs: number;
+    log: Logger;
+    what: string;
+    /** Gather the notifications of this long into one pass (work that gains from batches and may wait). */
+    gatherMs?: number;
+  },
   pass: () => Promise<number>,
 ): Promise<WakeUp> {
   const { log, what } = options;
@@ -41,7 +49,15 @@ export async function onWakeUp(
     })();
     return running;
   };
-  const listener = new Listener(options.url, options.channel, log, { notification: () => void now(), up: () => void now() });
+  let gathering: NodeJS.Timeout | undefined;
+  const notified = () => {
+    if (!options.gatherMs) return void now();
+    gathering ??= setTimeout(() => {
+      gathering = undefined;
+      void now();
+    }, options.gatherMs);
+  };
+  const listener = new Listener(options.url, options.channel, log, { notification: notified, up: () => void now() });
   await listener.start();
   const poll = setInterval(() => void now(), options.pollMs);
   return {
@@ -49,6 +65,7 @@ export async function onWakeUp(
     async stop() {
       stopped = true;
       clearInterval(poll);
+      clearTimeout(gathering);
       await listener.close();
       await running;
     },

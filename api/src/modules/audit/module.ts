@@ -10,6 +10,7 @@ import { sealAll } from './audit.sealer.js';
 import { AuditService, EXPORT_QUEUE } from './audit.service.js';
 
 const SEAL_POLL_MS = 1000;
+const SEAL_GATHER_MS = 100;
 
 const ids = { auditExport: 'aex' };
 const permissions = {
@@ -45,9 +46,11 @@ export const auditModule = defineModule({
   }),
   async worker({ deps, boss, pool, ownerUrl }) {
     const audit = new AuditService(deps);
-    // Entries are written pending; this seals them into their tenant's chain within a second of commit.
-    const sealer = await onWakeUp({ url: ownerUrl, channel: OUTBOX_CHANNEL, pollMs: SEAL_POLL_MS, log: deps.log, what: 'audit sealing' }, () =>
-      sealAll(deps, pool),
+    // Entries are written pending; this seals them into their tenant's chain within a second of commit,
+    // gathering the commits of 100 ms into one pass (reads seal for themselves, so nobody waits on it).
+    const sealer = await onWakeUp(
+      { url: ownerUrl, channel: OUTBOX_CHANNEL, pollMs: SEAL_POLL_MS, gatherMs: SEAL_GATHER_MS, log: deps.log, what: 'audit sealing' },
+      () => sealAll(deps, pool),
     );
     await boss.work<{ exportId: string; tenantId: string }>(EXPORT_QUEUE, { pollingIntervalSeconds: 1 }, async ([job]) => {
       try {
