@@ -176,6 +176,23 @@ export function withChanges(main: Statement, tenantId: string, origin: Origin, c
     : { sql: `with plinth_main as (${main.sql}), ${ctes.join(', ')} select 1`, values: [...main.values, ...values] };
 }
 
+/** An event that is not a change of its own (an audit entry announced once it is sealed). */
+export interface Announcement {
+  type: string;
+  object: Resource | Record<string, unknown>;
+  requestId: string | null;
+}
+
+/** Writes announcements into the outbox inside the caller's transaction, and wakes the worker on commit. */
+export async function announce(em: EntityManager, tenantId: string, items: Announcement[]): Promise<void> {
+  if (!items.length) return;
+  const now = new Date().toISOString();
+  await em.execute(
+    `with plinth_events as (insert into events (${EVENT_COLUMNS}) values ${items.map(() => '(?, ?, ?, ?, ?::jsonb, ?)').join(', ')}) select pg_notify(?, '')`,
+    [...items.flatMap((e) => [newId('event'), tenantId, e.type, now, JSON.stringify({ object: e.object }), e.requestId]), OUTBOX_CHANNEL],
+  );
+}
+
 /**
  * Writes the events and audit entries of a use case inside its transaction, so they commit or roll
  * back with the change itself, in one statement. The worker is woken by a NOTIFY that PostgreSQL

@@ -55,6 +55,50 @@ export async function chainHead(em: EntityManager): Promise<{ seq: string; hash:
   return head;
 }
 
+// ---- sealing: pending entries join the tenant's chain ----
+
+/** The tenant's pending entries (not sealed yet), oldest id first. */
+export function pendingEntries(em: EntityManager, limit: number): Promise<AuditLogRow[]> {
+  return em.execute<AuditLogRow[]>(`select * from audit_logs where seq is null order by id limit ?`, [limit]);
+}
+
+/** How many entries are still pending (committed after a read sealed, or not yet committed). */
+export async function pendingCount(em: EntityManager): Promise<number> {
+  const [row] = await em.execute<{ count: string }[]>(`select count(*) from audit_logs where seq is null`);
+  return Number(row!.count);
+}
+
+/** The tenant's chain head, created at the genesis hash if new, locked until the transaction ends. */
+export async function lockChainHead(em: EntityManager, tenantId: string, genesis: string): Promise<{ seq: string; hash: string }> {
+  const [head] = await em.execute<{ seq: string; hash: string }[]>(
+    `insert into audit_chain_heads (tenant_id, seq, hash) values (?, 0, ?)
+     on conflict (tenant_id) do update set seq = audit_chain_heads.seq returning seq, hash`,
+    [tenantId, genesis],
+  );
+  return head!;
+}
+
+/** Writes the seals (seq and hashes) of entries and moves the chain head to the last of them. */
+export async function sealEntries(
+  em: EntityManager,
+  tenantId: string,
+  sealed: { id: string; seq: number; prev_hash: string; hash: string }[],
+  head: { seq: number; hash: string },
+): Promise<void> {
+  await em.execute(
+    `update audit_logs a set seq = s.seq, prev_hash = s.prev_hash, hash = s.hash
+       from jsonb_to_recordset(?::jsonb) as s (id text, seq bigint, prev_hash text, hash text) where a.id = s.id`,
+    [JSON.stringify(sealed.map(({ id, seq, prev_hash, hash }) => ({ id, seq, prev_hash, hash })))],
+  );
+  await em.execute(`update audit_chain_heads set seq = ?, hash = ? where tenant_id = ?`, [head.seq, head.hash, tenantId]);
+}
+
+/** Across tenants (the owner's pool): the tenants with pending entries. */
+export async function tenantsWithPendingEntries(pool: pg.Pool): Promise<string[]> {
+  const { rows } = await pool.query<{ tenant_id: string }>(`select distinct tenant_id from audit_logs where seq is null`);
+  return rows.map((r) => r.tenant_id);
+}
+
 // ---- exports ----
 
 export interface ExportRow {

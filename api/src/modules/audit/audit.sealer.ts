@@ -1,18 +1,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type pg from 'pg';
 import { inTenant, systemGrant } from '../../core/db/unit-of-work.js';
-import { auditHash, GENESIS_HASH, OUTBOX_CHANNEL } from '../../core/events/record.js';
-import { newId } from '../../core/ids.js';
+import { announce, auditHash, GENESIS_HASH } from '../../core/events/record.js';
 import type { Deps } from '../../core/deps.js';
-import { toAuditDto, type AuditLogRow } from './audit.dto.js';
+import { toAuditDto } from './audit.dto.js';
+import { lockChainHead, pendingEntries, sealEntries, tenantsWithPendingEntries } from './audit.repository.js';
 
 /** How many pending entries one sealing transaction takes. */
 const SEAL_BATCH = 500;
-
-/** The tenant's pending entries, oldest id first. */
-function pendingEntries(em: EntityManager, limit: number): Promise<AuditLogRow[]> {
-  return em.execute<AuditLogRow[]>(`select * from audit_logs where seq is null order by id limit ?`, [limit]);
-}
 
 /**
  * Seals the tenant's pending audit entries into its hash chain, inside the caller's tenant transaction:
@@ -23,16 +18,12 @@ function pendingEntries(em: EntityManager, limit: number): Promise<AuditLogRow[]
  */
 export async function sealPending(em: EntityManager, tenantId: string, limit = SEAL_BATCH): Promise<number> {
   if (!(await pendingEntries(em, 1)).length) return 0;
-  const [head] = await em.execute<{ seq: string; hash: string }[]>(
-    `insert into audit_chain_heads (tenant_id, seq, hash) values (?, 0, ?)
-     on conflict (tenant_id) do update set seq = audit_chain_heads.seq returning seq, hash`,
-    [tenantId, GENESIS_HASH],
-  );
+  const head = await lockChainHead(em, tenantId, GENESIS_HASH);
   // Read again under the lock: a sealer that held it before us has sealed what it saw.
   const rows = await pendingEntries(em, limit);
   if (!rows.length) return 0;
-  let seq = Number(head!.seq);
-  let prevHash = head!.hash;
+  let seq = Number(head.seq);
+  let prevHash = head.hash;
   const sealed = rows.map((row) => {
     seq += 1;
     const { object: _o, hash: _h, prev_hash: _p, ...content } = toAuditDto(row);
@@ -42,18 +33,12 @@ export async function sealPending(em: EntityManager, tenantId: string, limit = S
     prevHash = hash;
     return dto;
   });
-  await em.execute(
-    `update audit_logs a set seq = s.seq, prev_hash = s.prev_hash, hash = s.hash
-       from jsonb_to_recordset(?::jsonb) as s (id text, seq bigint, prev_hash text, hash text) where a.id = s.id`,
-    [JSON.stringify(sealed.map(({ id, seq, prev_hash, hash }) => ({ id, seq, prev_hash, hash })))],
+  await sealEntries(em, tenantId, sealed, { seq, hash: prevHash });
+  await announce(
+    em,
+    tenantId,
+    sealed.map((e) => ({ type: 'audit.entry.created', object: e, requestId: e.request_id })),
   );
-  await em.execute(`update audit_chain_heads set seq = ?, hash = ? where tenant_id = ?`, [seq, prevHash, tenantId]);
-  const now = new Date().toISOString();
-  await em.execute(
-    `insert into events (id, tenant_id, type, created_at, data, request_id) values ${sealed.map(() => `(?, ?, 'audit.entry.created', ?, ?::jsonb, ?)`).join(', ')}`,
-    sealed.flatMap((e) => [newId('event'), tenantId, now, JSON.stringify({ object: e }), e.request_id]),
-  );
-  await em.execute(`select pg_notify(?, '')`, [OUTBOX_CHANNEL]);
   return sealed.length;
 }
 
@@ -63,12 +48,6 @@ export async function sealPending(em: EntityManager, tenantId: string, limit = S
  */
 export async function sealBeforeReading(em: EntityManager, tenantId: string): Promise<void> {
   while ((await sealPending(em, tenantId)) === SEAL_BATCH);
-}
-
-/** How many entries are still pending (committed after the read sealed, or not yet committed). */
-export async function pendingCount(em: EntityManager): Promise<number> {
-  const [row] = await em.execute<{ count: string }[]>(`select count(*) from audit_logs where seq is null`);
-  return Number(row!.count);
 }
 
 /** Seals everything pending for one tenant, batch by batch, each in its own transaction. */
@@ -84,8 +63,7 @@ export async function sealTenant(deps: Deps, tenantId: string): Promise<number> 
 
 /** The worker's pass, across tenants (the owner's pool sees every tenant's pending entries). */
 export async function sealAll(deps: Deps, pool: pg.Pool): Promise<number> {
-  const { rows } = await pool.query<{ tenant_id: string }>(`select distinct tenant_id from audit_logs where seq is null`);
   let total = 0;
-  for (const { tenant_id } of rows) total += await sealTenant(deps, tenant_id);
+  for (const tenantId of await tenantsWithPendingEntries(pool)) total += await sealTenant(deps, tenantId);
   return total;
 }

@@ -29,10 +29,11 @@ import {
   insertExport,
   markExportFailed,
   matchingEntriesAfter,
+  pendingCount,
   startExport,
   type ExportRow,
 } from './audit.repository.js';
-import { pendingCount, sealBeforeReading } from './audit.sealer.js';
+import { sealBeforeReading } from './audit.sealer.js';
 
 export const EXPORT_QUEUE = 'audit-export';
 const EXPORT_CHUNK = 1000;
