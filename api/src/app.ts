@@ -14,6 +14,7 @@ import { RegisterRoutes } from './generated/routes.js';
 import { registry, type Services } from './modules/index.js';
 import { findInRepo, loadSpec } from './core/spec.js';
 import { notFound } from './core/http/errors.js';
+import { outboxRoutes } from './core/http/outbox-routes.js';
 
 export { loadSpec };
 
@@ -34,6 +35,9 @@ export function createApp(deps: Deps): { app: Express; services: Services } {
   app.use(checkUrlEncoding);
 
   const spec = loadSpec();
+  // A browser pointed at the server lands on the developer portal.
+  app.get('/', (_req, res) => res.redirect(302, '/portal/'));
+  if (deps.outbox) app.use('/dev/outbox', outboxRoutes(deps.outbox, deps.config.publicUrl));
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });

@@ -1,3 +1,4 @@
+import './core/node-version.js';
 import 'reflect-metadata';
 import { createApp } from './app.js';
 import { loadConfig } from './core/config.js';
@@ -82,16 +83,18 @@ async function main(): Promise<void> {
   const lines = [
     '',
     `  Plinth is listening on ${base}  (ready in ${ms} ms)`,
-    `  API reference:  ${base}/docs   contract: ${base}/openapi.json`,
-    `  Database:       ${runtime.database.description}`,
-    `  Platform tenant: ${runtime.boot.platformTenantId}`,
+    `  Developer portal: ${base}/portal   (guides, reference with try-it, events, errors)`,
+    `  Swagger UI:       ${base}/docs   contract: ${base}/openapi.json`,
+    `  Database:         ${runtime.database.description}`,
+    `  Platform tenant:  ${runtime.boot.platformTenantId}`,
   ];
+  if (runtime.deps.outbox) lines.push(`  Mail outbox:      ${base}/dev/outbox   (SMTP_URL is unset: mail is kept here, not sent)`);
   if (runtime.boot.generatedRootKey) {
     lines.push(
       '',
-      '  Platform operator key (shown once, stored only as a hash; keep it safe):',
-      `    ${runtime.boot.generatedRootKey}`,
-      '  Try: curl -H "Authorization: Bearer <key>" ' + `${base}/v1/tenants`,
+      '  Platform operator key (shown once, stored only as a hash; keep it safe). Try it:',
+      `    export PLINTH_ROOT_KEY=${runtime.boot.generatedRootKey}`,
+      `    curl -H "Authorization: Bearer $PLINTH_ROOT_KEY" ${base}/v1/tenants`,
     );
   }
   process.stdout.write(lines.join('\n') + '\n\n');

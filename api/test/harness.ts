@@ -8,6 +8,7 @@ import { startWorker, type Worker } from '../src/worker';
 import { loadSpec } from '../src/core/spec';
 import { ContractValidator } from './support/contract';
 import type { Mail, Mailer } from '../src/core/mailer';
+import { MailOutbox } from '../src/core/outbox';
 import { startRuntime, type Runtime } from '../src/core/runtime';
 import { registry } from '../src/modules/index';
 
@@ -53,9 +54,11 @@ export async function createTestApp(
      * files that run workers with different settings must not share a database.
      */
     ownDatabase?: string;
+    /** Mail goes through the real mailer into the development outbox in this directory (served at /dev/outbox). */
+    mailOutboxDir?: string;
   } = {},
 ): Promise<TestApp> {
-  const { worker: withWorker, webhooks, ownDatabase, ...overrides } = options;
+  const { worker: withWorker, webhooks, ownDatabase, mailOutboxDir, ...overrides } = options;
   const url = testDatabaseUrl(ownDatabase);
   const base = loadConfig({ secret: TEST_SECRET, rootKey: ROOT_KEY, databaseUrl: url, rateLimitStore: 'memory' });
   const config = {
@@ -69,7 +72,8 @@ export async function createTestApp(
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const outbox: Mail[] = [];
   const mailer: Mailer = { send: async (mail) => void outbox.push(mail) };
-  const runtime = await startRuntime(registry, config, log, { mailer, rateLimitPrefix: `t${process.pid}_${++counter}` });
+  const mail = mailOutboxDir ? { outbox: new MailOutbox(mailOutboxDir) } : { mailer };
+  const runtime = await startRuntime(registry, config, log, { ...mail, rateLimitPrefix: `t${process.pid}_${++counter}` });
   const worker = withWorker ? await startWorker(runtime.deps, runtime.database) : undefined;
   const { app: plinth } = createApp(runtime.deps);
   // Every response the tests produce is checked against the contract (see support/contract.ts).

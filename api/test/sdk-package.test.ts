@@ -94,19 +94,23 @@ it('the packed tarball carries its build and installs into an empty project', ()
   }
 });
 
-it.each(nodes())('an ES module and a CommonJS file call Plinth through the installed SDK (%s)', async (node) => {
-  const tenant = await newTenant(t);
-  const project = join(scratch, 'project');
-  writeFileSync(join(project, 'call.mjs'), esm);
-  writeFileSync(join(project, 'call.cjs'), commonjs);
-  const env = { PATH: process.env.PATH ?? '', PLINTH_URL: base, PLINTH_API_KEY: tenant.apiKey };
+it.each(nodes())(
+  'an ES module and a CommonJS file call Plinth through the installed SDK (%s)',
+  async (node) => {
+    const tenant = await newTenant(t);
+    const project = join(scratch, 'project');
+    writeFileSync(join(project, 'call.mjs'), esm);
+    writeFileSync(join(project, 'call.cjs'), commonjs);
+    const env = { PATH: process.env.PATH ?? '', PLINTH_URL: base, PLINTH_API_KEY: tenant.apiKey };
 
-  const fromEsm = await run(node, ['call.mjs'], { cwd: project, env, timeout: 30_000 });
-  expect(fromEsm.stdout).toMatch(/^created cus_\w{26}$/m);
-  const fromCjs = await run(node, ['call.cjs'], { cwd: project, env, timeout: 30_000 });
-  expect(fromCjs.stdout).toMatch(/^created cus_\w{26}$/m);
-  expect(fromCjs.stdout).toMatch(/^typed error resource_missing$/m);
+    const fromEsm = await run(node, ['call.mjs'], { cwd: project, env, timeout: 30_000 });
+    expect(fromEsm.stdout).toMatch(/^created cus_\w{26}$/m);
+    const fromCjs = await run(node, ['call.cjs'], { cwd: project, env, timeout: 30_000 });
+    expect(fromCjs.stdout).toMatch(/^created cus_\w{26}$/m);
+    expect(fromCjs.stdout).toMatch(/^typed error resource_missing$/m);
 
-  const listed = await t.http.get('/v1/customers').set(tenant.auth);
-  expect(listed.body.data.map((c: { name: string }) => c.name).sort()).toEqual(['Ada Lovelace', 'Grace Hopper']);
-}, 60_000);
+    const listed = await t.http.get('/v1/customers').set(tenant.auth);
+    expect(listed.body.data.map((c: { name: string }) => c.name).sort()).toEqual(['Ada Lovelace', 'Grace Hopper']);
+  },
+  60_000,
+);

@@ -1,3 +1,4 @@
+import '../core/node-version.js';
 import 'reflect-metadata';
 import { loadConfig } from '../core/config.js';
 import { openDatabase } from '../core/db/database.js';

@@ -27,6 +27,8 @@ export interface Config {
   drainTimeoutMs: number;
   logLevel: string;
   smtpUrl?: string;
+  /** Keep mail in `<dataDir>/outbox`, served at /dev/outbox, when SMTP_URL is unset (never when NODE_ENV=production). */
+  mailOutbox: boolean;
   mailFrom: string;
   publicUrl?: string;
   accessTokenTtlSeconds: number;
@@ -139,6 +141,7 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
     drainTimeoutMs: int('SHUTDOWN_DRAIN_MS', 10_000),
     logLevel: process.env.LOG_LEVEL ?? 'info',
     smtpUrl: process.env.SMTP_URL || undefined,
+    mailOutbox: process.env.NODE_ENV !== 'production',
     mailFrom: process.env.MAIL_FROM ?? 'Plinth <no-reply@plinth.local>',
     publicUrl: publicUrl(process.env.PUBLIC_URL),
     accessTokenTtlSeconds: int('ACCESS_TOKEN_TTL_SECONDS', 900),

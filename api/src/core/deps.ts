@@ -2,6 +2,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { Mailer } from './mailer.js';
+import type { MailOutbox } from './outbox.js';
 import type { RateLimits } from './http/rate-limit.js';
 import type { CredentialCache } from './auth/credential-cache.js';
 import type { TenantReader } from './db/reader.js';
@@ -17,6 +18,8 @@ export interface Deps {
   log: Logger;
   limits: RateLimits;
   mailer: Mailer;
+  /** Development only (SMTP_URL unset, NODE_ENV not production): the mail the mailer kept, served at /dev/outbox. */
+  outbox?: MailOutbox;
   /** Verified API keys (see credential-cache.ts); services that revoke or suspend clear it. */
   credentials: CredentialCache;
   /** Plain-row reads for the hottest list and retrieve operations (see reader.ts). */

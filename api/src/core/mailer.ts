@@ -1,5 +1,6 @@
 import type { Transporter } from 'nodemailer';
 import type { Logger } from 'pino';
+import type { MailOutbox } from './outbox.js';
 
 export interface Mail {
   to: string;
@@ -11,8 +12,19 @@ export interface Mailer {
   send(mail: Mail): Promise<void>;
 }
 
-/** SMTP when `SMTP_URL` is set; otherwise one log line with the address and subject only (no link or token). */
-export function createMailer(smtpUrl: string | undefined, from: string, log: Logger): Mailer {
+/**
+ * SMTP when `SMTP_URL` is set. Otherwise, in development, the local outbox (`GET /dev/outbox`); in
+ * production, one log line with the address and subject only (never the token).
+ */
+export function createMailer(smtpUrl: string | undefined, from: string, log: Logger, outbox?: MailOutbox): Mailer {
+  if (!smtpUrl && outbox) {
+    return {
+      async send(mail) {
+        const kept = outbox.add(mail, from);
+        log.info({ mail_id: kept.id, subject: mail.subject }, 'mail kept in the development outbox (GET /dev/outbox): SMTP_URL is unset');
+      },
+    };
+  }
   if (!smtpUrl) {
     return {
       async send(mail) {

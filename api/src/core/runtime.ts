@@ -6,7 +6,9 @@ import { openDatabase, type Database } from './db/database.js';
 import { guardedPool } from './db/pool.js';
 import type { Deps } from './deps.js';
 import { RateLimits, type RateLimitStore } from './http/rate-limit.js';
+import { join } from 'node:path';
 import { createMailer, type Mailer } from './mailer.js';
+import { MailOutbox } from './outbox.js';
 import { CredentialCache } from './auth/credential-cache.js';
 import { TenantReader } from './db/reader.js';
 import { TenantWriter } from './db/writer.js';
@@ -23,7 +25,7 @@ export async function startRuntime(
   registry: Registry,
   config: Config,
   log: Logger,
-  overrides: { mailer?: Mailer; rateLimitPrefix?: string; onFatal?: (reason: string) => void } = {},
+  overrides: { mailer?: Mailer; outbox?: MailOutbox; rateLimitPrefix?: string; onFatal?: (reason: string) => void } = {},
 ): Promise<Runtime> {
   const database = await openDatabase(registry, config, log, overrides.onFatal);
   let store: RateLimitStore = { kind: 'memory' };
@@ -45,13 +47,15 @@ export async function startRuntime(
     const reader = new TenantReader(database.appUrl, log);
     const writer = new TenantWriter(database.appUrl, log);
     await credentials.listen(database.appUrl, log);
+    const outbox = overrides.outbox ?? (!overrides.mailer && config.mailOutbox && !config.smtpUrl ? new MailOutbox(join(config.dataDir, 'outbox')) : undefined);
     const deps: Deps = {
       registry,
       config,
       orm: database.orm,
       log,
       limits: new RateLimits(store, overrides.rateLimitPrefix),
-      mailer: overrides.mailer ?? createMailer(config.smtpUrl, config.mailFrom, log),
+      mailer: overrides.mailer ?? createMailer(config.smtpUrl, config.mailFrom, log, outbox),
+      outbox,
       credentials,
       reader,
       writer,
