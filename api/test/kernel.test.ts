@@ -68,6 +68,20 @@ describe('idempotency', () => {
     expect(rb.status).toBe(201);
     expect(rb.body.id).not.toBe(ra.body.id);
   });
+
+  it('applies to POST only: with PATCH, PUT, DELETE or GET the key is refused and nothing changes', async () => {
+    const a = await newTenant(t);
+    const created = await t.http.post('/v1/customers').set(a.auth).send({ name: 'Before' });
+    const path = `/v1/customers/${created.body.id}`;
+    const patched = await t.http.patch(path).set(a.auth).set('Idempotency-Key', 'p1').send({ name: 'After' });
+    expectProblem(patched, 400, 'idempotency_key_not_allowed');
+    expect(patched.body.detail).toMatch(/POST/);
+    expectProblem(await t.http.delete(path).set(a.auth).set('Idempotency-Key', 'd1'), 400, 'idempotency_key_not_allowed');
+    expectProblem(await t.http.get(path).set(a.auth).set('Idempotency-Key', 'g1'), 400, 'idempotency_key_not_allowed');
+    const after = await t.http.get(path).set(a.auth);
+    expect(after.status).toBe(200);
+    expect(after.body.name).toBe('Before');
+  });
 });
 
 describe('row-level security', () => {

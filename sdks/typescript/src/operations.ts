@@ -4,7 +4,11 @@ import type { Page } from './pagination.js';
 
 /** Per-call overrides. */
 export interface RequestOptions {
-  /** Defaults to a new random key per call (reused across that call's retries). */
+  /**
+   * For POST methods (create, and actions such as `rollSecret`): defaults to a new random key per call,
+   * reused across that call's retries. Plinth refuses the header on other methods
+   * (`idempotency_key_not_allowed`): updates and deletes can be retried as they are.
+   */
   idempotencyKey?: string;
   tenant?: string;
   timeoutMs?: number;

@@ -8,7 +8,7 @@ import { ApiError, conflict, unprocessable } from './errors.js';
 const TTL_MS = 24 * 3600 * 1000;
 
 /**
- * `Idempotency-Key` on authenticated POSTs, scoped to the caller's tenant: the first request claims the
+ * `Idempotency-Key` on authenticated POSTs (as in Stripe; with any other method it is refused), scoped to the caller's tenant: the first request claims the
  * key (an insert that only one concurrent request can win), runs, and stores its answer; the same key
  * and body within 24 h replays that answer; a different body is a 422; a duplicate arriving while the
  * first runs is a 409. A 5xx answer is not stored, so the client can retry. Unauthenticated POSTs
@@ -17,7 +17,18 @@ const TTL_MS = 24 * 3600 * 1000;
 export function idempotency(orm: MikroORM): RequestHandler {
   return async (req, res, next) => {
     const key = req.get('idempotency-key');
-    if (req.method !== 'POST' || key === undefined || !req.principal) return next();
+    if (key === undefined) return next();
+    if (req.method !== 'POST' && req.method !== 'OPTIONS') {
+      return next(
+        new ApiError(
+          400,
+          'idempotency_key_not_allowed',
+          'Bad Request',
+          `Idempotency-Key applies to POST requests only; remove it from this ${req.method}. PATCH, PUT and DELETE can be retried as they are (the same request leaves the same state), and GET changes nothing.`,
+        ),
+      );
+    }
+    if (req.method !== 'POST' || !req.principal) return next();
     if (key.length < 1 || key.length > 255) {
       return next(new ApiError(400, 'invalid_idempotency_key', 'Bad Request', 'Idempotency-Key must be 1 to 255 characters.'));
     }
