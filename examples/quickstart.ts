@@ -1,5 +1,8 @@
 // Quickstart: sign up, create an API key, create customers, then list them all with auto-pagination.
-// Run Plinth (npm start), then: npm run example -w @plinth/examples -- quickstart
+// Start Plinth (npm start) in one terminal, then in another, from the repository root:
+// Run: npm run quickstart -w @plinth/examples
+// (npm run uses the Node 24 that npm install put in node_modules, which runs .ts files as they are;
+// set PLINTH_URL when Plinth is not on http://localhost:3000.)
 import { Plinth } from '@plinth/sdk';
 
 const baseUrl = process.env.PLINTH_URL ?? 'http://localhost:3000';

@@ -1,6 +1,8 @@
 // A reseller: the platform operator creates a reseller tenant and a key for it; the reseller creates
 // a customer tenant of its own and works inside it with the Plinth-Tenant header (the SDK's `tenant`).
-// Run Plinth, then: PLINTH_URL=http://localhost:3000 PLINTH_ROOT_KEY=sk_live_... node examples/reseller.ts
+// With PLINTH_ROOT_KEY set to the operator key Plinth printed on its first start (the banner shows
+// the export line), from the repository root:
+// Run: npm run reseller -w @plinth/examples
 import { Plinth } from '@plinth/sdk';
 
 const baseUrl = process.env.PLINTH_URL ?? 'http://localhost:3000';

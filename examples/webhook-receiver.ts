@@ -1,9 +1,10 @@
 // A webhook receiver: an HTTP server that verifies every delivery with Plinth.webhooks.verify and
-// prints the event. Run Plinth, then:
-//   PLINTH_URL=http://localhost:3000 PLINTH_API_KEY=sk_live_... node examples/webhook-receiver.ts
-// It registers itself as a webhook endpoint for customer.* (and removes it on exit). With --once it
-// creates a customer, waits for that event, and exits: CI runs it that way.
-// (A receiver on localhost needs WEBHOOK_ALLOW_PRIVATE_NETWORKS=true on the Plinth it talks to.)
+// prints the event. It registers itself as a webhook endpoint for customer.* (and removes it on exit).
+// A receiver on localhost needs the development setting WEBHOOK_ALLOW_PRIVATE_NETWORKS=true on the
+// Plinth it talks to: start Plinth with `WEBHOOK_ALLOW_PRIVATE_NETWORKS=true npm start` (or use
+// `plinth listen`, which needs no setting). With PLINTH_API_KEY set to a key with webhooks:write and
+// customers:write, from the repository root (--once creates a customer, waits for its event, exits):
+// Run: npm run webhook-receiver -w @plinth/examples -- --once
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Plinth, WebhookVerificationError } from '@plinth/sdk';

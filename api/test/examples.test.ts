@@ -1,5 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { createReadStream, existsSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import http, { type Server } from 'node:http';
 import { extname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -32,8 +32,19 @@ afterAll(async () => {
   await t.close();
 });
 
-const example = (file: string, env: Record<string, string>, args: string[] = []) =>
-  run(process.execPath, [join(EXAMPLES, file), ...args], { env: { PATH: process.env.PATH ?? '', PLINTH_URL: base, ...env }, timeout: 60_000 });
+/** The command an example's header gives (its `// Run: ` line), run from the repository root as a developer would. */
+function runLine(file: string): string {
+  const line = /^\/\/ Run: (.+)$/m.exec(readFileSync(join(EXAMPLES, file), 'utf8'))?.[1];
+  if (!line) throw new Error(`${file} has no "// Run: " line in its header`);
+  return line;
+}
+
+const example = (file: string, env: Record<string, string>) =>
+  run('sh', ['-c', runLine(file)], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PLINTH_URL: base, ...env },
+    timeout: 90_000,
+  });
 
 it('quickstart: signs up, creates a key and customers, lists them with auto-pagination', async () => {
   const { stdout } = await example('quickstart.ts', {});
@@ -42,7 +53,7 @@ it('quickstart: signs up, creates a key and customers, lists them with auto-pagi
 
 it('webhook-receiver: verifies a real delivery and prints the event', async () => {
   const a = await newTenant(t);
-  const { stdout } = await example('webhook-receiver.ts', { PLINTH_API_KEY: a.apiKey }, ['--once']);
+  const { stdout } = await example('webhook-receiver.ts', { PLINTH_API_KEY: a.apiKey });
   expect(stdout).toMatch(/verified customer\.created evt_/);
   expect(stdout).toMatch(/received customer\.created for cus_/);
 }, 60_000);
@@ -60,7 +71,7 @@ browserRun('white-label-portal', () => {
   let siteUrl: string;
   beforeAll(async () => {
     const dist = join(EXAMPLES, 'white-label-portal', 'dist');
-    execFileSync(process.execPath, [join(EXAMPLES, 'white-label-portal', 'build.mjs'), `--api=${base}`], { stdio: 'pipe' });
+    await example('white-label-portal/build.mjs', {});
     const types: Record<string, string> = {
       '.html': 'text/html',
       '.js': 'text/javascript',

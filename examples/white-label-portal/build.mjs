@@ -1,5 +1,8 @@
 // Bundles the white-label portal with esbuild into examples/white-label-portal/dist. Pass
 // --api=<url> to write the API address into dist/config.json (the branding stays in config.json).
+// Start Plinth with CORS_ALLOWED_ORIGINS set to the origin you serve dist/ from, then, from the
+// repository root:
+// Run: npm run build -w @plinth/examples -- --api=$PLINTH_URL
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
