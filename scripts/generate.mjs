@@ -6,6 +6,7 @@
 //      scripts/refine-spec.mjs adds what tsoa cannot express (problem+json, shared middleware responses)
 //   2. @hey-api/openapi-ts: sdks/typescript/src/generated (the SDK's client, operations and types)
 //   3. scripts/sdk-namespaces.mjs: sdks/typescript/src/namespaces.gen.ts (the Plinth client's namespaces)
+//   4. scripts/config-table.mjs: the README's configuration table, from the settings schema (api/src/core/config.ts)
 // With --check it regenerates and fails if any committed generated file changed (CI runs this).
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -14,6 +15,7 @@ import { refineSpec } from './refine-spec.mjs';
 import { loadRegistry } from './registry.mjs';
 import { writeEventCatalogue } from './event-catalogue.mjs';
 import { writeNamespaces } from './sdk-namespaces.mjs';
+import { writeConfigTable } from './config-table.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const check = process.argv.includes('--check');
@@ -24,6 +26,7 @@ const outputs = [
   'sdks/typescript/src/generated',
   'sdks/typescript/src/namespaces.gen.ts',
   'sdks/typescript/src/api-version.ts',
+  'README.md',
 ];
 
 function files(path) {
@@ -56,6 +59,7 @@ run(bin('tsoa'), ['spec-and-routes'], join(root, 'api'));
 refineSpec(specFile, join(root, 'api/src/core/http/api-versions.json'), tags);
 run(bin('openapi-ts'), ['-i', './openapi/openapi.json', '-o', 'sdks/typescript/src/generated', '-c', '@hey-api/client-fetch', '-s']);
 await writeNamespaces(root);
+await writeConfigTable(root);
 
 const { current } = JSON.parse(readFileSync(join(root, 'api/src/core/http/api-versions.json'), 'utf8'));
 writeFileSync(

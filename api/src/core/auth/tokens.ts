@@ -1,4 +1,5 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
+import { jwtVerify, SignJWT } from 'jose';
 
 /** Keyed hash for secrets at rest (API keys, refresh/email/invitation tokens): a DB leak alone reveals nothing usable. */
 export function keyedHash(secret: string, value: string): string {
@@ -26,27 +27,38 @@ export interface AccessClaims {
   exp: number;
 }
 
-const b64 = (v: object) => Buffer.from(JSON.stringify(v)).toString('base64url');
-const HEADER = b64({ alg: 'HS256', typ: 'JWT' });
-
-/** Access tokens are short-lived HS256 JWTs; the session they name is checked on every request. */
-export function signAccessToken(secret: string, claims: Omit<AccessClaims, 'iat' | 'exp'>, ttlSeconds: number): string {
-  const iat = Math.floor(Date.now() / 1000);
-  const body = `${HEADER}.${b64({ ...claims, iat, exp: iat + ttlSeconds })}`;
-  const sig = createHmac('sha256', `access-token:${secret}`).update(body).digest('base64url');
-  return `${body}.${sig}`;
+/**
+ * The HMAC key of access tokens, imported into WebCrypto once per secret (one per deployment): every
+ * session request verifies a token, and importing the key each time would double the cost.
+ */
+const accessKeys = new Map<string, Promise<CryptoKey>>();
+function accessKey(secret: string): Promise<CryptoKey> {
+  let key = accessKeys.get(secret);
+  if (!key) {
+    key = crypto.subtle.importKey('raw', new TextEncoder().encode(`access-token:${secret}`), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+    accessKeys.set(secret, key);
+  }
+  return key;
 }
 
-export function verifyAccessToken(secret: string, token: string): AccessClaims | undefined {
-  const [header, payload, sig] = token.split('.');
-  if (!header || !payload || !sig || header !== HEADER) return undefined;
-  const expected = createHmac('sha256', `access-token:${secret}`).update(`${header}.${payload}`).digest();
-  const given = Buffer.from(sig, 'base64url');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+/**
+ * Access tokens are short-lived HS256 JWTs (header `{"alg":"HS256","typ":"JWT"}`, claims `sub`, `sid`,
+ * `ten`, `iat`, `exp`); the session they name is checked on every request.
+ */
+export async function signAccessToken(secret: string, claims: Omit<AccessClaims, 'iat' | 'exp'>, ttlSeconds: number): Promise<string> {
+  const iat = Math.floor(Date.now() / 1000);
+  return new SignJWT({ ...claims })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + ttlSeconds)
+    .sign(await accessKey(secret));
+}
+
+/** The claims of a valid, unexpired access token; undefined for anything else (forged, expired, malformed). */
+export async function verifyAccessToken(secret: string, token: string): Promise<AccessClaims | undefined> {
   try {
-    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as AccessClaims;
-    if (typeof claims.exp !== 'number' || claims.exp * 1000 <= Date.now()) return undefined;
-    return claims;
+    const { payload } = await jwtVerify<AccessClaims>(token, await accessKey(secret), { algorithms: ['HS256'], typ: 'JWT', requiredClaims: ['exp'] });
+    return payload;
   } catch {
     return undefined;
   }

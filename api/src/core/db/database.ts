@@ -112,7 +112,7 @@ export async function openDatabase(registry: Registry, config: Config, log: Logg
   const embedded = config.databaseUrl ? undefined : await startEmbeddedPostgres(config.dataDir, log, onFatal);
   const ownerUrl = config.databaseUrl ?? embedded!.url;
   try {
-    const url = process.env.DATABASE_APP_URL || (await migrate(registry, ownerUrl, config.secret, log));
+    const url = config.databaseAppUrl || (await migrate(registry, ownerUrl, config.secret, log));
     const orm = await MikroORM.init(baseOptions(url, registry));
     return {
       orm,

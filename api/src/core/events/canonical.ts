@@ -1,4 +1,10 @@
-/** JSON with object keys sorted at every level: the same value always gives the same text (jsonb reorders keys). */
+/**
+ * JSON with object keys sorted at every level: the same value always gives the same text (jsonb
+ * reorders keys). Audit hash chains hash this form, so it must never change. It matches RFC 8785 (the
+ * `canonicalize` library) on everything stored except objects with integer-like keys, which a tenant's
+ * metadata may have: JavaScript puts those first, in numeric order, where RFC 8785 sorts them as text.
+ * Chains already hashed that way must still verify, so the form stays ours (test/canonical-json.test.ts).
+ */
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(sortKeys(value));
 }

@@ -1,60 +1,38 @@
 import { lookup as dnsLookup } from 'node:dns';
-import { BlockList, isIP, type LookupFunction } from 'node:net';
+import { isIP, type LookupFunction } from 'node:net';
+import ipaddr from 'ipaddr.js';
 
 /**
- * Outbound requests to customer-supplied URLs must not reach Plinth's own network: loopback, private,
- * carrier-grade NAT, link-local (which holds cloud metadata at 169.254.169.254), multicast and reserved
- * ranges are refused, for IPv4, IPv6 and IPv4 embedded in IPv6.
+ * Outbound requests to customer-supplied URLs must not reach Plinth's own network. Refused: every range
+ * ipaddr.js names as special (unspecified, loopback, private, carrier-grade NAT, link-local, which holds
+ * cloud metadata at 169.254.169.254, multicast, broadcast, reserved and documentation ranges, IPv6
+ * unique-local), benchmarking networks, and IPv4 embedded in IPv6 (mapped, compatible or NAT64) when
+ * that IPv4 address is refused.
  */
-const blocked = new BlockList();
-for (const [net, prefix] of [
-  ['0.0.0.0', 8],
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10],
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16],
-  ['172.16.0.0', 12],
-  ['192.0.0.0', 24],
-  ['192.0.2.0', 24],
-  ['192.168.0.0', 16],
-  ['198.18.0.0', 15],
-  ['198.51.100.0', 24],
-  ['203.0.113.0', 24],
-  ['224.0.0.0', 4],
-  ['240.0.0.0', 4],
-] as const) {
-  blocked.addSubnet(net, prefix, 'ipv4');
-}
-for (const [net, prefix] of [
-  ['::', 128],
-  ['::1', 128],
-  ['fc00::', 7],
-  ['fe80::', 10],
-  ['ff00::', 8],
-  ['2001:db8::', 32],
-] as const) {
-  blocked.addSubnet(net, prefix, 'ipv6');
+const REFUSED_RANGES = new Set(['unspecified', 'broadcast', 'multicast', 'linkLocal', 'loopback', 'carrierGradeNat', 'private', 'reserved', 'uniqueLocal']);
+/** RFC 2544 benchmarking networks, which ipaddr.js does not name. */
+const BENCHMARKING = ipaddr.parseCIDR('198.18.0.0/15') as [ipaddr.IPv4, number];
+
+function isRefusedIpv4(address: ipaddr.IPv4): boolean {
+  return REFUSED_RANGES.has(address.range()) || address.match(BENCHMARKING);
 }
 
-/** The IPv4 address inside an IPv4-mapped (::ffff:a.b.c.d), IPv4-compatible or NAT64 (64:ff9b::) IPv6 address. */
-function embeddedIpv4(ipv6: string): string | undefined {
-  const canonical = new URL(`http://[${ipv6}]/`).hostname.slice(1, -1);
-  const m = /^(?:::ffff:|::|64:ff9b::)([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(canonical);
-  if (!m) return undefined;
-  const hi = parseInt(m[1]!, 16);
-  const lo = parseInt(m[2]!, 16);
-  return [hi >> 8, hi & 255, lo >> 8, lo & 255].join('.');
+/** The IPv4 address inside an IPv4-mapped (::ffff:a.b.c.d), IPv4-compatible (::a.b.c.d) or NAT64 (64:ff9b::a.b.c.d) IPv6 address. */
+function embeddedIpv4(address: ipaddr.IPv6): ipaddr.IPv4 | undefined {
+  const range = address.range();
+  const p = address.parts;
+  const compatible = p[0] === 0 && p[1] === 0 && p[2] === 0 && p[3] === 0 && p[4] === 0 && p[5] === 0;
+  if (range !== 'ipv4Mapped' && range !== 'rfc6052' && !compatible) return undefined;
+  return new ipaddr.IPv4([p[6]! >> 8, p[6]! & 255, p[7]! >> 8, p[7]! & 255]);
 }
 
 export function isPrivateAddress(ip: string): boolean {
-  const family = isIP(ip);
-  if (family === 4) return blocked.check(ip, 'ipv4');
-  if (family === 6) {
-    const v4 = embeddedIpv4(ip);
-    if (v4) return blocked.check(v4, 'ipv4');
-    return blocked.check(ip, 'ipv6');
-  }
-  return true;
+  // Anything that is not plainly an address is refused (Node and ipaddr.js must both read it as one).
+  if (!isIP(ip) || !ipaddr.isValid(ip)) return true;
+  const address = ipaddr.parse(ip);
+  if (address.kind() === 'ipv4') return isRefusedIpv4(address as ipaddr.IPv4);
+  const v4 = embeddedIpv4(address as ipaddr.IPv6);
+  return v4 ? isRefusedIpv4(v4) : REFUSED_RANGES.has(address.range());
 }
 
 export class UnsafeUrlError extends Error {}
@@ -78,10 +56,12 @@ export function guardedLookup(allowPrivate: boolean): LookupFunction {
 }
 
 /**
- * Checks a webhook URL before it is saved: http(s) only, no credentials, and (unless private networks
- * are allowed) a host that resolves only to public addresses. Returns a reason when the URL is refused.
+ * Checks a customer-supplied URL before it is saved: http(s) only, no credentials, and (unless private
+ * networks are allowed) a host that resolves only to public addresses. Returns a reason when the URL is
+ * refused; with `setting`, the environment variable that allows private networks, a refusal for a
+ * private address says how to allow it in development.
  */
-export async function unsafeUrlReason(raw: string, allowPrivate: boolean): Promise<string | undefined> {
+export async function unsafeUrlReason(raw: string, allowPrivate: boolean, setting?: string): Promise<string | undefined> {
   let url: URL;
   try {
     url = new URL(raw);
@@ -92,11 +72,12 @@ export async function unsafeUrlReason(raw: string, allowPrivate: boolean): Promi
   if (url.username || url.password) return 'must not contain credentials';
   if (allowPrivate) return undefined;
   const host = url.hostname.replace(/^\[|\]$/g, '');
-  if (isIP(host)) return isPrivateAddress(host) ? `points at ${host}, a private or reserved address` : undefined;
+  const hint = setting ? `. Set ${setting}=true to allow it in development.` : '';
+  if (isIP(host)) return isPrivateAddress(host) ? `points at ${host}, a private or reserved address${hint}` : undefined;
   const addresses = await new Promise<{ address: string }[] | Error>((resolve) =>
     dnsLookup(host, { all: true }, (err, list) => resolve(err ? err : (list as { address: string }[]))),
   );
   if (addresses instanceof Error) return `host ${host} does not resolve`;
   const bad = addresses.find((a) => isPrivateAddress(a.address));
-  return bad ? `host ${host} resolves to ${bad.address}, a private or reserved address` : undefined;
+  return bad ? `host ${host} resolves to ${bad.address}, a private or reserved address${hint}` : undefined;
 }

@@ -98,7 +98,7 @@ export function credentialResolver(deps: Deps, memberships: MembershipWriter): C
   return async (token, acting) => {
     if (acting !== undefined && !isId('tenant', acting)) throw notFound('tenant', acting);
     if (looksLikeJwt(token)) {
-      const claims = verifyAccessToken(config.secret, token);
+      const claims = await verifyAccessToken(config.secret, token);
       if (!claims) throw unauthorized('The access token is invalid or expired; refresh it.', 'invalid_access_token');
       if (!isId('tenant', claims.ten)) throw unauthorized('The access token is invalid or expired; refresh it.', 'invalid_access_token');
       return inTenant(orm, systemGrant(claims.ten, 'authentication: resolving who is calling'), async (em) => place(em, await session(em, claims), acting));

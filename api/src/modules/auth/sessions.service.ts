@@ -230,7 +230,7 @@ export class SessionsService {
     return {
       object: 'auth_tokens',
       token_type: 'Bearer',
-      access_token: signAccessToken(this.deps.config.secret, { sub: user.id, sid: session.id, ten: session.tenantId }, ttl),
+      access_token: await signAccessToken(this.deps.config.secret, { sub: user.id, sid: session.id, ten: session.tenantId }, ttl),
       expires_in: ttl,
       refresh_token: refresh,
       session_id: session.id,

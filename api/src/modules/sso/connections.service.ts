@@ -248,7 +248,7 @@ export class SsoConnectionsService {
     const clientSecretEnc = input.client_secret ? this.box.seal(input.client_secret) : current?.clientSecretEnc;
     if (!issuer) errors.push({ path: 'oidc.issuer', message: 'is required' });
     else {
-      const reason = await unsafeUrlReason(issuer, this.deps.config.sso.allowPrivateNetworks);
+      const reason = await unsafeUrlReason(issuer, this.deps.config.sso.allowPrivateNetworks, 'SSO_ALLOW_PRIVATE_NETWORKS');
       if (reason) errors.push({ path: 'oidc.issuer', message: reason });
       else if (!this.deps.config.sso.allowPrivateNetworks && !issuer.startsWith('https://')) errors.push({ path: 'oidc.issuer', message: 'must use https' });
     }

@@ -295,7 +295,7 @@ export class WebhooksService {
       if (reason) errors.push({ path: `event_types.${i}`, message: `'${filter}' ${reason}` });
     });
     if (input.url !== undefined) {
-      const reason = await unsafeUrlReason(input.url, this.deps.config.webhooks.allowPrivateNetworks);
+      const reason = await unsafeUrlReason(input.url, this.deps.config.webhooks.allowPrivateNetworks, 'WEBHOOK_ALLOW_PRIVATE_NETWORKS');
       if (reason) errors.push({ path: 'url', message: reason });
     }
     if (errors.length) {
