@@ -1,5 +1,4 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { jwtVerify, SignJWT } from 'jose';
 
 /** Keyed hash for secrets at rest (API keys, refresh/email/invitation tokens): a DB leak alone reveals nothing usable. */
 export function keyedHash(secret: string, value: string): string {
@@ -27,6 +26,10 @@ export interface AccessClaims {
   exp: number;
 }
 
+/** jose, loaded with the first token signed or verified rather than on every start (~0.1 s of module loading). */
+let jose: Promise<typeof import('jose')> | undefined;
+const loadJose = () => (jose ??= import('jose'));
+
 /**
  * The HMAC key of access tokens, imported into WebCrypto once per secret (one per deployment): every
  * session request verifies a token, and importing the key each time would double the cost.
@@ -47,6 +50,7 @@ function accessKey(secret: string): Promise<CryptoKey> {
  */
 export async function signAccessToken(secret: string, claims: Omit<AccessClaims, 'iat' | 'exp'>, ttlSeconds: number): Promise<string> {
   const iat = Math.floor(Date.now() / 1000);
+  const { SignJWT } = await loadJose();
   return new SignJWT({ ...claims })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setIssuedAt(iat)
@@ -57,6 +61,7 @@ export async function signAccessToken(secret: string, claims: Omit<AccessClaims,
 /** The claims of a valid, unexpired access token; undefined for anything else (forged, expired, malformed). */
 export async function verifyAccessToken(secret: string, token: string): Promise<AccessClaims | undefined> {
   try {
+    const { jwtVerify } = await loadJose();
     const { payload } = await jwtVerify<AccessClaims>(token, await accessKey(secret), { algorithms: ['HS256'], typ: 'JWT', requiredClaims: ['exp'] });
     return payload;
   } catch {

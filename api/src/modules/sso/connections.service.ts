@@ -101,7 +101,7 @@ export class SsoConnectionsService {
     return inTenant(this.deps.orm, grant, async (em) => {
       const conn = await this.find(em, id);
       if (conn.type !== 'saml') throw unprocessable('not_a_saml_connection', 'This is an OIDC connection: it has no SAML metadata.');
-      return samlEngine(conn, spEndpoints(this.baseUrl, conn.id), new PgRequestStore(em, conn.id)).generateServiceProviderMetadata(null, null);
+      return (await samlEngine(conn, spEndpoints(this.baseUrl, conn.id), new PgRequestStore(em, conn.id))).generateServiceProviderMetadata(null, null);
     });
   }
 

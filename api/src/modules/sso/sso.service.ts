@@ -89,7 +89,7 @@ export class SsoService {
         const id = `_${randomToken(32)}`;
         await this.insertRequest(em, { id, conn, redirectUri: q.redirect_uri, state: q.state, challenge: q.code_challenge, expiresAt });
         const sp = spEndpoints(this.connections.baseUrl, conn.id);
-        return samlEngine(conn, sp, new PgRequestStore(em, conn.id), id).getAuthorizeUrlAsync(id, undefined, {});
+        return (await samlEngine(conn, sp, new PgRequestStore(em, conn.id), id)).getAuthorizeUrlAsync(id, undefined, {});
       }
       // The OIDC state names the connection, so a refused callback is still attributed to its tenant.
       const id = `${conn.id}.${randomToken(32)}`;
