@@ -70,11 +70,11 @@ export default tseslint.config(
     rules: { 'max-lines-per-function': ['error', { max: 80, skipBlankLines: true, skipComments: true }] },
   },
   {
-    files: ['scripts/**/*.mjs', 'api/scripts/*.mjs', 'developer-portal/*.mjs', 'sdks/typescript/*.mjs', 'examples/**/*.mjs'],
+    files: ['scripts/**/*.mjs', 'api/scripts/*.mjs', 'developer-portal/**/*.mjs', 'sdks/typescript/*.mjs', 'examples/**/*.mjs'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', performance: 'readonly' } },
   },
   {
-    files: ['developer-portal/assets/**/*.js'],
+    files: ['developer-portal/reference/*.js'],
     languageOptions: { sourceType: 'script', globals: { document: 'readonly', fetch: 'readonly', window: 'readonly' } },
   },
 );

@@ -1,187 +1,138 @@
 #!/usr/bin/env node
-// Builds the developer portal into developer-portal/dist from openapi/openapi.json and guides/*.md:
-// the API reference (Redoc, served from this folder: nothing is fetched from the network at run
-// time), the guides, the event catalogue and a search index. The API serves it at /portal.
-import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+// Builds the developer portal into developer-portal/dist; the API serves it at /portal. Nothing in
+// it is fetched from the network at run time.
+//   1. Writes the Markdown sources (lib/pages.mjs): the guides, the event catalogue, a page per error
+//      code (descriptions in errors.json, codes found in api/src), a changelog page per API version
+//      (notes in changelog/<version>.md).
+//   2. Builds them with VitePress (.vitepress/): full-text local search, highlighted code with copy
+//      buttons.
+//   3. Adds the API reference at reference/: Scalar's standalone bundle and the contract with a curl
+//      and an SDK sample per operation (`x-codeSamples`; openapi/openapi.json itself is not changed).
+//
+// `npm start` runs this on every start, so a build whose inputs have not changed since the last one
+// is skipped (--force rebuilds). Each build works in a directory of its own under
+// node_modules/.cache and replaces dist/ only when it has finished, so builds running at once (tests,
+// a developer's `npm start`) do not clobber each other.
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { marked } from 'marked';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { findErrorCodes } from './lib/error-codes.mjs';
+import { errorEntries, readGuides, writePages } from './lib/pages.mjs';
+import { addCodeSamples, SAMPLE_BASE_URL } from './lib/samples.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
 const out = join(here, 'dist');
 const require = createRequire(import.meta.url);
-const spec = JSON.parse(readFileSync(join(root, 'openapi/openapi.json'), 'utf8'));
+const readJson = (path) => JSON.parse(readFileSync(path, 'utf8'));
+const started = performance.now();
 
-const escape = (s) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+const spec = readJson(join(root, 'openapi/openapi.json'));
+const versions = readJson(join(root, 'api/src/core/http/api-versions.json'));
+const { codes, defaults, unresolved } = findErrorCodes(root);
+const scalarFile = require.resolve('@scalar/api-reference/browser/standalone.js');
 
-function frontMatter(source) {
-  const m = /^---\n([\s\S]*?)\n---\n/.exec(source);
-  if (!m) return { meta: {}, body: source };
-  const meta = Object.fromEntries(m[1].split('\n').map((line) => [line.slice(0, line.indexOf(':')).trim(), line.slice(line.indexOf(':') + 1).trim()]));
-  return { meta, body: source.slice(m[0].length) };
+/** Everything the output depends on: this folder's sources, the contract, the error codes found, the tools' versions. */
+function fingerprint() {
+  const hash = createHash('sha256');
+  const skip = new Set(['dist', 'cache', '.temp']);
+  const files = (dir) =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) => (skip.has(e.name) ? [] : e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]));
+  for (const file of [...files(here), join(root, 'scripts/sdk-namespaces.mjs')].sort()) hash.update(`${relative(root, file)}\0`).update(readFileSync(file));
+  hash.update(JSON.stringify(spec)).update(JSON.stringify(versions));
+  hash.update(JSON.stringify([...codes].map(([code, e]) => [code, [...e.statuses]])));
+  for (const pkg of ['vitepress/package.json']) hash.update(readJson(require.resolve(pkg)).version);
+  hash.update(createHash('sha256').update(readFileSync(scalarFile)).digest('hex'));
+  return hash.digest('hex');
 }
 
-const guides = readdirSync(join(here, 'guides'))
-  .filter((f) => f.endsWith('.md'))
-  .sort()
-  .map((file) => {
-    const { meta, body } = frontMatter(readFileSync(join(here, 'guides', file), 'utf8'));
-    const slug = file.replace(/^\d+-/, '').replace(/\.md$/, '');
-    return { slug, title: meta.title ?? slug, summary: meta.summary ?? '', body };
-  });
-
-function page({ title, depth, body, current }) {
-  const up = depth ? '../'.repeat(depth) : '';
-  const nav = [['index.html', 'Home'], ['reference.html', 'API reference'], ['events.html', 'Events'], ...guides.map((g) => [`guides/${g.slug}.html`, g.title])]
-    .map(([href, label]) => `<a href="${up}${href}"${current === href ? ' aria-current="page"' : ''}>${escape(label)}</a>`)
-    .join('\n        ');
-  return `<!doctype html>
-<html lang="en">
-  <head>
-    <meta charset="utf-8" />
-    <meta name="viewport" content="width=device-width, initial-scale=1" />
-    <title>${escape(title)} · Plinth developers</title>
-    <link rel="stylesheet" href="${up}assets/portal.css" />
-    <link rel="icon" href="data:," />
-  </head>
-  <body data-root="${up}">
-    <header class="top">
-      <a class="brand" href="${up}index.html">Plinth <span>developers</span></a>
-      <div class="search">
-        <input id="search" type="search" placeholder="Search guides, operations, events" aria-label="Search" autocomplete="off" />
-        <ul id="search-results" role="listbox"></ul>
-      </div>
-    </header>
-    <div class="layout">
-      <nav class="side">
-        ${nav}
-      </nav>
-      <main>${body}</main>
-    </div>
-    <script src="${up}assets/search.js"></script>
-  </body>
-</html>
-`;
+const stamp = join(out, '.fingerprint');
+const print = fingerprint();
+if (!process.argv.includes('--force') && existsSync(stamp) && readFileSync(stamp, 'utf8') === print) {
+  console.log(`portal: up to date (${out}); npm run build:portal -- --force rebuilds`);
+  process.exit(0);
 }
 
-rmSync(out, { recursive: true, force: true });
-mkdirSync(join(out, 'guides'), { recursive: true });
-mkdirSync(join(out, 'assets'), { recursive: true });
-copyFileSync(join(here, 'assets/portal.css'), join(out, 'assets/portal.css'));
-copyFileSync(join(here, 'assets/search.js'), join(out, 'assets/search.js'));
-// Redoc's sidebar credit loads its logo from a CDN; the portal fetches nothing from the network, so
-// the logo is served from this folder instead.
-const redoc = readFileSync(require.resolve('redoc/bundles/redoc.standalone.js'), 'utf8');
-const cdnLogo = 'https://cdn.redoc.ly/redoc/logo-mini.svg';
-if (!redoc.includes(cdnLogo)) console.warn('portal: the Redoc bundle no longer references its CDN logo; check for other network requests');
-writeFileSync(join(out, 'assets/redoc.standalone.js'), redoc.replaceAll(cdnLogo, 'assets/redoc-logo.svg'));
-copyFileSync(join(here, 'assets/redoc-logo.svg'), join(out, 'assets/redoc-logo.svg'));
-writeFileSync(join(out, 'openapi.json'), JSON.stringify(spec));
+const cache = join(root, 'node_modules', '.cache', 'plinth-portal');
+const work = join(cache, `${process.pid}-${Date.now()}`);
 
-const operations = Object.entries(spec.paths).flatMap(([path, ops]) =>
-  Object.entries(ops).map(([method, op]) => ({
-    method: method.toUpperCase(),
-    path,
-    id: op.operationId,
-    summary: op.summary ?? op.operationId,
-    tag: op.tags?.[0] ?? '',
-  })),
-);
-// PlinthEvent is a union of unions (one per module): flatten it to the event schemas.
-const leaves = (name) => {
-  const schema = spec.components.schemas[name];
-  if (schema.$ref) return leaves(schema.$ref.split('/').pop());
-  return schema.anyOf ? schema.anyOf.flatMap((ref) => leaves(ref.$ref.split('/').pop())) : [name];
-};
-const eventSchemas = spec.components.schemas.PlinthEvent ? leaves('PlinthEvent') : [];
-const events = eventSchemas
-  .map((name) => {
-    const schema = spec.components.schemas[name];
-    return {
-      type: schema.properties.type.enum[0],
-      schema: name,
-      description: schema.description ?? '',
-      previous: !!schema.properties.data.properties.previous_attributes,
-    };
-  })
-  .sort((a, b) => a.type.localeCompare(b.type));
-
-// Home
-const cards = guides.map((g) => `<a class="card" href="guides/${g.slug}.html"><h3>${escape(g.title)}</h3><p>${escape(g.summary)}</p></a>`).join('\n');
-writeFileSync(
-  join(out, 'index.html'),
-  page({
-    title: 'Home',
-    depth: 0,
-    current: 'index.html',
-    body: `<h1>Build on Plinth</h1>
-<p class="lead">${escape(spec.info?.description ?? 'A headless, API-first platform core for multi-tenant SaaS.')}</p>
-<p>${operations.length} operations, ${events.length} event types, API version <code>${escape(spec.components.parameters?.PlinthVersion?.schema?.default ?? '')}</code>.
-Start with the <a href="guides/quickstart.html">quick start</a> or browse the <a href="reference.html">API reference</a>.</p>
-<div class="cards">${cards}</div>`,
-  }),
-);
-
-// Guides
-for (const g of guides) {
-  writeFileSync(
-    join(out, 'guides', `${g.slug}.html`),
-    page({ title: g.title, depth: 1, current: `guides/${g.slug}.html`, body: `<article class="guide">${marked.parse(g.body)}</article>` }),
+/**
+ * Writes `<file>.br` and `<file>.gz` beside each large text file (the Scalar bundle, the contract, the
+ * search index): the API sends them as they are instead of compressing megabytes per request, and at
+ * brotli's best quality, which takes seconds. Results are kept by content hash, so a rebuild
+ * compresses only what changed; those unused for a week are dropped.
+ */
+function precompress(dir, minBytes = 200 * 1024) {
+  mkdirSync(join(cache, 'compressed'), { recursive: true });
+  const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter(
+    (f) => /\.(js|css|json|html|svg)$/.test(f) && statSync(join(dir, f)).size >= minBytes,
   );
+  for (const file of files) {
+    const content = readFileSync(join(dir, file));
+    const sha = createHash('sha256').update(content).digest('hex');
+    for (const [suffix, compress] of [
+      ['br', () => brotliCompressSync(content, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: content.length } })],
+      ['gz', () => gzipSync(content, { level: 9 })],
+    ]) {
+      const cached = join(cache, 'compressed', `${sha}.${suffix}`);
+      if (existsSync(cached)) utimesSync(cached, new Date(), new Date());
+      else writeFileSync(cached, compress());
+      copyFileSync(cached, join(dir, `${file}.${suffix}`));
+    }
+  }
+  const week = Date.now() - 7 * 24 * 3600 * 1000;
+  for (const entry of readdirSync(join(cache, 'compressed'))) {
+    if (statSync(join(cache, 'compressed', entry)).mtimeMs < week) rmSync(join(cache, 'compressed', entry), { force: true });
+  }
+  return files.length;
 }
+const src = join(work, 'src');
+rmSync(work, { recursive: true, force: true });
+try {
+  const errors = errorEntries(readJson(join(here, 'errors.json')), codes);
+  const pages = writePages({ dir: src, here, spec, guides: readGuides(here), errors, versions });
 
-// Event catalogue
-const rows = events
-  .map(
-    (e) =>
-      `<tr id="${escape(e.type)}"><td><code>${escape(e.type)}</code></td><td>${escape(e.description)}</td><td>${e.previous ? 'yes' : ''}</td><td><a href="reference.html#schema/${escape(e.schema)}">${escape(e.schema)}</a></td></tr>`,
-  )
-  .join('\n');
-writeFileSync(
-  join(out, 'events.html'),
-  page({
-    title: 'Event catalogue',
-    depth: 0,
-    current: 'events.html',
-    body: `<h1>Event catalogue</h1>
-<p>Every change in Plinth is one of these events (<code>GET /v1/events</code>, <code>GET /v1/event-types</code>), delivered to the webhook endpoints that subscribe to it. See <a href="guides/webhooks.html">Webhooks</a>.</p>
-<table class="events"><thead><tr><th>type</th><th>when</th><th>previous_attributes</th><th>schema</th></tr></thead><tbody>${rows}</tbody></table>`,
-  }),
-);
+  // The API reference, copied as it is into dist/reference/ by VitePress (public/).
+  const reference = join(src, 'public', 'reference');
+  mkdirSync(reference, { recursive: true });
+  const scalar = readFileSync(scalarFile);
+  // A name that changes with the content: the bundle can be cached for good.
+  const bundle = `scalar.${createHash('sha256').update(scalar).digest('hex').slice(0, 8)}.js`;
+  writeFileSync(join(reference, bundle), scalar);
+  writeFileSync(join(reference, 'index.html'), readFileSync(join(here, 'reference/index.html'), 'utf8').replace('%SCALAR_BUNDLE%', bundle));
+  writeFileSync(join(reference, 'reference.js'), readFileSync(join(here, 'reference/reference.js'), 'utf8').replaceAll('%SAMPLE_BASE_URL%', SAMPLE_BASE_URL));
+  copyFileSync(join(here, 'reference/reference.css'), join(reference, 'reference.css'));
+  const withSamples = JSON.parse(JSON.stringify(spec));
+  const sampled = addCodeSamples(withSamples);
+  writeFileSync(join(reference, 'openapi.json'), JSON.stringify(withSamples));
 
-// API reference: Redoc renders the contract from this folder.
-writeFileSync(
-  join(out, 'reference.html'),
-  page({
-    title: 'API reference',
-    depth: 0,
-    current: 'reference.html',
-    body: `<div id="redoc"></div>
-<script src="assets/redoc.standalone.js"></script>
-<script>
-  Redoc.init('openapi.json', { hideDownloadButton: false, expandResponses: '200,201', pathInMiddlePanel: true, disableSearch: false, theme: { colors: { primary: { main: '#3b4cca' } } } }, document.getElementById('redoc'));
-</script>`,
-  }),
-);
+  process.env.PLINTH_PORTAL_WORK = work;
+  const { build } = await import('vitepress');
+  await build(here, {
+    onAfterConfigResolve(config) {
+      // VitePress keeps its server bundle in .vitepress/.temp, shared by every build: use ours.
+      config.tempDir = join(work, 'temp');
+      config.logger.info = () => undefined;
+    },
+  });
+  const compressed = precompress(join(work, 'dist'));
+  writeFileSync(join(work, 'dist', '.fingerprint'), print);
+  rmSync(out, { recursive: true, force: true });
+  renameSync(join(work, 'dist'), out);
 
-// Search index: guides (text), operations, events.
-const text = (md) =>
-  md
-    .replace(/```[\s\S]*?```/g, ' ')
-    .replace(/[#*`>|[\]()_-]/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
-const index = [
-  ...guides.map((g) => ({ kind: 'guide', title: g.title, url: `guides/${g.slug}.html`, text: `${g.summary} ${text(g.body)}` })),
-  ...operations.map((o) => ({
-    kind: 'operation',
-    title: `${o.summary}`,
-    url: `reference.html#tag/${encodeURIComponent(o.tag.replace(/ /g, '-'))}/operation/${o.id}`,
-    text: `${o.method} ${o.path} ${o.id} ${o.tag}`,
-  })),
-  ...events.map((e) => ({ kind: 'event', title: e.type, url: `events.html#${e.type}`, text: e.description })),
-];
-writeFileSync(join(out, 'search-index.json'), JSON.stringify(index));
-console.log(`portal: ${guides.length} guides, ${operations.length} operations, ${events.length} events -> ${out}`);
+  const warnings = [
+    ...unresolved.map((where) => `a problem is made at ${where} with a code this build cannot read`),
+    ...errors.filter((e) => !e.described).map((e) => `error code ${e.code} has no description in developer-portal/errors.json`),
+    ...errors.filter((e) => !e.inSource && !defaults.has(e.code)).map((e) => `errors.json describes ${e.code}, which no code in api/src returns`),
+    ...pages.missingChangelog.map((v) => `API version ${v} has no notes in developer-portal/changelog/${v}.md`),
+  ];
+  for (const w of warnings) console.warn(`portal: ${w}`);
+  console.log(
+    `portal: ${pages.operationCount} operations (${sampled} with samples), ${pages.eventCount} events, ${errors.length} error codes, ${versions.versions.length} API version(s), ${compressed} large files precompressed -> ${out} in ${Math.round(performance.now() - started)} ms`,
+  );
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}

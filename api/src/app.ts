@@ -1,10 +1,9 @@
 import { join } from 'node:path';
 import express, { type Express } from 'express';
-import swaggerUi from 'swagger-ui-express';
 import { authenticate } from './core/auth/authentication.js';
 import type { Deps } from './core/deps.js';
 import { idempotency } from './core/http/idempotency.js';
-import { errorHandler, notFoundHandler, requireJson } from './core/http/problem.js';
+import { notFoundHandler, problemHandler, problemType, requireJson } from './core/http/problem.js';
 import type { Registry } from './core/module.js';
 import { requestContext, securityHeaders } from './core/http/request-context.js';
 import { apiVersion } from './core/http/versioning.js';
@@ -13,6 +12,7 @@ import { checkUrlEncoding, jsonBody } from './core/http/input.js';
 import { RegisterRoutes } from './generated/routes.js';
 import { registry, type Services } from './modules/index.js';
 import { findInRepo, loadSpec } from './core/spec.js';
+import { portalRoutes } from './core/http/portal.js';
 import { notFound } from './core/http/errors.js';
 import { outboxRoutes } from './core/http/outbox-routes.js';
 
@@ -26,7 +26,7 @@ export function createApp(deps: Deps): { app: Express; services: Services } {
   app.disable('x-powered-by');
   // Responses are \`Cache-Control: no-store\`: an ETag (a SHA-1 of every body) would buy nothing.
   app.set('etag', false);
-  app.set('trust proxy', process.env.TRUST_PROXY ?? 'loopback');
+  app.set('trust proxy', deps.config.trustProxy);
   app.set('query parser', 'simple');
   app.locals.services = services;
 
@@ -52,7 +52,7 @@ export function createApp(deps: Deps): { app: Express; services: Services } {
         .type('application/problem+json')
         .send(
           JSON.stringify({
-            type: 'https://docs.plinth.dev/errors/not_ready',
+            type: problemType('not_ready', deps.config.publicUrl),
             title: 'Service Unavailable',
             status: 503,
             detail: 'The database is unreachable.',
@@ -77,7 +77,7 @@ export function createApp(deps: Deps): { app: Express; services: Services } {
   app.use(router);
 
   app.use(notFoundHandler);
-  app.use(errorHandler);
+  app.use(problemHandler(deps.config.publicUrl));
   return { app, services };
 }
 
@@ -106,21 +106,19 @@ function mountReference(app: Express, spec: ReturnType<typeof loadSpec>): void {
   app.get('/openapi.json', (_req, res) => {
     res.json(spec);
   });
-  app.use('/docs', (_req, res, next) => {
+  // Swagger UI is loaded with its first page view rather than on every start (~0.1 s of module loading).
+  let swagger: Promise<express.Router> | undefined;
+  app.use('/docs', (req, res, next) => {
     // Swagger UI needs its inline script and styles; the API itself keeps the strict defaults.
     res.removeHeader('Cache-Control');
-    next();
+    swagger ??= import('swagger-ui-express').then(({ default: ui }) =>
+      express.Router().use(ui.serve, ui.setup(spec, { customSiteTitle: 'Plinth API reference' })),
+    );
+    swagger.then((router) => router(req, res, next), next);
   });
-  app.use('/docs', swaggerUi.serve, swaggerUi.setup(spec, { customSiteTitle: 'Plinth API reference' }));
   const portal = findInRepo(join('developer-portal', 'dist'));
   if (portal) {
-    app.use('/portal', (req, res, next) => {
-      // Relative links in the portal need the trailing slash.
-      if (req.originalUrl === '/portal') return res.redirect(301, '/portal/');
-      res.setHeader('Cache-Control', 'public, max-age=300');
-      next();
-    });
-    app.use('/portal', express.static(portal, { index: 'index.html', fallthrough: true }));
+    app.use('/portal', portalRoutes(portal));
   } else {
     app.use('/portal', (req, _res, next) => next(notFound('developer portal (build it with npm run build:portal)')));
   }

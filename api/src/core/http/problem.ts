@@ -7,7 +7,11 @@ import { excerpt } from './input.js';
 
 /** RFC 9457 problem details, as every error response carries them. */
 export interface Problem {
-  /** A URI naming the problem type. @example "https://docs.plinth.dev/errors/resource_missing" */
+  /**
+   * A URI naming the problem type: the developer portal's page for `code`, which says what it means
+   * and what to do (`<PUBLIC_URL>/portal/errors/<code>`; relative to the server when PUBLIC_URL is unset).
+   * @example "https://api.example.com/portal/errors/resource_missing"
+   */
   type: string;
   /** @example "Not Found" */
   title: string;
@@ -28,12 +32,21 @@ export interface Problem {
 /** Fields listed in one problem; the rest are counted in `errors_omitted`. */
 export const MAX_LISTED_ERRORS = 100;
 
-export const PROBLEM_TYPE_BASE = 'https://docs.plinth.dev/errors/';
+/**
+ * Where problem types are documented: the developer portal has a page per code (developer-portal/
+ * errors.json), served at /portal/errors/<code>. This relative reference is a valid `type` (RFC 9457
+ * §3.1.1, resolved against the request's URL); with PUBLIC_URL, `problemType` makes it absolute.
+ */
+export const PROBLEM_TYPE_BASE = '/portal/errors/';
 
-export function problemBody(err: ApiError, requestId: string): Problem {
+export function problemType(code: string, publicUrl?: string): string {
+  return `${publicUrl?.replace(/\/+$/, '') ?? ''}${PROBLEM_TYPE_BASE}${code}`;
+}
+
+export function problemBody(err: ApiError, requestId: string, publicUrl?: string): Problem {
   const errors = err.extra.errors;
   return {
-    type: PROBLEM_TYPE_BASE + err.code,
+    type: problemType(err.code, publicUrl),
     title: err.title,
     status: err.status,
     detail: err.message,
@@ -82,21 +95,24 @@ export function toApiError(err: unknown): ApiError | undefined {
   return fromHttpError(err) ?? databaseFailure(err);
 }
 
-export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
-  let apiError = toApiError(err);
-  if (apiError && apiError.status >= 500) req.log.warn({ code: apiError.code, err: String(err) }, apiError.message);
-  else if (apiError?.code === 'invalid_input') req.log.warn({ err: String(err) }, 'the database refused a value that passed validation');
-  if (!apiError) {
-    req.log.error({ err }, 'unhandled error');
-    apiError = new ApiError(500, 'internal_error', 'Internal Server Error', 'Something went wrong on our side. Quote the request id to support.');
-  }
-  if (res.headersSent) return;
-  for (const [name, value] of Object.entries(apiError.extra.headers ?? {})) res.setHeader(name, value);
-  res
-    .status(apiError.status)
-    .type('application/problem+json')
-    .send(JSON.stringify(problemBody(apiError, req.id)));
-};
+/** The one error handler: every error becomes problem+json, its `type` under `publicUrl` (PUBLIC_URL) when set. */
+export const problemHandler =
+  (publicUrl?: string): ErrorRequestHandler =>
+  (err, req, res, _next) => {
+    let apiError = toApiError(err);
+    if (apiError && apiError.status >= 500) req.log.warn({ code: apiError.code, err: String(err) }, apiError.message);
+    else if (apiError?.code === 'invalid_input') req.log.warn({ err: String(err) }, 'the database refused a value that passed validation');
+    if (!apiError) {
+      req.log.error({ err }, 'unhandled error');
+      apiError = new ApiError(500, 'internal_error', 'Internal Server Error', 'Something went wrong on our side. Quote the request id to support.');
+    }
+    if (res.headersSent) return;
+    for (const [name, value] of Object.entries(apiError.extra.headers ?? {})) res.setHeader(name, value);
+    res
+      .status(apiError.status)
+      .type('application/problem+json')
+      .send(JSON.stringify(problemBody(apiError, req.id, publicUrl)));
+  };
 
 export const notFoundHandler: RequestHandler = (req, _res, next) => {
   next(new ApiError(404, 'route_not_found', 'Not Found', `No route ${req.method} ${req.path}. See /docs for the API reference.`));

@@ -18,7 +18,8 @@ export type FieldError = {
  */
 export type Problem = {
     /**
-     * A URI naming the problem type.
+     * A URI naming the problem type: the developer portal's page for `code`, which says what it means
+     * and what to do (`<PUBLIC_URL>/portal/errors/<code>`; relative to the server when PUBLIC_URL is unset).
      */
     type: string;
     title: string;
