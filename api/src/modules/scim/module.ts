@@ -31,7 +31,7 @@ export const scimModule = defineModule({
   }),
   routers: [
     // SCIM 2.0 speaks its own media type, authentication (SCIM tokens) and error format.
-    { mount: 'use', path: '/scim/v2', handlers: (_deps, s) => [scimRouter(s.scim)] },
+    { mount: 'use', path: '/scim/v2', handlers: (deps, s) => [scimRouter(s.scim, deps.config.publicUrl)] },
   ],
 });
 

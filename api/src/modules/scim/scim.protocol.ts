@@ -96,9 +96,10 @@ export function memberIds(value: unknown): string[] {
   return (Array.isArray(value) ? value : value ? [value] : []).map((v) => String((v as Json).value ?? '')).filter(Boolean);
 }
 
-export const serviceProviderConfig: Json = {
+/** What this SCIM server supports; its documentation is the portal's SSO guide on this deployment. */
+export const serviceProviderConfig = (publicUrl: string | undefined): Json => ({
   schemas: ['urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig'],
-  documentationUri: 'https://docs.plinth.dev/guides/sso',
+  documentationUri: `${publicUrl ?? ''}/portal/guides/sso`,
   patch: { supported: true },
   bulk: { supported: false, maxOperations: 0, maxPayloadSize: 0 },
   filter: { supported: true, maxResults: 200 },
@@ -106,7 +107,7 @@ export const serviceProviderConfig: Json = {
   sort: { supported: false },
   etag: { supported: false },
   authenticationSchemes: [{ type: 'oauthbearertoken', name: 'Bearer token', description: 'A SCIM token from POST /v1/sso/scim-tokens', primary: true }],
-};
+});
 
 export const resourceTypes: Json = list(2, 1, [
   { schemas: [RESOURCE_TYPE], id: 'User', name: 'User', endpoint: '/Users', schema: USER },

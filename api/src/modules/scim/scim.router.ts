@@ -12,11 +12,11 @@ type Route = [method: 'get' | 'post' | 'put' | 'patch' | 'delete', path: string,
  * error format, so it is an Express router beside the tsoa API. Each route is one use case of the
  * SCIM services, run in the tenant of the request's token.
  */
-export function scimRouter(scim: ScimService): Router {
+export function scimRouter(scim: ScimService, publicUrl: string | undefined): Router {
   const router = express.Router();
   router.use(jsonBody({ types: ['application/scim+json', 'application/json'], limit: 1024 * 1024 }));
   const handle = handler(scim);
-  for (const [method, path, status, work] of routes(scim)) router[method](path, handle(status, work));
+  for (const [method, path, status, work] of routes(scim, serviceProviderConfig(publicUrl))) router[method](path, handle(status, work));
   router.use((req, _res, next) => next(new ScimError(404, `No SCIM endpoint ${req.method} ${req.path}.`)));
   router.use(scimErrors);
   return router;
@@ -25,7 +25,7 @@ export function scimRouter(scim: ScimService): Router {
 const id = (req: Request) => String(req.params.id);
 const withMembers = (req: Request) => !String(req.query.excludedAttributes ?? '').includes('members');
 
-function routes({ users, groups }: ScimService): Route[] {
+function routes({ users, groups }: ScimService, config: Json): Route[] {
   return [
     ['get', '/Users', 200, (s, req) => users.list(s, { filter: req.query.filter, ...paging(req.query) })],
     ['post', '/Users', 201, (s, req) => users.create(s, req.body as Json)],
@@ -40,7 +40,7 @@ function routes({ users, groups }: ScimService): Route[] {
     ['patch', '/Groups/:id', 200, (s, req) => groups.patch(s, id(req), req.body)],
     ['delete', '/Groups/:id', 204, (s, req) => groups.remove(s, id(req))],
     // Discovery, behind the token like the rest.
-    ['get', '/ServiceProviderConfig', 200, async () => serviceProviderConfig],
+    ['get', '/ServiceProviderConfig', 200, async () => config],
     ['get', '/ResourceTypes', 200, async () => resourceTypes],
   ];
 }
