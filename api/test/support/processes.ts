@@ -1,6 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -37,15 +37,21 @@ export function buildApi(): void {
   }
 }
 
+/**
+ * A port for a child process to listen on. Taken below the kernel's ephemeral range (32768 and up on
+ * Linux), where nothing else in the run binds with port 0: a port from `listen(0)` could be handed to
+ * another test's server between this check and the child's own listen (EADDRINUSE, seen in CI).
+ */
 export async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolvePort(port));
+  for (;;) {
+    const candidate = 20_000 + Math.floor(Math.random() * 12_000);
+    const free = await new Promise<boolean>((resolveFree) => {
+      const server = createServer();
+      server.once('error', () => resolveFree(false));
+      server.listen(candidate, () => server.close(() => resolveFree(true)));
     });
-  });
+    if (free) return candidate;
+  }
 }
 
 /** Resolves with the exit code (or signal) once the process has exited. */
