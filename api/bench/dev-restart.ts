@@ -41,7 +41,13 @@ async function main(): Promise<void> {
       if (performance.now() > deadline) throw new Error(`not ready in time:\n${output.slice(-2000)}`);
       await sleep(5);
     }
-    while (!(await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false))) await sleep(5);
+    while (
+      !(await fetch(`http://127.0.0.1:${port}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      ))
+    )
+      await sleep(5);
   };
   const times: number[] = [];
   try {
