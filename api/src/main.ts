@@ -1,7 +1,7 @@
 import './core/node-version.js';
 import 'reflect-metadata';
 import { createApp } from './app.js';
-import { loadConfig } from './core/config.js';
+import { loadConfig, type Config } from './core/config.js';
 import { createHttpServer, type HttpServer } from './core/http/server.js';
 import { createLogger } from './core/logger.js';
 import { startRuntime, type Runtime } from './core/runtime.js';
@@ -59,7 +59,8 @@ async function main(): Promise<void> {
       process.exit(1);
     },
   });
-  if (config.processRole !== 'api') worker = await startWorker(runtime.deps, runtime.database);
+  // The API listens first, then the worker starts beside it: requests are served as soon as the
+  // app can take them (the worker's job runner takes a few hundred ms more to start).
   if (config.processRole !== 'worker') {
     const { app } = createApp(runtime.deps);
     http = createHttpServer(app, config, log);
@@ -67,18 +68,19 @@ async function main(): Promise<void> {
       http!.server.once('error', reject);
       http!.server.listen(config.port, () => resolve());
     });
+    process.stdout.write(banner(config, runtime, Math.round(performance.now() - started)));
   }
+  if (config.processRole !== 'api') worker = await startWorker(runtime.deps, runtime.database);
   starting = false;
   if (stopping) {
     stopping = false;
     return shutdown('signal during start-up');
   }
+  if (!http) process.stdout.write(`\n  Plinth worker is running (ready in ${Math.round(performance.now() - started)} ms)\n\n`);
+}
 
-  const ms = Math.round(performance.now() - started);
-  if (!http) {
-    process.stdout.write(`\n  Plinth worker is running (ready in ${ms} ms)\n\n`);
-    return;
-  }
+/** What `npm start` prints once the API is listening. */
+function banner(config: Config, runtime: Runtime, ms: number): string {
   const base = config.publicUrl ?? `http://localhost:${config.port}`;
   const lines = [
     '',
@@ -97,7 +99,7 @@ async function main(): Promise<void> {
       `    curl -H "Authorization: Bearer $PLINTH_ROOT_KEY" ${base}/v1/tenants`,
     );
   }
-  process.stdout.write(lines.join('\n') + '\n\n');
+  return lines.join('\n') + '\n\n';
 }
 
 main().catch((err) => {

@@ -1,4 +1,4 @@
-import { PgBoss } from 'pg-boss';
+import type { PgBoss as PgBossType } from 'pg-boss';
 import type { Database } from './core/db/database.js';
 import { guardedPool } from './core/db/pool.js';
 import type { Deps } from './core/deps.js';
@@ -21,8 +21,11 @@ export interface Worker {
  */
 export async function startWorker(deps: Deps, database: Database): Promise<Worker> {
   const { config, log, registry } = deps;
+  // Loaded here rather than with the API's modules: an API-only process never needs it, and in one
+  // process the API is listening before the job runner loads.
+  const { PgBoss } = await import('pg-boss');
   const pool = guardedPool({ connectionString: database.ownerUrl, max: 6 }, log, 'worker');
-  const boss = new PgBoss({
+  const boss: PgBossType = new PgBoss({
     connectionString: database.ownerUrl,
     max: 6,
     useListenNotify: true,
