@@ -1,11 +1,10 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
-import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Webhook } from 'svix';
-import { createTestApp, newTenant, type TestApp, type TestTenant } from './harness';
-import { freePort } from './support/processes';
+import { createTestApp, listening, newTenant, type TestApp, type TestTenant } from './harness';
+import { freePort, withLock } from './support/processes';
 import { Receiver, waitFor } from './support/receiver';
 
 /**
@@ -17,7 +16,7 @@ const SDK_DIR = join(ROOT, 'sdks', 'typescript');
 const CLI_DIR = join(ROOT, 'sdks', 'cli');
 
 let t: TestApp;
-let server: Server;
+let server: Awaited<ReturnType<typeof listening>> | undefined;
 let base: string;
 let bin: string;
 /** Temporary directories (the installed CLI, config files), removed after the run. */
@@ -25,13 +24,11 @@ const temporary: string[] = [];
 beforeAll(async () => {
   bin = installCli();
   t = await createTestApp({ worker: true, ownDatabase: 'cli' });
-  server = await new Promise((resolve) => {
-    const s = t.app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  server = await listening(t);
+  base = server.base;
 }, 180_000);
 afterAll(async () => {
-  await new Promise((resolve) => server?.close(resolve));
+  await server?.close();
   await t?.close();
   for (const dir of temporary) rmSync(dir, { recursive: true, force: true });
 });
@@ -394,21 +391,4 @@ function newest(path: string): number {
   const stat = statSync(path);
   if (!stat.isDirectory()) return stat.mtimeMs;
   return Math.max(stat.mtimeMs, ...readdirSync(path).map((entry) => newest(join(path, entry))));
-}
-
-function withLock(lock: string, fn: () => void): void {
-  for (let waited = 0; ; waited += 200) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch {
-      if (waited > 120_000) rmSync(lock, { recursive: true, force: true }); // a build that died
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
-    }
-  }
-  try {
-    fn();
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
 }

@@ -1,10 +1,9 @@
 import { execFile, execFileSync } from 'node:child_process';
-import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { wipe } from '../src/cli/reset';
-import { createTestApp, newTenant, rootAuth, testDatabaseUrl, type TestApp } from './harness';
+import { createTestApp, listening, newTenant, rootAuth, testDatabaseUrl, type TestApp } from './harness';
 
 /**
  * `npm run seed` (a demo tenant with sample data, through the SDK, safe to run twice) and
@@ -15,18 +14,16 @@ const run = promisify(execFile);
 const ROOT = join(__dirname, '..', '..');
 
 let t: TestApp;
-let server: Server;
+let server: Awaited<ReturnType<typeof listening>> | undefined;
 let base: string;
 beforeAll(async () => {
   execFileSync(process.execPath, [join(ROOT, 'sdks', 'typescript', 'build.mjs')], { cwd: join(ROOT, 'sdks', 'typescript'), stdio: 'pipe' });
   t = await createTestApp({ ownDatabase: 'dev_scripts' });
-  server = await new Promise((resolve) => {
-    const s = t.app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  server = await listening(t);
+  base = server.base;
 }, 120_000);
 afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
+  await server?.close();
   await t.close();
 });
 

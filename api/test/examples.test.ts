@@ -4,7 +4,7 @@ import http, { type Server } from 'node:http';
 import { extname, join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Browser } from 'playwright-core';
-import { createTestApp, newTenant, ROOT_KEY, type TestApp } from './harness';
+import { createTestApp, listening, newTenant, ROOT_KEY, type TestApp } from './harness';
 import { artifactPath, browserAvailable, launch } from './support/browser';
 
 /**
@@ -17,18 +17,16 @@ const ROOT = join(__dirname, '..', '..');
 const EXAMPLES = join(ROOT, 'examples');
 
 let t: TestApp;
-let server: Server;
+let server: Awaited<ReturnType<typeof listening>> | undefined;
 let base: string;
 beforeAll(async () => {
   execFileSync(process.execPath, [join(ROOT, 'sdks', 'typescript', 'build.mjs')], { cwd: join(ROOT, 'sdks', 'typescript'), stdio: 'pipe' });
   t = await createTestApp({ worker: true, ownDatabase: 'examples', corsAllowedOrigins: ['*'] });
-  server = await new Promise((resolve) => {
-    const s = t.app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  server = await listening(t);
+  base = server.base;
 }, 120_000);
 afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
+  await server?.close();
   await t.close();
 });
 

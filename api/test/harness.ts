@@ -183,3 +183,14 @@ export function expectProblem(res: { status: number; headers: Record<string, str
   });
   expect(JSON.stringify(res.body)).not.toMatch(/\bat .*\.(ts|js):\d+|node_modules|SELECT |INSERT /i);
 }
+
+/** The test app on a real port of this machine, for clients in other processes (the SDK, the CLI, scripts). */
+export async function listening(t: TestApp): Promise<{ base: string; close(): Promise<void> }> {
+  const server = await new Promise<import('node:http').Server>((resolve) => {
+    const s = t.app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  return {
+    base: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}

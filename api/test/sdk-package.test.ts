@@ -1,10 +1,9 @@
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { createTestApp, newTenant, type TestApp } from './harness';
+import { createTestApp, listening, newTenant, type TestApp } from './harness';
 
 /**
  * The SDK as a developer outside this repository meets it: `npm pack` (its `prepare` builds it), the
@@ -18,7 +17,7 @@ const ROOT = join(__dirname, '..', '..');
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
 let t: TestApp;
-let server: Server;
+let server: Awaited<ReturnType<typeof listening>> | undefined;
 let base: string;
 let scratch: string;
 
@@ -36,14 +35,12 @@ beforeAll(async () => {
   await run(npm, ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', join(packed, tarball)], { cwd: project, timeout: 120_000 });
 
   t = await createTestApp();
-  server = await new Promise((resolve) => {
-    const s = t.app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  server = await listening(t);
+  base = server.base;
 }, 240_000);
 
 afterAll(async () => {
-  if (server) await new Promise((resolve) => server.close(resolve));
+  await server?.close();
   await t?.close();
   rmSync(scratch, { recursive: true, force: true });
 });

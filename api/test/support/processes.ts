@@ -12,26 +12,30 @@ const API_DIR = resolve(__dirname, '..', '..');
  * others wait for it, and nobody builds twice in one run.
  */
 export function buildApi(): void {
-  const dist = join(API_DIR, 'dist');
-  const stamp = join(dist, '.built-for-test-run');
+  const stamp = join(API_DIR, 'dist', '.built-for-test-run');
   const run = process.env.PLINTH_TEST_DATABASE_URL ?? String(process.pid);
-  const lock = join(API_DIR, '.build-lock');
-  const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-  for (let waited = 0; ; waited += 200) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch {
-      if (waited > 120_000) rmSync(lock, { recursive: true, force: true }); // a build that died
-      sleep(200);
-    }
-  }
-  try {
+  withLock(join(API_DIR, '.build-lock'), () => {
     if (existsSync(stamp) && readFileSync(stamp, 'utf8') === run) return;
     const tsc = require.resolve('typescript/bin/tsc');
     const out = spawnSync(process.execPath, [tsc, '-p', join(API_DIR, 'tsconfig.build.json')], { encoding: 'utf8' });
     if (out.status !== 0) throw new Error(`tsc failed:\n${out.stdout}\n${out.stderr}`);
     writeFileSync(stamp, run);
+  });
+}
+
+/** Runs `fn` while holding a lock directory (test files run in parallel workers); a lock left by a dead holder is broken after 2 min. */
+export function withLock(lock: string, fn: () => void): void {
+  for (let waited = 0; ; waited += 200) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      if (waited > 120_000) rmSync(lock, { recursive: true, force: true });
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+    }
+  }
+  try {
+    fn();
   } finally {
     rmSync(lock, { recursive: true, force: true });
   }
