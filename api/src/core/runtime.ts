@@ -65,10 +65,8 @@ export async function startRuntime(
       database,
       boot,
       async close() {
-        await credentials.close();
-        await reader.close();
-        await writer.close();
-        await closeStore();
+        // Independent pools and listeners: closed together (each waits on its own connections' ends).
+        await Promise.all([credentials.close(), reader.close(), writer.close(), closeStore()]);
         await database.close();
       },
     };
