@@ -52,9 +52,13 @@ it('a browser gets a page with each mail and the curl command of its next step',
   expect(res.text).toMatch(/curl -X POST \S+\/v1\/auth\/password-reset\/confirm/);
 });
 
-it('answers only this machine: a request forwarded from elsewhere is refused', async () => {
-  const res = await t.http.get('/dev/outbox').set('X-Forwarded-For', '203.0.113.7').set('Accept', 'application/json');
-  expectProblem(res, 403, 'outbox_local_only');
+it('answers only this machine: a forwarded request, or one through a local tunnel, is refused', async () => {
+  const forwarded = await t.http.get('/dev/outbox').set('X-Forwarded-For', '203.0.113.7').set('Accept', 'application/json');
+  expectProblem(forwarded, 403, 'outbox_local_only');
+  // A tunnel (ngrok, cloudflared) connects from loopback but keeps the public host name.
+  expectProblem(await t.http.get('/dev/outbox').set('Host', 'abc123.ngrok.app').set('Accept', 'application/json'), 403, 'outbox_local_only');
+  expectProblem(await t.http.get('/dev/outbox').set('Forwarded', 'for=203.0.113.7').set('Accept', 'application/json'), 403, 'outbox_local_only');
+  expect((await t.http.get('/dev/outbox').set('Host', 'localhost:3000').set('Accept', 'application/json')).status).toBe(200);
 });
 
 it('does not exist when mail is sent for real, and is off with NODE_ENV=production', async () => {

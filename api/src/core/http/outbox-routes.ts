@@ -5,10 +5,21 @@ import { forbidden } from './errors.js';
 
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-/** Loopback only: the outbox holds live reset and invitation tokens. `req.ip` honours TRUST_PROXY. */
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * This machine only: the outbox holds live reset and invitation tokens. A tunnel or a proxy on this
+ * machine (ngrok, cloudflared, nginx: how webhooks often reach a laptop) connects from loopback too,
+ * so a request is local only when it comes from a loopback address, names a local host, and carries
+ * no forwarding header.
+ */
 function fromThisMachine(req: Request): boolean {
+  const h = req.headers;
+  if (h['x-forwarded-for'] || h['x-forwarded-host'] || h.forwarded || h['x-real-ip']) return false;
+  const host = (h.host ?? '').replace(/:\d+$/, '').toLowerCase();
+  if (!LOCAL_HOSTS.has(host) && !host.endsWith('.localhost')) return false;
   try {
-    return ipaddr.process(req.ip ?? '').range() === 'loopback';
+    return ipaddr.process(req.socket.remoteAddress ?? '').range() === 'loopback';
   } catch {
     return false;
   }
