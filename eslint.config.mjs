@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', '**/generated/**', '.plinth/**', '**/*.cjs'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', '**/dist.building-*/**', '**/dist.old-*/**', '**/generated/**', '.plinth/**', '**/*.cjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
