@@ -6,7 +6,7 @@
 // - `node --watch` restarts the server when a file it loaded changes;
 // - the embedded PostgreSQL (when DATABASE_URL is unset) is started once here and kept across
 //   restarts, so a restart pays for the process and the app, not for the database;
-// - the developer portal is rebuilt when a guide or the contract changes.
+// - the developer portal is rebuilt when a guide, an error page's text, a changelog or the contract changes.
 // Ctrl+C stops everything quietly: the server drains as on any SIGINT, then the database stops.
 import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, watch, writeFileSync } from 'node:fs';
@@ -89,7 +89,8 @@ async function main() {
   const server = start(['--watch', '--watch-preserve-output', '--enable-source-maps', 'dist/src/main.js'], { env });
   server.once('exit', (code) => stopping || stop(code ?? 1));
   const portal = join(root, 'developer-portal');
-  start(['--watch-path', join(portal, 'guides'), '--watch-path', join(root, 'openapi'), '--watch-preserve-output', join(portal, 'build.mjs')], {
+  const portalInputs = [join(portal, 'guides'), join(portal, 'changelog'), join(portal, 'errors.json'), join(root, 'openapi')];
+  start([...portalInputs.flatMap((p) => ['--watch-path', p]), '--watch-preserve-output', join(portal, 'build.mjs')], {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
 
